@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+// vidtag: offline two-level video tagging on CPUs.
+// Targets are listed in data-flow order: system libraries, tensor kernels, weights, CLI.
+import PackageDescription
+
+let package = Package(
+    name: "vidtag",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "vidtag", targets: ["vidtag"]),
+        .executable(name: "vidtag-bench", targets: ["vidtag-bench"]),
+        .library(name: "Kernels", targets: ["Kernels"]),
+        .library(name: "Weights", targets: ["Weights"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries (Debian: libav*-dev, libswresample-dev, libswscale-dev, libopenblas-dev).
+        .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavformat libavcodec libavutil libswresample libswscale",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswresample-dev", "libswscale-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        // Float32 tensor kernels; the only caller of cblas_sgemm.
+        .target(name: "Kernels", dependencies: ["COpenBLAS"]),
+        // Safetensors reading (mmap, F32/F16/BF16) and writing (F32).
+        .target(name: "Weights", dependencies: ["Kernels"]),
+        // The thin command-line tool.
+        .executableTarget(
+            name: "vidtag",
+            dependencies: [
+                "Kernels", "Weights", "CFFmpeg",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "vidtag-bench",
+            dependencies: [
+                "Kernels",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "Weights"]),
+        .testTarget(name: "WeightsTests", dependencies: ["Weights"]),
+    ]
+)

@@ -1,0 +1,75 @@
+/// Max and average pooling over NHWC tensors, and global average pooling.
+public enum Pooling {
+    /// `x`: `[N, H, W, C]` → `[N, OH, OW, C]`; padded taps never win.
+    public static func max(_ x: Tensor, kernel: (Int, Int), stride: (Int, Int), padding: Padding = .valid) -> Tensor {
+        pool(x, kernel: kernel, stride: stride, padding: padding, initial: -.infinity,
+             combine: { Swift.max($0, $1) }, finish: { value, _ in value })
+    }
+
+    /// `x`: `[N, H, W, C]` → `[N, OH, OW, C]`. With `countIncludePad` false the mean is over the
+    /// taps inside the input only (PyTorch's `count_include_pad=False`, TF's "SAME" average pool).
+    public static func average(
+        _ x: Tensor, kernel: (Int, Int), stride: (Int, Int), padding: Padding = .valid,
+        countIncludePad: Bool = false
+    ) -> Tensor {
+        let fullWindow = Float(kernel.0 * kernel.1)
+        return pool(x, kernel: kernel, stride: stride, padding: padding, initial: 0, combine: +,
+                    finish: { sum, inside in sum / (countIncludePad ? fullWindow : Float(inside)) })
+    }
+
+    /// `x`: `[N, H, W, C]` → `[N, C]`, the mean over all positions.
+    public static func globalAverage(_ x: Tensor) -> Tensor {
+        precondition(x.rank == 4, "globalAverage: expected [N, H, W, C], got \(x.shape)")
+        let (n, positions, c) = (x.shape[0], x.shape[1] * x.shape[2], x.shape[3])
+        var out = [Float](repeating: 0, count: n * c)
+        x.data.withUnsafeBufferPointer { input in
+            for image in 0..<n {
+                var sums = [Double](repeating: 0, count: c)
+                let base = input.baseAddress! + image * positions * c
+                for p in 0..<positions {
+                    for ch in 0..<c { sums[ch] += Double(base[p * c + ch]) }
+                }
+                for ch in 0..<c { out[image * c + ch] = Float(sums[ch] / Double(Swift.max(positions, 1))) }
+            }
+        }
+        return Tensor(shape: [n, c], data: out)
+    }
+
+    private static func pool(
+        _ x: Tensor, kernel: (Int, Int), stride: (Int, Int), padding: Padding, initial: Float,
+        combine: (Float, Float) -> Float, finish: (Float, Int) -> Float
+    ) -> Tensor {
+        let g = WindowGeometry(input: x.shape, kernel: kernel, stride: stride, padding: padding)
+        let c = g.channels
+        var out = [Float](repeating: 0, count: g.outputPixels * c)
+        x.data.withUnsafeBufferPointer { input in
+            out.withUnsafeMutableBufferPointer { output in
+                let (inBase, outBase) = (input.baseAddress!, output.baseAddress!)
+                Threading.parallelFor(g.outputPixels, minChunk: 64) { range in
+                    var accumulator = [Float](repeating: 0, count: c)
+                    for pixel in range {
+                        let n = pixel / (g.outHeight * g.outWidth)
+                        let oy = (pixel / g.outWidth) % g.outHeight
+                        let ox = pixel % g.outWidth
+                        for ch in 0..<c { accumulator[ch] = initial }
+                        var inside = 0
+                        for ky in 0..<g.kernelH {
+                            let iy = oy * g.strideH - g.padTop + ky
+                            guard iy >= 0 && iy < g.inHeight else { continue }
+                            for kx in 0..<g.kernelW {
+                                let ix = ox * g.strideW - g.padLeft + kx
+                                guard ix >= 0 && ix < g.inWidth else { continue }
+                                inside += 1
+                                let source = inBase + ((n * g.inHeight + iy) * g.inWidth + ix) * c
+                                for ch in 0..<c { accumulator[ch] = combine(accumulator[ch], source[ch]) }
+                            }
+                        }
+                        let destination = outBase + pixel * c
+                        for ch in 0..<c { destination[ch] = finish(accumulator[ch], inside) }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [g.batch, g.outHeight, g.outWidth, c], data: out)
+    }
+}

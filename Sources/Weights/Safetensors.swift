@@ -1,0 +1,1 @@
+// Safetensors: filled in next.
