@@ -29,13 +29,15 @@ let package = Package(
         ),
         // Float32 tensor kernels; the only caller of cblas_sgemm.
         .target(name: "Kernels", dependencies: ["COpenBLAS"]),
+        // Decoding through FFmpeg: sampled video frames, images, 16 kHz mono audio.
+        .target(name: "Media", dependencies: ["CFFmpeg"]),
         // Safetensors reading (mmap, F32/F16/BF16) and writing (F32).
         .target(name: "Weights", dependencies: ["Kernels"]),
         // The thin command-line tool.
         .executableTarget(
             name: "vidtag",
             dependencies: [
-                "Kernels", "Weights", "CFFmpeg",
+                "Kernels", "Media", "Weights", "CFFmpeg",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,6 +49,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "Weights"]),
+        .testTarget(name: "MediaTests", dependencies: ["Media"]),
         .testTarget(name: "WeightsTests", dependencies: ["Weights"]),
     ]
 )

@@ -14,6 +14,11 @@
 static inline int vidtag_averror_eagain(void) { return AVERROR(EAGAIN); }
 static inline int vidtag_averror_eof(void) { return AVERROR_EOF; }
 static inline int vidtag_averror_exit(void) { return AVERROR_EXIT; }
+static inline int vidtag_averror_invaliddata(void) { return AVERROR_INVALIDDATA; }
+static inline int vidtag_averror_decoder_not_found(void) { return AVERROR_DECODER_NOT_FOUND; }
+static inline int vidtag_averror_stream_not_found(void) { return AVERROR_STREAM_NOT_FOUND; }
+static inline int vidtag_avprobe_padding_size(void) { return AVPROBE_PADDING_SIZE; }
+static inline int vidtag_avprobe_score_retry(void) { return AVPROBE_SCORE_RETRY; }
 static inline int64_t vidtag_av_nopts_value(void) { return AV_NOPTS_VALUE; }
 static inline int vidtag_av_time_base(void) { return AV_TIME_BASE; }
 

@@ -11,6 +11,6 @@ struct VidTag: ParsableCommand {
             failed (commands that take several inputs).
             """,
         version: VersionInfo.text,
-        subcommands: [Weights.self]
+        subcommands: [Inspect.self, Weights.self]
     )
 }

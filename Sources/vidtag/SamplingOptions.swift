@@ -1,0 +1,30 @@
+import ArgumentParser
+import Media
+
+/// Frame-sampling options shared by the commands that read video.
+struct SamplingOptions: ParsableArguments {
+    @Option(help: "Frames to sample, uniformly over the duration.")
+    var frames: Int = 16
+
+    @Option(help: "Sample at this many frames per second instead (with --max-frames).")
+    var fps: Double?
+
+    @Option(help: "The most frames --fps may take; beyond it they are spread over the whole video.")
+    var maxFrames: Int = 64
+
+    @Option(help: "How frames are found: exact (first frame at or after each instant) or keyframe (nearest keyframe, much cheaper).")
+    var sampling: SamplingMode = .exact
+
+    var plan: SamplingPlan {
+        if let fps { return .rate(fps: fps, maxFrames: maxFrames) }
+        return .uniform(count: frames)
+    }
+
+    func validate() throws {
+        guard frames > 0 else { throw ValidationError("--frames must be at least 1, got \(frames)") }
+        guard maxFrames > 0 else { throw ValidationError("--max-frames must be at least 1, got \(maxFrames)") }
+        if let fps, !(fps > 0 && fps.isFinite) { throw ValidationError("--fps must be a positive number, got \(fps)") }
+    }
+}
+
+extension SamplingMode: ExpressibleByArgument {}
