@@ -50,6 +50,8 @@ let package = Package(
         ),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "Weights"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
+        // Runs the built `vidtag` binary on fixtures.
+        .testTarget(name: "CLITests", dependencies: ["vidtag"]),
         .testTarget(name: "WeightsTests", dependencies: ["Weights"]),
     ]
 )

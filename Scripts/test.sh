@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source Scripts/lib/packages.sh
 
-ensure_debian_packages "${VIDTAG_BUILD_PACKAGES[@]}"
+ensure_debian_packages "${VIDTAG_BUILD_PACKAGES[@]}" "${VIDTAG_TEST_PACKAGES[@]}"
 swift test -c release -Xswiftc -enable-testing

@@ -21,3 +21,7 @@ VIDTAG_BUILD_PACKAGES=(
     libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev
     libopenblas-dev
 )
+
+# What the tests need besides: the ffmpeg command-line tool, the independent reference for
+# decoded frames and audio.
+VIDTAG_TEST_PACKAGES=(ffmpeg)

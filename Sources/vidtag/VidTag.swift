@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `vidtag` command: a thin layer over the libraries, one file per subcommand.
 @main
@@ -13,4 +14,18 @@ struct VidTag: ParsableCommand {
         version: VersionInfo.text,
         subcommands: [Inspect.self, Weights.self]
     )
+
+    /// Runs the command; usage errors exit with status 1 (ArgumentParser's default is 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(1)
+            }
+            exit(withError: error)
+        }
+    }
 }
