@@ -1,0 +1,54 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A whole regular file mapped read-only into memory (`mmap`, `PROT_READ`, `MAP_PRIVATE`);
+/// unmapped when released.
+///
+/// The bytes are read lazily by the kernel and never copied. As with any mapping, if another
+/// process truncates the file while it is mapped, touching the lost pages raises SIGBUS;
+/// weight files are expected to stay put while in use.
+final class MappedFile: @unchecked Sendable {
+    /// The mapped bytes, `[0, size)`; empty for an empty file (nothing is mapped then).
+    let bytes: UnsafeRawBufferPointer
+
+    /// Opens and maps `path`.
+    ///
+    /// Throws ``SafetensorsError/unreadable(file:reason:)`` with the system's text if the path
+    /// cannot be opened, is not a regular file (a directory, a FIFO, a device), or cannot be mapped.
+    init(path: String) throws(SafetensorsError) {
+        func unreadable(_ code: Int32) -> SafetensorsError {
+            .unreadable(file: path, reason: String(cString: strerror(code)))
+        }
+        // O_NONBLOCK so that opening a FIFO does not wait for a writer; it is rejected below.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { throw unreadable(errno) }
+        defer { close(fd) }
+
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { throw unreadable(errno) }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw unreadable(EISDIR)
+        default: throw .unreadable(file: path, reason: "not a regular file")
+        }
+
+        let size = Int(status.st_size)
+        guard size > 0 else {
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0),
+              address != UnsafeMutableRawPointer(bitPattern: -1)  // MAP_FAILED
+        else { throw unreadable(errno) }
+        bytes = UnsafeRawBufferPointer(start: address, count: size)
+    }
+
+    deinit {
+        if let base = bytes.baseAddress {
+            munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)
+        }
+    }
+}

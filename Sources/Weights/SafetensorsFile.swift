@@ -1,0 +1,73 @@
+import Kernels
+
+/// A safetensors file opened for reading: memory-mapped, header fully validated at open.
+///
+/// Tensor bytes are never copied until asked for as floats: ``rawBytes(_:)`` is a view into
+/// the mapping, valid while this object lives. Immutable after `init`, so it can be shared
+/// between threads.
+///
+/// ```swift
+/// let file = try SafetensorsFile(path: "weights.safetensors")
+/// let w = try file.tensor("conv.weight")   // Tensor, shape as stored, e.g. [64, 3, 3, 3]
+/// ```
+public final class SafetensorsFile: @unchecked Sendable {
+    /// The path as given to `init`; used in error messages.
+    public let path: String
+    /// The header's `__metadata__` (string → string); empty when absent.
+    public let metadata: [String: String]
+    /// Every tensor, in data-offset order.
+    public let entries: [SafetensorsEntry]
+
+    private let mapping: MappedFile
+    /// The data section: the bytes after the header, into which entries' `dataOffsets` point.
+    private let data: UnsafeRawBufferPointer
+    private let entryIndex: [String: Int]
+
+    /// Maps the file at `path` and validates its whole header (see ``SafetensorsHeader``).
+    ///
+    /// - Throws: ``SafetensorsError``: `unreadable` for a path that cannot be opened,
+    ///   or a specific error for each way the header can be malformed.
+    public init(path: String) throws(SafetensorsError) {
+        let mapping = try MappedFile(path: path)
+        let header = try SafetensorsHeader(parsing: mapping.bytes, path: path)
+        self.path = path
+        self.mapping = mapping
+        self.metadata = header.metadata
+        self.entries = header.entries
+        self.data = UnsafeRawBufferPointer(rebasing: mapping.bytes[header.dataStart...])
+        self.entryIndex = Dictionary(uniqueKeysWithValues: header.entries.enumerated().map { ($1.name, $0) })
+    }
+
+    /// The names of all tensors, in data-offset order.
+    public var names: [String] { entries.map(\.name) }
+
+    /// The entry (dtype, shape, offsets) of the tensor called `name`.
+    public func entry(_ name: String) throws(SafetensorsError) -> SafetensorsEntry {
+        guard let index = entryIndex[name] else { throw .tensorNotFound(file: path, name: name) }
+        return entries[index]
+    }
+
+    /// The tensor's bytes as stored (little-endian, `entry.byteCount` bytes), without copying.
+    ///
+    /// The view is valid only while this `SafetensorsFile` is alive.
+    public func rawBytes(_ name: String) throws(SafetensorsError) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: data[try entry(name).dataOffsets])
+    }
+
+    /// The tensor's elements converted exactly to `Float`, last axis fastest.
+    ///
+    /// - Returns: `entry.elementCount` floats.
+    /// - Throws: ``SafetensorsError/notFloat(file:tensor:dtype:)`` unless the dtype is F32, F16 or BF16.
+    public func floats(_ name: String) throws(SafetensorsError) -> [Float] {
+        let entry = try entry(name)
+        guard let values = entry.dtype.decodeFloats(UnsafeRawBufferPointer(rebasing: data[entry.dataOffsets])) else {
+            throw .notFloat(file: path, tensor: name, dtype: entry.dtype)
+        }
+        return values
+    }
+
+    /// The tensor as a float32 ``Tensor`` with its stored shape.
+    public func tensor(_ name: String) throws(SafetensorsError) -> Tensor {
+        Tensor(shape: try entry(name).shape, data: try floats(name))
+    }
+}
