@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "vidtag-bench", targets: ["vidtag-bench"]),
         .library(name: "Kernels", targets: ["Kernels"]),
         .library(name: "Weights", targets: ["Weights"]),
+        .library(name: "Media", targets: ["Media"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,18 +34,23 @@ let package = Package(
         .target(name: "Media", dependencies: ["CFFmpeg"]),
         // Safetensors reading (mmap, F32/F16/BF16) and writing (F32).
         .target(name: "Weights", dependencies: ["Kernels"]),
+        // Encoders, one per modality family: Inception-ResNet-v2 (frames, cover), VGGish (audio),
+        // BERT (title, summary, products).
+        .target(name: "VisualEncoder", dependencies: ["Kernels", "Weights"]),
+        .target(name: "AudioEncoder", dependencies: ["Kernels", "Weights"]),
+        .target(name: "TextEncoder", dependencies: ["Kernels", "Weights"]),
         // The thin command-line tool.
         .executableTarget(
             name: "vidtag",
             dependencies: [
-                "Kernels", "Media", "Weights", "CFFmpeg",
+                "Kernels", "Media", "Weights", "CFFmpeg", "VisualEncoder", "AudioEncoder", "TextEncoder",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "vidtag-bench",
             dependencies: [
-                "Kernels",
+                "Kernels", "Media", "Weights", "VisualEncoder", "AudioEncoder", "TextEncoder",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,5 +59,8 @@ let package = Package(
         // Runs the built `vidtag` binary on fixtures.
         .testTarget(name: "CLITests", dependencies: ["vidtag"]),
         .testTarget(name: "WeightsTests", dependencies: ["Weights"]),
+        .testTarget(name: "VisualEncoderTests", dependencies: ["VisualEncoder", "Media"]),
+        .testTarget(name: "AudioEncoderTests", dependencies: ["AudioEncoder", "Media"]),
+        .testTarget(name: "TextEncoderTests", dependencies: ["TextEncoder"]),
     ]
 )

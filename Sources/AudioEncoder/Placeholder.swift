@@ -1,0 +1,1 @@
+// AudioEncoder: under construction (replaced as the encoder lands).

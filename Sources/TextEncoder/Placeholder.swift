@@ -1,0 +1,1 @@
+// TextEncoder: under construction (replaced as the encoder lands).

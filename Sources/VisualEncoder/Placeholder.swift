@@ -1,0 +1,1 @@
+// VisualEncoder: under construction (replaced as the encoder lands).
