@@ -89,15 +89,25 @@ public struct Conv2D: Sendable {
     }
 
     /// `x`: `[N, H, W, Cin]` → `[N, OH, OW, Cout]`, with `activation` fused.
-    public func callAsFunction(_ x: Tensor, activation: Activation = .identity) -> Tensor {
+    ///
+    /// With `residual` (`[N, OH, OW, Cout]`) the result is activation(residual + conv(x) + bias):
+    /// the GEMM accumulates onto the residual (beta = 1), so the sum costs no extra pass.
+    public func callAsFunction(_ x: Tensor, residual: Tensor? = nil, activation: Activation = .identity) -> Tensor {
         let g = geometry(x.shape)
-        var output = [Float](repeating: 0, count: g.outputPixels * outChannels)
+        let shape = [g.batch, g.outHeight, g.outWidth, outChannels]
+        var output: [Float]
+        if let residual {
+            precondition(residual.shape == shape, "Conv2D: residual \(residual.shape) does not match output \(shape)")
+            output = residual.data
+        } else {
+            output = [Float](repeating: 0, count: g.outputPixels * outChannels)
+        }
         x.data.withUnsafeBufferPointer { input in
             output.withUnsafeMutableBufferPointer { out in
-                run(input.baseAddress!, g, out.baseAddress!, activation)
+                run(input.baseAddress!, g, out.baseAddress!, activation, accumulate: residual != nil)
             }
         }
-        return Tensor(shape: [g.batch, g.outHeight, g.outWidth, outChannels], data: output)
+        return Tensor(shape: shape, data: output)
     }
 
     private var isPointwise: Bool {
@@ -113,7 +123,8 @@ public struct Conv2D: Sendable {
     }
 
     private func run(_ input: UnsafePointer<Float>, _ g: WindowGeometry, _ out: UnsafeMutablePointer<Float>,
-                     _ activation: Activation) {
+                     _ activation: Activation, accumulate: Bool) {
+        let beta: Float = accumulate ? 1 : 0
         let m = g.outputPixels
         guard m > 0 else { return }
         weight.withUnsafeBufferPointer { w in
@@ -121,7 +132,7 @@ public struct Conv2D: Sendable {
                 if isPointwise && strideH == 1 && strideW == 1 {
                     // [N·H·W, Cin] · [Cin, Cout]: the input is already the GEMM operand.
                     GEMM.multiply(m: m, n: outChannels, k: inChannels, a: input, lda: inChannels,
-                                  b: w.baseAddress!, ldb: outChannels, c: out, ldc: outChannels)
+                                  b: w.baseAddress!, ldb: outChannels, c: out, ldc: outChannels, beta: beta)
                     addBiasAndActivate(out, rows: m, columns: outChannels, bias: b.baseAddress, activation: activation)
                     return
                 }
@@ -139,7 +150,8 @@ public struct Conv2D: Sendable {
                         }
                         let tileOut = out + start * outChannels
                         GEMM.multiply(m: rows, n: outChannels, k: k, a: cols.baseAddress!, lda: k,
-                                      b: w.baseAddress!, ldb: outChannels, c: tileOut, ldc: outChannels)
+                                      b: w.baseAddress!, ldb: outChannels, c: tileOut, ldc: outChannels,
+                                      beta: beta)
                         addBiasAndActivate(tileOut, rows: rows, columns: outChannels, bias: b.baseAddress,
                                            activation: activation)
                         start += rows

@@ -1,0 +1,94 @@
+import Kernels
+import Weights
+
+/// Inception-ResNet-v2 (Szegedy et al. 2016, "Inception-v4, Inception-ResNet and the Impact of
+/// Residual Connections on Learning", https://arxiv.org/abs/1602.07261) as timm defines it
+/// (`timm/models/inception_resnet_v2.py`), up to the global-average-pooled 1536-d pre-logits.
+///
+/// Input: `[N, 299, 299, 3]` normalised as x/127.5 − 1 (see ImagePreprocessing). Shapes below
+/// are for 299×299; any input of at least 75×75 works.
+public struct InceptionResNetV2: Sendable {
+    public static let featureWidth = 1536
+
+    /// The stages whose outputs `forward(_:stage:)` reports, in order (timm's layer names).
+    public static let stageNames = ["maxpool_5a", "mixed_5b", "repeat", "mixed_6a", "repeat_1", "mixed_7a",
+                                    "repeat_2", "block8", "conv2d_7b"]
+
+    private let stem: [BasicConv?]  // nil marks a 3×3 stride-2 max pool
+    private let mixed5b: MixedBlock
+    private let repeat35: [ResidualBlock]
+    private let mixed6a: MixedBlock
+    private let repeat17: [ResidualBlock]
+    private let mixed7a: MixedBlock
+    private let repeat8: [ResidualBlock]
+    private let block8: ResidualBlock
+    private let conv7b: BasicConv
+
+    /// Loads strictly by timm's state-dict names: a missing tensor, a wrong shape or an unused
+    /// tensor is a `WeightLoadError`. The classifier (`classif.*`) and BN step counters
+    /// (`*.num_batches_tracked`) may be present and are ignored. Batch norm is folded here.
+    public init(weights: any WeightSource) throws {
+        let loader = StrictLoader(weights, ignorable: Self.isIgnorable)
+        try self.init(loader.scope(""))
+        try loader.finish()
+    }
+
+    static func isIgnorable(_ name: String) -> Bool {
+        name.hasPrefix("classif.") || name.hasSuffix(".num_batches_tracked")
+    }
+
+    private init(_ s: WeightScope) throws {
+        stem = [
+            try BasicConv(s.scope("conv2d_1a"), 3, 32, kernel: (3, 3), stride: 2),      // 149×149×32
+            try BasicConv(s.scope("conv2d_2a"), 32, 32, kernel: (3, 3)),                // 147×147×32
+            try BasicConv(s.scope("conv2d_2b"), 32, 64, kernel: (3, 3), padding: (1, 1)),  // 147×147×64
+            nil,                                                                        // 73×73×64
+            try BasicConv(s.scope("conv2d_3b"), 64, 80, kernel: (1, 1)),                // 73×73×80
+            try BasicConv(s.scope("conv2d_4a"), 80, 192, kernel: (3, 3)),               // 71×71×192
+            nil,                                                                        // 35×35×192
+        ]
+        mixed5b = try .mixed5b(s.scope("mixed_5b"))                                      // 35×35×320
+        repeat35 = try (0..<10).map { try .block35(s.scope("repeat.\($0)")) }
+        mixed6a = try .mixed6a(s.scope("mixed_6a"))                                      // 17×17×1088
+        repeat17 = try (0..<20).map { try .block17(s.scope("repeat_1.\($0)")) }
+        mixed7a = try .mixed7a(s.scope("mixed_7a"))                                      // 8×8×2080
+        repeat8 = try (0..<9).map { try .block8(s.scope("repeat_2.\($0)")) }
+        block8 = try .block8(s.scope("block8"), scale: 1.0, relu: false)
+        conv7b = try BasicConv(s.scope("conv2d_7b"), 2080, Self.featureWidth, kernel: (1, 1))  // 8×8×1536
+    }
+
+    /// Every tensor name and shape this model reads, in order: timm's checkpoint layout
+    /// (without the classifier and BN step counters).
+    public static var layout: [(name: String, shape: [Int])] {
+        let recorder = StrictLoader.recording()
+        _ = try? InceptionResNetV2(recorder.scope(""))
+        return recorder.recorded
+    }
+
+    /// `images`: `[N, H, W, 3]` normalised → `[N, 1536]` pooled features.
+    /// `stage` is called with each of `stageNames` and its output `[N, h, w, c]`.
+    public func forward(_ images: Tensor, stage: ((String, Tensor) -> Void)? = nil) -> Tensor {
+        var x = images
+        for layer in stem {
+            x = layer.map { $0(x) } ?? Pooling.max(x, kernel: (3, 3), stride: (2, 2))
+        }
+        stage?("maxpool_5a", x)
+        x = mixed5b(x)
+        stage?("mixed_5b", x)
+        x = repeat35.reduce(x) { $1($0) }
+        stage?("repeat", x)
+        x = mixed6a(x)
+        stage?("mixed_6a", x)
+        x = repeat17.reduce(x) { $1($0) }
+        stage?("repeat_1", x)
+        x = mixed7a(x)
+        stage?("mixed_7a", x)
+        x = repeat8.reduce(x) { $1($0) }
+        stage?("repeat_2", x)
+        x = block8(x)
+        stage?("block8", x)
+        x = conv7b(x)
+        stage?("conv2d_7b", x)
+        return Pooling.globalAverage(x)
+    }
+}

@@ -1,1 +1,0 @@
-// VisualEncoder: under construction (replaced as the encoder lands).

@@ -1,0 +1,88 @@
+import Kernels
+
+/// Deterministic full-size weights for tests and for demo bundles, generated identically by
+/// `Scripts/reference/seeded_weights.py`, so no large weight file is ever committed.
+///
+/// Each tensor has its own stream: SplitMix64 (Steele et al. 2014) in counter form,
+/// z_i = mix(seed ⊕ FNV-1a-64(name) + (i+1)·0x9E3779B97F4A7C15), and u_i = (z_i >> 40)·2⁻²⁴,
+/// a float32 in [0, 1) with 24 exact bits. Values, by the tensor's name and rank, all in
+/// float32 arithmetic:
+/// - `*running_var`: 0.5 + u
+/// - `*running_mean`: (2u − 1)·0.1
+/// - rank 1 `*weight` (norm scales): 0.8 + 0.4u
+/// - rank 1 others (biases): (2u − 1)·0.1
+/// - rank ≥ 2 (weights): (2u − 1)·a with a = float32(sqrt(6 / fan_in)), fan_in the product of
+///   all axes but the first (He-uniform: activations stay of order 1 through ReLU stacks).
+public struct SeededWeights: WeightSource {
+    public let seed: UInt64
+    /// Names and shapes, in the model's order.
+    public let layout: [(name: String, shape: [Int])]
+    private let shapes: [String: [Int]]
+
+    public init(layout: [(name: String, shape: [Int])], seed: UInt64 = 0) {
+        self.layout = layout
+        self.seed = seed
+        shapes = Dictionary(layout.map { ($0.name, $0.shape) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public var sourceName: String { "seeded weights (seed \(seed))" }
+    public var tensorNames: [String] { layout.map(\.name) }
+    public func shape(of name: String) -> [Int]? { shapes[name] }
+
+    public func values(_ name: String) throws -> [Float] {
+        guard let shape = shapes[name] else {
+            throw WeightLoadError.missing(source: sourceName, tensor: name, shape: [])
+        }
+        return Self.generate(name: name, shape: shape, seed: seed)
+    }
+
+    /// All tensors as Tensors, in layout order (for writing a weight file).
+    public func tensors() -> [(name: String, tensor: Tensor)] {
+        layout.map { ($0.name, Tensor(shape: $0.shape, data: Self.generate(name: $0.name, shape: $0.shape, seed: seed))) }
+    }
+
+    static func fnv1a(_ name: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in name.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+
+    @inline(__always)
+    static func unit(_ base: UInt64, _ index: Int) -> Float {
+        var z = base &+ UInt64(index + 1) &* 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        return Float(z >> 40) * 0x1p-24
+    }
+
+    public static func generate(name: String, shape: [Int], seed: UInt64) -> [Float] {
+        let count = shape.reduce(1, *)
+        let base = seed ^ fnv1a(name)
+        let value: (Float) -> Float
+        if name.hasSuffix("running_var") {
+            value = { 0.5 + $0 }
+        } else if name.hasSuffix("running_mean") {
+            value = { ($0 * 2 - 1) * 0.1 }
+        } else if shape.count == 1 && name.hasSuffix("weight") {
+            value = { Float(0.4) * $0 + Float(0.8) }
+        } else if shape.count <= 1 {
+            value = { ($0 * 2 - 1) * 0.1 }
+        } else {
+            let fanIn = shape.dropFirst().reduce(1, *)
+            let bound = Float((6.0 / Double(max(fanIn, 1))).squareRoot())
+            value = { ($0 * 2 - 1) * bound }
+        }
+        var out = [Float](repeating: 0, count: count)
+        out.withUnsafeMutableBufferPointer { buffer in
+            let pointer = buffer.baseAddress!
+            Threading.parallelFor(count, minChunk: 1 << 16) { range in
+                for i in range { pointer[i] = value(unit(base, i)) }
+            }
+        }
+        return out
+    }
+}

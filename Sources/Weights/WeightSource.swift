@@ -1,0 +1,104 @@
+/// Where a model's named float tensors come from: a file, or a seeded generator.
+public protocol WeightSource: Sendable {
+    /// For messages: the file path, or a description of the generator.
+    var sourceName: String { get }
+    /// Every tensor name the source holds.
+    var tensorNames: [String] { get }
+    /// The stored shape of `name`, or nil when the source lacks it.
+    func shape(of name: String) -> [Int]?
+    /// The tensor's values as float32, last axis fastest.
+    func values(_ name: String) throws -> [Float]
+}
+
+extension SafetensorsFile: WeightSource {
+    public var sourceName: String { path }
+    public var tensorNames: [String] { names }
+    public func shape(of name: String) -> [Int]? { try? entry(name).shape }
+    public func values(_ name: String) throws -> [Float] { try floats(name) }
+}
+
+/// Strict loading: every tensor is fetched with the shape the model expects, and at the end
+/// every tensor in the source must have been used (or be on the model's ignore list).
+///
+/// Names are scoped as in the checkpoint's module tree:
+/// `loader.scope("repeat.0").scope("branch1.1")` reads `repeat.0.branch1.1.conv.weight`.
+public final class StrictLoader: @unchecked Sendable {
+    public let source: any WeightSource
+    private let ignorable: @Sendable (String) -> Bool
+    private var used: Set<String> = []
+
+    /// `ignorable`: names the model may leave unused (e.g. a classifier it does not run).
+    public init(_ source: any WeightSource, ignorable: @escaping @Sendable (String) -> Bool = { _ in false }) {
+        self.source = source
+        self.ignorable = ignorable
+        isRecording = false
+    }
+
+    /// A loader that reads nothing: it records every name and shape the model asks for and
+    /// returns zeros, so a model's loading code also states its checkpoint layout.
+    public static func recording() -> StrictLoader { StrictLoader(EmptySource(), recording: true) }
+
+    private let isRecording: Bool
+    /// What a recording loader was asked for, in order.
+    public private(set) var recorded: [(name: String, shape: [Int])] = []
+
+    private init(_ source: any WeightSource, recording: Bool) {
+        self.source = source
+        self.ignorable = { _ in false }
+        isRecording = recording
+    }
+
+    /// The tensor `name`, which must have exactly `shape`.
+    public func tensor(_ name: String, shape: [Int]) throws -> [Float] {
+        if isRecording {
+            recorded.append((name, shape))
+            return [Float](repeating: 0, count: shape.reduce(1, *))
+        }
+        guard let found = source.shape(of: name) else {
+            throw WeightLoadError.missing(source: source.sourceName, tensor: name, shape: shape)
+        }
+        guard found == shape else {
+            throw WeightLoadError.wrongShape(source: source.sourceName, tensor: name, expected: shape, found: found)
+        }
+        used.insert(name)
+        return try source.values(name)
+    }
+
+    /// Whether the source holds `name` (for optional tensors).
+    public func contains(_ name: String) -> Bool { source.shape(of: name) != nil }
+
+    /// A view that prefixes names with `prefix.`.
+    public func scope(_ prefix: String) -> WeightScope { WeightScope(loader: self, prefix: prefix) }
+
+    /// Throws `unused` when the source holds tensors that were never read and are not ignorable.
+    public func finish() throws {
+        let unused = source.tensorNames.filter { !used.contains($0) && !ignorable($0) }.sorted()
+        if !unused.isEmpty { throw WeightLoadError.unused(source: source.sourceName, tensors: unused) }
+    }
+}
+
+/// A prefix into a StrictLoader's names, following the checkpoint's module tree.
+public struct WeightScope: Sendable {
+    public let loader: StrictLoader
+    public let prefix: String
+
+    public func scope(_ name: String) -> WeightScope {
+        WeightScope(loader: loader, prefix: prefix.isEmpty ? name : "\(prefix).\(name)")
+    }
+
+    public func name(_ leaf: String) -> String { prefix.isEmpty ? leaf : "\(prefix).\(leaf)" }
+
+    public func tensor(_ leaf: String, shape: [Int]) throws -> [Float] {
+        try loader.tensor(name(leaf), shape: shape)
+    }
+
+    public func contains(_ leaf: String) -> Bool { loader.contains(name(leaf)) }
+}
+
+/// The source of a recording loader: holds nothing.
+private struct EmptySource: WeightSource {
+    var sourceName: String { "layout recorder" }
+    var tensorNames: [String] { [] }
+    func shape(of name: String) -> [Int]? { nil }
+    func values(_ name: String) throws -> [Float] { [] }
+}
