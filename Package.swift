@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Kernels", targets: ["Kernels"]),
         .library(name: "Weights", targets: ["Weights"]),
         .library(name: "Media", targets: ["Media"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -39,11 +40,13 @@ let package = Package(
         .target(name: "VisualEncoder", dependencies: ["Kernels", "Weights"]),
         .target(name: "AudioEncoder", dependencies: ["Kernels", "Weights"]),
         .target(name: "TextEncoder", dependencies: ["Kernels", "Weights"]),
+        // Batch work over items: feature extraction, feature files.
+        .target(name: "Pipeline", dependencies: ["Kernels", "Media", "Weights", "VisualEncoder"]),
         // The thin command-line tool.
         .executableTarget(
             name: "vidtag",
             dependencies: [
-                "Kernels", "Media", "Weights", "CFFmpeg", "VisualEncoder", "AudioEncoder", "TextEncoder",
+                "Kernels", "Media", "Weights", "CFFmpeg", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,10 +60,11 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "Weights"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
         // Runs the built `vidtag` binary on fixtures.
-        .testTarget(name: "CLITests", dependencies: ["vidtag"]),
+        .testTarget(name: "CLITests", dependencies: ["vidtag", "Weights", "VisualEncoder"]),
         .testTarget(name: "WeightsTests", dependencies: ["Weights"]),
         .testTarget(name: "VisualEncoderTests", dependencies: ["VisualEncoder", "Media"]),
         .testTarget(name: "AudioEncoderTests", dependencies: ["AudioEncoder", "Media"]),
         .testTarget(name: "TextEncoderTests", dependencies: ["TextEncoder"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
     ]
 )

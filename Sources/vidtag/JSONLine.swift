@@ -14,7 +14,8 @@ enum JSONLine {
     }
 }
 
-/// The record of an input that failed: {"path", "error": {"stage", "code", "message"}}.
+/// The record of an input that failed: {"id", "input", "error": {"stage", "code", "message"}};
+/// `inspect`, which has no ids, names the file "path" instead.
 struct ErrorRecord: Encodable {
     struct Detail: Encodable {
         let stage: String
@@ -22,15 +23,25 @@ struct ErrorRecord: Encodable {
         let message: String
     }
 
-    let path: String
+    var id: String?
+    var input: String?
+    var path: String?
     let error: Detail
+
+    init(id: String, input: String, error: Error) {
+        (self.id, self.input) = (id, input)
+        self.error = Self.detail(error)
+    }
 
     init(path: String, error: Error) {
         self.path = path
+        self.error = Self.detail(error)
+    }
+
+    private static func detail(_ error: Error) -> Detail {
         if let media = error as? MediaError {
-            self.error = Detail(stage: media.stage.rawValue, code: media.code.rawValue, message: media.message)
-        } else {
-            self.error = Detail(stage: "input", code: "error", message: String(describing: error))
+            return Detail(stage: media.stage.rawValue, code: media.code.rawValue, message: media.message)
         }
+        return Detail(stage: "encode", code: "error", message: String(describing: error))
     }
 }

@@ -25,7 +25,7 @@ struct Inspect: ParsableCommand {
         for path in files {
             let line: String
             do {
-                let inspection = try MediaInspection(path: path, plan: sampling.plan)
+                let inspection = try MediaInspection(path: path, plan: sampling.plan())
                 line = try JSONLine.encode(inspection)
             } catch {
                 failures += 1

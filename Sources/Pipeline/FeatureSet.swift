@@ -1,0 +1,52 @@
+import Foundation
+import Kernels
+import Weights
+
+/// The features of one item, as stored in a feature file (design.md §3): float32 tensors
+/// `visual.frames` [T, 1536], `cover` [1536], `audio.frames` [A, 128], `text.title` [D],
+/// `text.summary` [D], `product.items` [P, D] — each present only when its modality is — and
+/// string metadata (id, sources, frame timestamps, encoder hashes…).
+public struct FeatureSet: Sendable {
+    public static let tensorNames = ["visual.frames", "cover", "audio.frames", "text.title", "text.summary",
+                                     "product.items"]
+
+    public var id: String
+    public var tensors: [String: Tensor] = [:]
+    public var metadata: [String: String] = [:]
+
+    public init(id: String) { self.id = id }
+
+    /// Writes `<directory>/<id>.safetensors` atomically; returns its path.
+    @discardableResult
+    public func write(to directory: String) throws -> String {
+        let path = URL(fileURLWithPath: directory, isDirectory: true)
+            .appendingPathComponent(FeatureSet.fileName(for: id)).path
+        let ordered = Self.tensorNames.compactMap { name in tensors[name].map { (name: name, tensor: $0) } }
+        try SafetensorsWriter.write(ordered, metadata: metadata.merging(["id": id]) { $1 }, to: path)
+        return path
+    }
+
+    /// Reads a feature file back.
+    public static func read(path: String) throws -> FeatureSet {
+        let file = try SafetensorsFile(path: path)
+        var set = FeatureSet(id: file.metadata["id"] ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)
+        for name in file.names where tensorNames.contains(name) { set.tensors[name] = try file.tensor(name) }
+        set.metadata = file.metadata
+        return set
+    }
+
+    /// A file name for an id: path separators and control characters replaced.
+    static func fileName(for id: String) -> String {
+        let safe = id.map { $0 == "/" || $0 == "\\" || $0.isNewline || $0 == "\0" ? "_" : $0 }
+        return String(safe.prefix(200)) + ".safetensors"
+    }
+}
+
+/// JSON text for metadata values (safetensors metadata is string → string).
+enum MetadataJSON {
+    static func encode<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+
+/// A model bundle (design.md §3): a directory with `bundle.json` naming each encoder's
+/// architecture, weight files and their SHA-256, preprocessing settings, and (once trained)
+/// the head and the taxonomy.
+///
+/// ```json
+/// {"format": "vidtag-bundle", "version": 1, "name": "demo",
+///  "encoders": {
+///    "visual": {"architecture": "inception_resnet_v2", "format": "timm-safetensors",
+///               "files": {"weights": {"path": "visual.safetensors", "sha256": "…"}},
+///               "pretrained": false},
+///    …},
+///  "preprocessing": {"frames": 16, "sampling": "exact", "image_size": 299, "text_max_length": 256}}
+/// ```
+public struct ModelBundle: Codable, Sendable, Equatable {
+    public static let fileName = "bundle.json"
+
+    public var format: String
+    public var version: Int
+    public var name: String
+    public var encoders: [String: Encoder]
+    public var preprocessing: Preprocessing
+    /// The bundle's folder (not stored in the JSON).
+    public var directory: URL = URL(fileURLWithPath: ".")
+
+    public struct Encoder: Codable, Sendable, Equatable {
+        /// "inception_resnet_v2", "vggish", "bert".
+        public var architecture: String
+        /// How the files are laid out, e.g. "timm-safetensors", "torchvggish-pth", "huggingface".
+        public var format: String
+        /// Role ("weights", "pca", "config", "vocab"…) → file relative to the bundle, with its hash.
+        public var files: [String: File]
+        /// False for seeded stand-in weights (the demo bundle): results mean nothing.
+        public var pretrained: Bool
+
+        public init(architecture: String, format: String, files: [String: File], pretrained: Bool) {
+            (self.architecture, self.format, self.files, self.pretrained) = (architecture, format, files, pretrained)
+        }
+    }
+
+    public struct File: Codable, Sendable, Equatable {
+        public var path: String
+        public var sha256: String
+        public init(path: String, sha256: String) { (self.path, self.sha256) = (path, sha256) }
+    }
+
+    public struct Preprocessing: Codable, Sendable, Equatable {
+        public var frames: Int
+        public var sampling: String
+        public var imageSize: Int
+        public var textMaxLength: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case frames, sampling
+            case imageSize = "image_size", textMaxLength = "text_max_length"
+        }
+
+        public init(frames: Int = 16, sampling: String = "exact", imageSize: Int = 299, textMaxLength: Int? = nil) {
+            (self.frames, self.sampling, self.imageSize, self.textMaxLength) = (frames, sampling, imageSize, textMaxLength)
+        }
+    }
+
+    enum CodingKeys: String, CodingKey { case format, version, name, encoders, preprocessing }
+
+    public init(name: String, encoders: [String: Encoder], preprocessing: Preprocessing = Preprocessing()) {
+        (format, version, self.name, self.encoders, self.preprocessing) = ("vidtag-bundle", 1, name, encoders, preprocessing)
+    }
+
+    /// Reads and checks `DIR/bundle.json` (structure only; `verify()` checks the files).
+    public static func load(directory: String) throws -> ModelBundle {
+        let folder = URL(fileURLWithPath: directory, isDirectory: true)
+        let manifest = folder.appendingPathComponent(fileName)
+        let data: Data
+        do {
+            data = try Data(contentsOf: manifest)
+        } catch {
+            throw BundleError.unreadable(path: manifest.path, reason: (error as NSError).localizedDescription)
+        }
+        var bundle: ModelBundle
+        do {
+            bundle = try JSONDecoder().decode(ModelBundle.self, from: data)
+        } catch let error as DecodingError {
+            throw BundleError.malformed(path: manifest.path, reason: Self.describe(error))
+        }
+        guard bundle.format == "vidtag-bundle" else {
+            throw BundleError.malformed(path: manifest.path, reason: "format is '\(bundle.format)', expected 'vidtag-bundle'")
+        }
+        guard bundle.version == 1 else {
+            throw BundleError.malformed(path: manifest.path, reason: "version \(bundle.version) is not supported (expected 1)")
+        }
+        bundle.directory = folder
+        return bundle
+    }
+
+    /// Writes `bundle.json` into `directory` (atomically).
+    public func write(to directory: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let url = URL(fileURLWithPath: directory, isDirectory: true).appendingPathComponent(Self.fileName)
+        try encoder.encode(self).write(to: url, options: .atomic)
+    }
+
+    /// The absolute path of a file named in the bundle.
+    public func path(_ file: File) -> String { directory.appendingPathComponent(file.path).path }
+
+    /// The encoder for `modality` ("visual", "audio", "text") or nil.
+    public func encoder(_ modality: String) -> Encoder? { encoders[modality] }
+
+    /// Checks that every named file exists and has its SHA-256. Returns one line per file.
+    @discardableResult
+    public func verify() throws -> [String] {
+        var report: [String] = []
+        for (modality, encoder) in encoders.sorted(by: { $0.key < $1.key }) {
+            for (role, file) in encoder.files.sorted(by: { $0.key < $1.key }) {
+                try verify(file)
+                report.append("\(modality) \(role): \(file.path) sha256 \(file.sha256) ok")
+            }
+        }
+        return report
+    }
+
+    /// Checks one file's presence and hash.
+    public func verify(_ file: File) throws {
+        let path = path(file)
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw BundleError.missingFile(bundle: directory.path, path: file.path)
+        }
+        let actual = try SHA256.hexDigest(ofFile: path)
+        guard actual == file.sha256.lowercased() else {
+            throw BundleError.hashMismatch(path: path, expected: file.sha256, found: actual)
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case let .keyNotFound(key, context):
+            return "missing key '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'"
+        case let .typeMismatch(type, context), let .valueNotFound(type, context):
+            return "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' should be \(type)"
+        case let .dataCorrupted(context):
+            return context.debugDescription
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}
+
+/// Why a bundle cannot be used.
+public enum BundleError: Error, Equatable, CustomStringConvertible {
+    case unreadable(path: String, reason: String)
+    case malformed(path: String, reason: String)
+    case missingFile(bundle: String, path: String)
+    case hashMismatch(path: String, expected: String, found: String)
+    case unsupported(bundle: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .unreadable(path, reason): return "\(path): cannot read the bundle manifest: \(reason)"
+        case let .malformed(path, reason): return "\(path): malformed bundle manifest: \(reason)"
+        case let .missingFile(bundle, path): return "\(bundle): file '\(path)' named in bundle.json is missing"
+        case let .hashMismatch(path, expected, found):
+            return "\(path): SHA-256 is \(found), bundle.json expects \(expected) (damaged or replaced file)"
+        case let .unsupported(bundle, reason): return "\(bundle): \(reason)"
+        }
+    }
+}
