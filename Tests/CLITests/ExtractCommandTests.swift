@@ -70,7 +70,8 @@ import Weights
         #expect(similarity >= 0.99999)
         let frames = try SafetensorsFile(path: output.appendingPathComponent("h264_aac.safetensors").path)
         #expect(try frames.entry("visual.frames").shape == [3, 1536])
-        #expect(frames.metadata["frame_timestamps"] == "[0.68,2.0,3.32]")
+        // 3 instants over 4 s: 0.667, 2.0, 3.333 → the first frames at or after them (25 fps).
+        #expect(frames.metadata["frame_timestamps"] == "[0.68,2,3.36]")
         let error = CLI.object(result.lines[2])["error"] as? [String: Any]
         #expect(error?["code"] as? String == "not_media")
     }
