@@ -40,6 +40,9 @@ let package = Package(
         .target(name: "VisualEncoder", dependencies: ["Kernels", "Weights"]),
         .target(name: "AudioEncoder", dependencies: ["Kernels", "Weights"]),
         .target(name: "TextEncoder", dependencies: ["Kernels", "Weights"]),
+        // The classifier head: NetVLAD, modal-attention fusion (and baselines), hierarchical
+        // classifier, losses, hand-written backward, Adam; training and evaluation on feature files.
+        .target(name: "Head", dependencies: ["Kernels", "Weights"]),
         // Batch work over items: feature extraction, feature files.
         .target(name: "Pipeline", dependencies: ["Kernels", "Media", "Weights", "VisualEncoder"]),
         // The thin command-line tool.
@@ -65,6 +68,7 @@ let package = Package(
         .testTarget(name: "VisualEncoderTests", dependencies: ["VisualEncoder", "Media"]),
         .testTarget(name: "AudioEncoderTests", dependencies: ["AudioEncoder", "Media"]),
         .testTarget(name: "TextEncoderTests", dependencies: ["TextEncoder"]),
+        .testTarget(name: "HeadTests", dependencies: ["Head"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
     ]
 )

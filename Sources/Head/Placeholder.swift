@@ -1,0 +1,1 @@
+// Head: under construction.
