@@ -35,18 +35,17 @@ public struct FeatureSet: Sendable {
         return set
     }
 
+    /// The ids of the feature files in `directory` (each file is written whole or not at all).
+    public static func ids(in directory: String) -> Set<String> {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return Set(names.filter { $0.hasSuffix(".safetensors") }.compactMap { name in
+            (try? SafetensorsFile(path: URL(fileURLWithPath: directory).appendingPathComponent(name).path))?.metadata["id"]
+        })
+    }
+
     /// A file name for an id: path separators and control characters replaced.
     static func fileName(for id: String) -> String {
         let safe = id.map { $0 == "/" || $0 == "\\" || $0.isNewline || $0 == "\0" ? "_" : $0 }
         return String(safe.prefix(200)) + ".safetensors"
-    }
-}
-
-/// JSON text for metadata values (safetensors metadata is string → string).
-enum MetadataJSON {
-    static func encode<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 }

@@ -4,18 +4,19 @@ import Media
 import Pipeline
 import Weights
 
-/// `vidtag extract`: feature files (design.md §3) for images and videos.
+/// `vidtag extract`: feature files (design.md §3), one per input.
 struct Extract: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compute feature files (one safetensors file per input) with the bundle's encoders.",
         discussion: """
-            An image gives `cover` [1536]; a video gives `visual.frames` [T, 1536] with the frame \
-            timestamps in the metadata. Each output is <output>/<id>.safetensors with id the \
-            input's file name without extension. One JSON line per input is printed: \
-            {"id", "input", "output", "tensors"} or {"id", "input", "error": {"stage", "code", "message"}}.
+            A video gives `visual.frames` [T, 1536] with the frame timestamps in the metadata; a \
+            cover image gives `cover` [1536] (without one, the middle frame's features, recorded \
+            as cover_from_frame). Each output is <output>/<id>.safetensors, written atomically. \
+            One JSON line per input, in input order, on standard output: {"id", "input", \
+            "output", "tensors"} or {"id", "input", "error": {"stage", "code", "message"}}.
 
             Exit status: 0 when every input was extracted, 2 when some failed, 1 on bad usage or \
-            when the encoders cannot be loaded.
+            when the encoders cannot be loaded, 130/143 after SIGINT/SIGTERM (nothing half-written).
             """
     )
 
@@ -29,50 +30,32 @@ struct Extract: ParsableCommand {
     var output: String
 
     @OptionGroup var sampling: SamplingOptions
-
-    @Argument(help: "Image and video files.")
-    var inputs: [String]
+    @OptionGroup var batch: BatchOptions
 
     func validate() throws {
         if bundle == nil && visualWeights == nil {
             throw ValidationError("give --bundle DIR or an encoder override such as --visual-weights FILE")
         }
-        if inputs.isEmpty { throw ValidationError("no inputs") }
     }
 
     func run() throws {
         let extractor: FeatureExtractor
+        let journal: OutputJournal
         do {
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             let loaded = try bundle.map { try ModelBundle.load(directory: $0) }
             let encoders = try EncoderSet(bundle: loaded, visualWeights: visualWeights)
             let mode = SamplingMode(rawValue: encoders.preprocessing.sampling) ?? .exact
-            extractor = FeatureExtractor(encoders: encoders, plan: sampling.plan(defaultFrames: encoders.preprocessing.frames),
-                                         mode: sampling.mode(default: mode))
+            extractor = FeatureExtractor(
+                encoders: encoders, plan: sampling.plan(defaultFrames: encoders.preprocessing.frames),
+                mode: sampling.mode(default: mode), limits: batch.limits, outputDirectory: output)
+            journal = try OutputJournal(path: nil, resume: false)
         } catch {
             throw CommandFailure(error)
         }
-        var failures = 0
-        for input in inputs {
-            let id = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
-            do {
-                let features = try extractor.extract(path: input, id: id)
-                let path = try features.write(to: output)
-                JSONLine.write(try JSONLine.encode(ExtractRecord(id: id, input: input, output: path,
-                                                                  tensors: features.tensors.mapValues(\.shape))))
-            } catch {
-                failures += 1
-                JSONLine.write(try JSONLine.encode(ErrorRecord(id: id, input: input, error: error)))
-            }
-        }
-        if failures > 0 { throw ExitCode(2) }
+        if batch.resume { journal.markCompleted(FeatureSet.ids(in: output)) }
+        try BatchExecution.run(extractor, batch: batch, journal: journal,
+                               defaultQuarantine: URL(fileURLWithPath: output).appendingPathComponent(".quarantine.jsonl").path,
+                               label: "inputs")
     }
-}
-
-/// The line printed for an extracted input.
-struct ExtractRecord: Encodable {
-    let id: String
-    let input: String
-    let output: String
-    let tensors: [String: [Int]]
 }

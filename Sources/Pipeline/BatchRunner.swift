@@ -1,0 +1,201 @@
+import Foundation
+
+/// The work a batch does on one item, in two stages so that decoding of the next items
+/// overlaps the encoding of the current one: `prepare` (decoding) runs ahead on its own thread,
+/// at most `lookahead` items ahead; `finish` (encoding, the output line) runs in input order.
+public protocol BatchJob: Sendable {
+    associatedtype Prepared
+    func prepare(_ record: InputRecord) throws -> Prepared
+    /// The item's output line.
+    func finish(_ prepared: Prepared, record: InputRecord) throws -> String
+}
+
+/// Runs a job over a run's inputs: one line per input in input order (results or error
+/// records), skipping what `--resume` finds done and what another shard owns, quarantining
+/// inputs that fail for good, stopping cleanly on SIGINT/SIGTERM or after too many failures.
+public final class BatchRunner: @unchecked Sendable {
+    public struct Options: Sendable {
+        public var shard: Shard?
+        public var maxFailures: Int?
+        public var quarantine: Quarantine?
+        public var retryFailed = false
+        public var lookahead = 2
+        public init() {}
+    }
+
+    public struct Summary: Codable, Sendable {
+        public var processed = 0
+        public var succeeded = 0
+        public var failed = 0
+        public var quarantined = 0
+        public var skippedDone = 0
+        public var seconds = 0.0
+        /// "SIGINT", "SIGTERM" or "max_failures" when the run stopped early.
+        public var stoppedBy: String?
+
+        enum CodingKeys: String, CodingKey {
+            case processed, succeeded, failed, quarantined, seconds
+            case skippedDone = "skipped_done", stoppedBy = "stopped_by"
+        }
+    }
+
+    let options: Options
+    let journal: OutputJournal
+    let progress: ProgressReporter?
+    let stop = StopFlag()
+
+    public init(journal: OutputJournal, options: Options, progress: ProgressReporter? = nil) {
+        (self.journal, self.options, self.progress) = (journal, options, progress)
+    }
+
+    /// Asks the run to stop after the item in hand (from a signal handler's queue).
+    public func requestStop(_ reason: String) { stop.set(reason) }
+
+    /// Why the run was asked to stop, if it was.
+    public var stopReason: String? { stop.reason }
+
+    public func run<Job: BatchJob>(_ inputs: InputSource, job: Job) throws -> Summary {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var summary = Summary()
+        let queue = BoundedQueue<Work<Job.Prepared>>(capacity: max(1, options.lookahead))
+        stop.onSet = { queue.close() }
+        let producer = Thread { [self] in
+            produce(inputs, job: job, into: queue)
+        }
+        producer.stackSize = 8 << 20
+        producer.start()
+        while let work = queue.take() {
+            if stop.reason != nil { break }
+            let line: String
+            var failure: Error?
+            switch work {
+            case let .prepared(record, result):
+                do {
+                    line = try job.finish(try result.get(), record: record)
+                } catch {
+                    failure = error
+                    line = ErrorLine.line(id: record.id, input: record.input, error: error)
+                }
+                if let failure {
+                    let detail = ErrorLine.detail(failure)
+                    options.quarantine?.record(id: record.id, input: record.input, code: detail.code,
+                                               message: detail.message)
+                }
+            case let .line(errorLine, isQuarantine):
+                line = errorLine
+                failure = isQuarantine ? QuarantinedInput(reason: "") : InputError(location: "", message: "")
+            case .skipped:
+                summary.skippedDone += 1
+                continue
+            }
+            try journal.write(line)
+            summary.processed += 1
+            if let failure {
+                if failure is QuarantinedInput { summary.quarantined += 1 } else { summary.failed += 1 }
+            } else {
+                summary.succeeded += 1
+            }
+            summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+            progress?.update(summary)
+            if let limit = options.maxFailures, summary.failed >= limit {
+                stop.set("max_failures")
+                break
+            }
+        }
+        queue.close()
+        journal.sync()
+        summary.stoppedBy = stop.reason
+        summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        progress?.finish(summary)
+        return summary
+    }
+
+    /// Reads inputs in order and prepares the ones this run owns, at most `lookahead` ahead.
+    private func produce<Job: BatchJob>(_ inputs: InputSource, job: Job, into queue: BoundedQueue<Work<Job.Prepared>>) {
+        var inputs = inputs
+        while stop.reason == nil, let element = inputs.next() {
+            let work: Work<Job.Prepared>
+            switch element {
+            case .failure(let error):
+                let id = error.location
+                if let shard = options.shard, !shard.contains(id) { continue }
+                work = .line(ErrorLine.line(id: id, input: error.location, error: error), quarantine: false)
+            case .success(let record):
+                if let shard = options.shard, !shard.contains(record.id) { continue }
+                if journal.completed.contains(record.id) {
+                    work = .skipped
+                } else if !options.retryFailed, let reason = options.quarantine?.reason(for: record.id) {
+                    let error = QuarantinedInput(reason: "skipped: failed before (\(reason)); pass --retry-failed to try again")
+                    work = .line(ErrorLine.line(id: record.id, input: record.input, error: error), quarantine: true)
+                } else {
+                    work = .prepared(record, Result { try job.prepare(record) })
+                }
+            }
+            guard queue.put(work) else { return }
+        }
+        queue.close()
+    }
+
+    enum Work<Prepared> {
+        case prepared(InputRecord, Result<Prepared, Error>)
+        /// A ready error line (malformed input, or a quarantined one).
+        case line(String, quarantine: Bool)
+        case skipped
+    }
+}
+
+/// A stop request shared by the signal handler, the producer and the consumer.
+final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: String?
+    var onSet: (() -> Void)?
+
+    var reason: String? { lock.withLock { value } }
+
+    func set(_ reason: String) {
+        let first: Bool = lock.withLock {
+            if value == nil { value = reason; return true }
+            return false
+        }
+        if first { onSet?() }
+    }
+}
+
+/// A first-in first-out queue of at most `capacity` items between two threads; `close()` ends it.
+final class BoundedQueue<Element>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var items: [Element] = []
+    private var closed = false
+    private let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// Blocks while full; false once closed.
+    func put(_ item: Element) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count >= capacity && !closed { condition.wait() }
+        guard !closed else { return false }
+        items.append(item)
+        condition.broadcast()
+        return true
+    }
+
+    /// Blocks while empty; nil once closed and drained.
+    func take() -> Element? {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.isEmpty && !closed { condition.wait() }
+        guard !items.isEmpty else { return nil }
+        let item = items.removeFirst()
+        condition.broadcast()
+        return item
+    }
+
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+
+/// One item to process (design.md §3): a manifest line, a sidecar `<stem>.json`, or a bare path.
+/// Every field but one of `video`/`cover`/`title` may be absent; paths are absolute once parsed.
+public struct InputRecord: Codable, Sendable, Equatable {
+    public var id: String
+    /// A video, or any media file with sound (an audio-only file gives only audio).
+    public var video: String?
+    public var cover: String?
+    public var title: String?
+    public var summary: String?
+    public var products: [Product]?
+
+    public struct Product: Codable, Sendable, Equatable {
+        public var title: String?
+        public var category: String?
+        public init(title: String?, category: String?) { (self.title, self.category) = (title, category) }
+    }
+
+    public init(id: String, video: String? = nil, cover: String? = nil, title: String? = nil,
+                summary: String? = nil, products: [Product]? = nil) {
+        (self.id, self.video, self.cover, self.title, self.summary, self.products) = (id, video, cover, title, summary, products)
+    }
+
+    /// What the input was, for output records: the video, else the cover, else the id.
+    public var input: String { video ?? cover ?? id }
+
+    /// A record from one JSON object. Relative paths resolve against `base`; a missing id
+    /// becomes the file name (without extension) of the video or cover.
+    /// `requireContent` false (sidecars) allows a record with neither video, cover nor title.
+    public static func parse(_ json: Data, base: URL, location: String, requireContent: Bool = true)
+        throws(InputError) -> InputRecord
+    {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: json)
+        } catch {
+            throw InputError(location: location, message: "not valid JSON")
+        }
+        guard let fields = object as? [String: Any] else {
+            throw InputError(location: location, message: "expected a JSON object")
+        }
+        func string(_ key: String) throws(InputError) -> String? {
+            guard let value = fields[key], !(value is NSNull) else { return nil }
+            guard let text = value as? String else {
+                throw InputError(location: location, message: "'\(key)' must be a string")
+            }
+            return text
+        }
+        func path(_ key: String) throws(InputError) -> String? {
+            guard let text = try string(key), !text.isEmpty else { return nil }
+            return text.hasPrefix("/") ? text : base.appendingPathComponent(text).standardizedFileURL.path
+        }
+        var products: [Product]? = nil
+        if let list = fields["products"], !(list is NSNull) {
+            guard let items = list as? [Any] else {
+                throw InputError(location: location, message: "'products' must be a list")
+            }
+            products = []
+            for (index, item) in items.enumerated() {
+                guard let product = item as? [String: Any],
+                      product["title"] == nil || product["title"] is String || product["title"] is NSNull,
+                      product["category"] == nil || product["category"] is String || product["category"] is NSNull
+                else {
+                    throw InputError(location: location,
+                                     message: "products[\(index)] must be an object with string 'title' and 'category'")
+                }
+                products?.append(Product(title: product["title"] as? String, category: product["category"] as? String))
+            }
+        }
+        let video = try path("video"), cover = try path("cover"), title = try string("title")
+        guard !requireContent || video != nil || cover != nil || (title.map { !$0.isEmpty } ?? false) else {
+            throw InputError(location: location, message: "a record needs at least one of 'video', 'cover' or 'title'")
+        }
+        var id = try string("id")
+        if (id == nil || id!.isEmpty) && requireContent {
+            guard let source = video ?? cover else {
+                throw InputError(location: location, message: "a record with no 'video' or 'cover' needs an 'id'")
+            }
+            id = URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent
+        }
+        return InputRecord(id: id ?? "", video: video, cover: cover, title: title, summary: try string("summary"),
+                           products: products)
+    }
+}
+
+/// A malformed input: where it was (file:line, or the path) and what is wrong.
+public struct InputError: Error, Equatable, CustomStringConvertible, Sendable {
+    public let location: String
+    public let message: String
+    public var description: String { "\(location): \(message)" }
+}

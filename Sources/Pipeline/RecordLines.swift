@@ -1,0 +1,50 @@
+import Foundation
+import Media
+import Weights
+
+/// The JSON error record of a failed input: {"id", "input", "error": {"stage", "code", "message"}}.
+public enum ErrorLine {
+    public struct Detail: Codable, Sendable, Equatable {
+        public let stage: String
+        public let code: String
+        public let message: String
+    }
+
+    struct Record: Encodable {
+        let id: String
+        let input: String
+        let error: Detail
+    }
+
+    /// The stage, code and message for any error a run can meet.
+    public static func detail(_ error: Error) -> Detail {
+        switch error {
+        case let media as MediaError:
+            return Detail(stage: media.stage.rawValue, code: media.code.rawValue, message: media.message)
+        case let input as InputError:
+            return Detail(stage: "input", code: "malformed_record", message: input.description)
+        case let quarantined as QuarantinedInput:
+            return Detail(stage: "input", code: "quarantined", message: quarantined.reason)
+        default:
+            return Detail(stage: "encode", code: "error", message: String(describing: error))
+        }
+    }
+
+    public static func line(id: String, input: String, error: Error) -> String {
+        JSONText.encode(Record(id: id, input: input, error: detail(error)))
+    }
+}
+
+/// An input skipped because an earlier run found it bad for good.
+public struct QuarantinedInput: Error, Sendable {
+    public let reason: String
+}
+
+/// Compact JSON with sorted keys, for output lines and metadata.
+public enum JSONText {
+    public static func encode<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    }
+}

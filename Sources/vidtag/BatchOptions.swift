@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import Media
+import Pipeline
+
+/// Inputs and batch behaviour shared by `extract` and `classify`.
+struct BatchOptions: ParsableArguments {
+    @Argument(help: "Files or directories (walked recursively, sorted; sidecar <stem>.json and cover <stem>.jpg|png|webp picked up), or - to read JSON records or paths from standard input as they arrive.")
+    var inputs: [String] = []
+
+    @Option(help: "A manifest: JSON lines {\"id\", \"video\", \"cover\", \"title\", \"summary\", \"products\"}; relative paths resolve against its folder.")
+    var manifest: [String] = []
+
+    @Flag(help: "Continue an interrupted run: skip inputs already done (a torn last line is repaired).")
+    var resume = false
+
+    @Option(help: "Process only shard I of N (0-based), split by a stable hash of the id, e.g. --shard 2/8.")
+    var shard: String?
+
+    @Option(help: "Stop after this many failed inputs (exit status 2).")
+    var maxFailures: Int?
+
+    @Option(help: "The quarantine file: inputs that failed for good, skipped by later runs (default: beside the output).")
+    var quarantine: String?
+
+    @Flag(help: "Try inputs in the quarantine again.")
+    var retryFailed = false
+
+    @Option(help: "Seconds allowed for decoding one input.")
+    var timeLimit: Double = 120
+
+    @Flag(help: "No progress on standard error (the final summary still prints).")
+    var quiet = false
+
+    var specs: [InputSource.Spec] {
+        manifest.map { .manifest($0) } + inputs.map { $0 == "-" ? .standardInput : .path($0) }
+    }
+
+    var limits: MediaLimits { MediaLimits(secondsPerFile: timeLimit) }
+
+    func validate() throws {
+        if inputs.isEmpty && manifest.isEmpty { throw ValidationError("no inputs: give files, directories, --manifest FILE or -") }
+        if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("- (standard input) may be given once") }
+        if let shard, Shard(shard) == nil { throw ValidationError("--shard takes I/N with 0 ≤ I < N, got '\(shard)'") }
+        if let maxFailures, maxFailures < 1 { throw ValidationError("--max-failures must be at least 1") }
+        if !(timeLimit > 0) { throw ValidationError("--time-limit must be positive") }
+    }
+
+    /// Runner options; `defaultQuarantine` is used when none is given.
+    func runnerOptions(defaultQuarantine: String?) -> BatchRunner.Options {
+        var options = BatchRunner.Options()
+        options.shard = shard.flatMap(Shard.init)
+        options.maxFailures = maxFailures
+        options.retryFailed = retryFailed
+        options.quarantine = (quarantine ?? defaultQuarantine).map { Quarantine(path: $0) }
+        return options
+    }
+
+    /// Progress on standard error, with the input count when it can be known in advance.
+    func progress(label: String) -> ProgressReporter? {
+        if quiet { return ProgressReporter(total: nil, label: label, interval: .infinity) }
+        let streamed = inputs.contains("-")
+        return ProgressReporter(total: streamed ? nil : Array(InputSource(specs)).count, label: label)
+    }
+}
+
+/// Runs a batch job, stopping cleanly on SIGINT/SIGTERM, and turns the summary into the exit
+/// status: 0 all done, 2 some inputs failed, 130 after SIGINT, 143 after SIGTERM.
+enum BatchExecution {
+    static func run<Job: BatchJob>(_ job: Job, batch: BatchOptions, journal: OutputJournal,
+                                   defaultQuarantine: String?, label: String) throws {
+        let runner = BatchRunner(journal: journal, options: batch.runnerOptions(defaultQuarantine: defaultQuarantine),
+                                 progress: batch.progress(label: label))
+        let watchers = [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")].map { signalNumber, name in
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                // A second signal abandons the item in hand: every written line is already whole.
+                if runner.stopReason != nil { journal.sync(); Foundation.exit(signalNumber == SIGINT ? 130 : 143) }
+                runner.requestStop(name)
+            }
+            source.resume()
+            return source
+        }
+        let summary = try runner.run(InputSource(batch.specs), job: job)
+        watchers.forEach { $0.cancel() }
+        switch summary.stoppedBy {
+        case "SIGINT": throw ExitCode(130)
+        case "SIGTERM": throw ExitCode(143)
+        default: if summary.failed + summary.quarantined > 0 { throw ExitCode(2) }
+        }
+    }
+}
