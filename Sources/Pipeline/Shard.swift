@@ -1,3 +1,5 @@
+import Weights
+
 /// `--shard I/N`: this run takes the items whose stable id hash modulo N is I, so N runs
 /// started with I = 0…N−1 split any input between them without coordinating.
 public struct Shard: Sendable, Equatable, CustomStringConvertible {
@@ -14,15 +16,5 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(index)/\(count)" }
 
-    public func contains(_ id: String) -> Bool { Int(Self.hash(id) % UInt64(count)) == index }
-
-    /// FNV-1a 64 of the id's UTF-8 bytes: the same on every machine and run.
-    static func hash(_ id: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in id.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return hash
-    }
+    public func contains(_ id: String) -> Bool { Int(StableHash.fnv1a64(id) % UInt64(count)) == index }
 }

@@ -41,15 +41,6 @@ public struct SeededWeights: WeightSource {
         layout.map { ($0.name, Tensor(shape: $0.shape, data: Self.generate(name: $0.name, shape: $0.shape, seed: seed))) }
     }
 
-    static func fnv1a(_ name: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in name.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return hash
-    }
-
     @inline(__always)
     static func unit(_ base: UInt64, _ index: Int) -> Float {
         var z = base &+ UInt64(index + 1) &* 0x9E37_79B9_7F4A_7C15
@@ -61,7 +52,7 @@ public struct SeededWeights: WeightSource {
 
     public static func generate(name: String, shape: [Int], seed: UInt64) -> [Float] {
         let count = shape.reduce(1, *)
-        let base = seed ^ fnv1a(name)
+        let base = seed ^ StableHash.fnv1a64(name)
         let value: (Float) -> Float
         if name.hasSuffix("running_var") {
             value = { 0.5 + $0 }
