@@ -1,1 +1,0 @@
-// AudioEncoder: under construction (replaced as the encoder lands).
