@@ -1,3 +1,4 @@
+import AudioEncoder
 import Foundation
 import VisualEncoder
 import Weights
@@ -6,38 +7,78 @@ import Weights
 /// weights each was loaded from (recorded in feature files; heads are tied to them).
 public final class EncoderSet: @unchecked Sendable {
     public let visual: InceptionResNetV2?
+    public let audio: VGGish?
+    /// Modality → SHA-256 of its weight file ("audio.pca" for VGGish's PCA parameters).
     public let hashes: [String: String]
     public let preprocessing: ModelBundle.Preprocessing
     /// Modalities whose weights are seeded stand-ins, not pretrained.
     public let notPretrained: [String]
 
+    /// Files that replace a bundle's encoders (or stand alone without a bundle).
+    public struct Overrides: Sendable {
+        public var visualWeights: String?
+        public var audioWeights: String?
+        public var audioPCA: String?
+        public init(visualWeights: String? = nil, audioWeights: String? = nil, audioPCA: String? = nil) {
+            (self.visualWeights, self.audioWeights, self.audioPCA) = (visualWeights, audioWeights, audioPCA)
+        }
+        var isEmpty: Bool { visualWeights == nil && audioWeights == nil }
+    }
+
     /// Encoders from a bundle, each replaced where an override file is given.
     /// With no bundle only the overridden encoders run.
-    public init(bundle: ModelBundle?, visualWeights: String? = nil) throws {
-        guard bundle != nil || visualWeights != nil else {
-            throw BundleError.unsupported(bundle: "(none)", reason: "no encoders to run: give a bundle or --visual-weights")
+    public init(bundle: ModelBundle?, overrides: Overrides = Overrides()) throws {
+        guard bundle != nil || !overrides.isEmpty else {
+            throw BundleError.unsupported(bundle: "(none)",
+                                          reason: "no encoders to run: give a bundle or --visual-weights / --audio-weights")
         }
         var hashes: [String: String] = [:]
         var notPretrained: [String] = []
         preprocessing = bundle?.preprocessing ?? ModelBundle.Preprocessing()
 
-        if let visualWeights {
-            visual = try InceptionResNetV2(weights: try SafetensorsFile(path: visualWeights))
-            hashes["visual"] = try SHA256.hexDigest(ofFile: visualWeights)
-        } else if let bundle, let entry = bundle.encoder("visual") {
-            guard entry.architecture == "inception_resnet_v2" else {
+        func bundled(_ modality: String, architecture: String) throws -> (ModelBundle, ModelBundle.Encoder)? {
+            guard let bundle, let entry = bundle.encoder(modality) else {
+                return nil
+            }
+            guard entry.architecture == architecture else {
                 throw BundleError.unsupported(bundle: bundle.directory.path,
-                                              reason: "visual architecture '\(entry.architecture)' is not inception_resnet_v2")
+                                              reason: "\(modality) architecture '\(entry.architecture)' is not \(architecture)")
             }
-            guard let file = entry.files["weights"] else {
-                throw BundleError.malformed(path: bundle.directory.path, reason: "visual encoder names no 'weights' file")
+            for file in entry.files.values { try bundle.verify(file) }
+            if !entry.pretrained { notPretrained.append(modality) }
+            return (bundle, entry)
+        }
+        func file(_ bundle: ModelBundle, _ entry: ModelBundle.Encoder, _ role: String, _ modality: String) throws -> String {
+            guard let file = entry.files[role] else {
+                throw BundleError.malformed(path: bundle.directory.path, reason: "\(modality) encoder names no '\(role)' file")
             }
-            try bundle.verify(file)
-            visual = try InceptionResNetV2(weights: try SafetensorsFile(path: bundle.path(file)))
-            hashes["visual"] = file.sha256
-            if !entry.pretrained { notPretrained.append("visual") }
+            return bundle.path(file)
+        }
+
+        if let path = overrides.visualWeights {
+            visual = try InceptionResNetV2(weights: try SafetensorsFile(path: path))
+            hashes["visual"] = try SHA256.hexDigest(ofFile: path)
+        } else if let (bundle, entry) = try bundled("visual", architecture: "inception_resnet_v2") {
+            visual = try InceptionResNetV2(weights: try SafetensorsFile(path: try file(bundle, entry, "weights", "visual")))
+            hashes["visual"] = entry.files["weights"]?.sha256
         } else {
             visual = nil
+        }
+
+        if let path = overrides.audioWeights {
+            audio = VGGish(weights: try VGGishWeights.load(path: path))
+            hashes["audio"] = try SHA256.hexDigest(ofFile: path)
+        } else if let (bundle, entry) = try bundled("audio", architecture: "vggish") {
+            audio = VGGish(weights: try VGGishWeights.load(path: try file(bundle, entry, "weights", "audio")))
+            hashes["audio"] = entry.files["weights"]?.sha256
+            hashes["audio.pca"] = entry.files["pca"]?.sha256
+        } else {
+            audio = nil
+        }
+        if let path = overrides.audioPCA {
+            // Checked here; feature files hold raw embeddings, so PCA applies only downstream.
+            _ = try VGGishPCA.load(path: path)
+            hashes["audio.pca"] = try SHA256.hexDigest(ofFile: path)
         }
         self.hashes = hashes
         self.notPretrained = notPretrained

@@ -1,3 +1,4 @@
+import AudioEncoder
 import Foundation
 import Kernels
 import Media
@@ -8,7 +9,11 @@ import VisualEncoder
 ///
 /// - a video gives `visual.frames` [T, 1536] with the frame timestamps in the metadata;
 /// - a cover image gives `cover` [1536]; a video without one takes the middle sampled frame's
-///   features as its cover and records `cover_from_frame`.
+///   features as its cover and records `cover_from_frame`;
+/// - a soundtrack (of a video or an audio file) gives `audio.frames` [A, 128], VGGish's raw
+///   embeddings, computed while the audio streams in (bounded memory on long files).
+/// Modalities that cannot be had are recorded in the metadata's "missing" with a reason
+/// (`no_video_stream`, `no_audio_stream`, `audio_too_short`, `cover_from_frame`).
 public struct FeatureExtractor: BatchJob {
     public let encoders: EncoderSet
     public let plan: SamplingPlan
@@ -24,29 +29,61 @@ public struct FeatureExtractor: BatchJob {
 
     var imageSize: Int { encoders.preprocessing.imageSize }
 
-    /// Decoded pictures of one record.
+    /// Decoded pictures and embedded sound of one record.
     public struct Decoded: @unchecked Sendable {
         var video: VideoSample?
         var cover: RGBImage?
+        /// `[A, 128]` raw VGGish embeddings.
+        var audio: Tensor?
+        /// Modality → why it is absent.
+        var missing: [String: String] = [:]
     }
 
     public func prepare(_ record: InputRecord) throws -> Decoded {
         var decoded = Decoded()
-        guard encoders.visual != nil else { return decoded }
         if let path = record.video {
             let file = try MediaFile(path: path, limits: limits)
             if file.isStillImage {
-                decoded.cover = try ImageLoader.load(path, width: imageSize, height: imageSize, limits: limits)
-            } else if file.videoStream != nil {
-                decoded.video = try FrameSampler.sample(file, plan: plan, mode: mode, width: imageSize, height: imageSize)
-            } else if record.cover == nil {
-                throw MediaError(.probe, .noVideoStream, "the file has no picture for the visual encoder", path: path)
+                if encoders.visual != nil {
+                    decoded.cover = try ImageLoader.load(path, width: imageSize, height: imageSize, limits: limits)
+                }
+            } else {
+                if encoders.visual != nil {
+                    if file.videoStream != nil {
+                        decoded.video = try FrameSampler.sample(file, plan: plan, mode: mode, width: imageSize,
+                                                                height: imageSize)
+                    } else {
+                        decoded.missing["visual"] = "no_video_stream"
+                    }
+                }
+                if let audio = encoders.audio {
+                    if file.audioStream != nil {
+                        do {
+                            decoded.audio = try embedAudio(path, audio)
+                        } catch let error as AudioEncoderError {
+                            decoded.missing["audio"] = error.code
+                        }
+                    } else {
+                        decoded.missing["audio"] = "no_audio_stream"
+                    }
+                }
             }
         }
-        if let cover = record.cover {
+        if let cover = record.cover, encoders.visual != nil {
             decoded.cover = try ImageLoader.load(cover, width: imageSize, height: imageSize, limits: limits)
         }
+        if decoded.video == nil && decoded.cover == nil && decoded.audio == nil, let path = record.video {
+            throw NothingToEncode(path: path, reasons: decoded.missing)
+        }
         return decoded
+    }
+
+    /// The file's soundtrack through VGGish, chunk by chunk: `[A, 128]`.
+    private func embedAudio(_ path: String, _ model: VGGish) throws -> Tensor {
+        var embedder = AudioEmbedder(model: model)
+        let reader = try AudioReader(file: MediaFile(path: path, limits: limits))
+        try reader.read(chunkSize: AudioReader.sampleRate) { embedder.append($0) }
+        return try embedder.finish()
     }
 
     public func finish(_ decoded: Decoded, record: InputRecord) throws -> String {
@@ -64,23 +101,27 @@ public struct FeatureExtractor: BatchJob {
         sources["cover"] = record.cover
         features.metadata["sources"] = JSONText.encode(sources)
         features.metadata["encoders"] = JSONText.encode(encoders.hashes)
-        guard let visual = encoders.visual else { return features }
-        if let video = decoded.video {
-            let frames = encode(visual, video.frames.map(\.image))
-            features.tensors["visual.frames"] = frames
-            features.metadata["frame_timestamps"] = JSONText.encode(video.frames.map(\.time))
-            features.metadata["sampling"] = mode.rawValue
-            if video.truncated { features.metadata["truncated"] = "true" }
-            if decoded.cover == nil {
-                let middle = frames.shape[0] / 2
-                let width = InceptionResNetV2.featureWidth
-                features.tensors["cover"] = Tensor(shape: [width], data: Array(frames.data[middle * width..<(middle + 1) * width]))
-                features.metadata["cover_from_frame"] = "true"
+        var missing = decoded.missing
+        if let audio = decoded.audio { features.tensors["audio.frames"] = audio }
+        if let visual = encoders.visual {
+            if let video = decoded.video {
+                let frames = encode(visual, video.frames.map(\.image))
+                features.tensors["visual.frames"] = frames
+                features.metadata["frame_timestamps"] = JSONText.encode(video.frames.map(\.time))
+                features.metadata["sampling"] = mode.rawValue
+                if video.truncated { features.metadata["truncated"] = "true" }
+                if decoded.cover == nil {
+                    let (middle, width) = (frames.shape[0] / 2, InceptionResNetV2.featureWidth)
+                    features.tensors["cover"] = Tensor(shape: [width],
+                                                       data: Array(frames.data[middle * width..<(middle + 1) * width]))
+                    missing["cover"] = "cover_from_frame"
+                }
+            }
+            if let cover = decoded.cover {
+                features.tensors["cover"] = encode(visual, [cover]).reshaped([InceptionResNetV2.featureWidth])
             }
         }
-        if let cover = decoded.cover {
-            features.tensors["cover"] = encode(visual, [cover]).reshaped([InceptionResNetV2.featureWidth])
-        }
+        if !missing.isEmpty { features.metadata["missing"] = JSONText.encode(missing) }
         return features
     }
 
@@ -96,4 +137,19 @@ struct ExtractLine: Encodable {
     let input: String
     let output: String
     let tensors: [String: [Int]]
+}
+
+/// An input in which no loaded encoder found anything (e.g. a silent video with only the audio
+/// encoder loaded). Its code is the single reason, or `no_usable_stream`.
+public struct NothingToEncode: Error, CustomStringConvertible, Sendable {
+    public let path: String
+    /// Modality → why it is absent.
+    public let reasons: [String: String]
+
+    public var code: String { reasons.count == 1 ? reasons.values.first! : "no_usable_stream" }
+
+    public var description: String {
+        "\(path): nothing for the loaded encoders ("
+            + reasons.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")"
+    }
 }

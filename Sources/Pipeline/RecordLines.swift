@@ -23,6 +23,8 @@ public enum ErrorLine {
             return Detail(stage: media.stage.rawValue, code: media.code.rawValue, message: media.message)
         case let input as InputError:
             return Detail(stage: "input", code: "malformed_record", message: input.description)
+        case let nothing as NothingToEncode:
+            return Detail(stage: "probe", code: nothing.code, message: nothing.description)
         case let quarantined as QuarantinedInput:
             return Detail(stage: "input", code: "quarantined", message: quarantined.reason)
         default:

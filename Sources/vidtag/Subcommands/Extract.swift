@@ -11,7 +11,9 @@ struct Extract: ParsableCommand {
         discussion: """
             A video gives `visual.frames` [T, 1536] with the frame timestamps in the metadata; a \
             cover image gives `cover` [1536] (without one, the middle frame's features, recorded \
-            as cover_from_frame). Each output is <output>/<id>.safetensors, written atomically. \
+            as cover_from_frame); a soundtrack gives `audio.frames` [A, 128] (VGGish raw \
+            embeddings). With no bundle, only the encoders given by --visual-weights and \
+            --audio-weights run. Absent modalities are listed with reasons in the metadata's "missing". Each output is <output>/<id>.safetensors, written atomically. \
             One JSON line per input, in input order, on standard output: {"id", "input", \
             "output", "tensors"} or {"id", "input", "error": {"stage", "code", "message"}}.
 
@@ -26,6 +28,12 @@ struct Extract: ParsableCommand {
     @Option(help: "A timm Inception-ResNet-v2 safetensors file; replaces the bundle's visual encoder.")
     var visualWeights: String?
 
+    @Option(help: "VGGish weights (torchvggish .pth or safetensors); replaces the bundle's audio encoder.")
+    var audioWeights: String?
+
+    @Option(help: "VGGish PCA parameters (.pth or safetensors), checked and recorded (feature files keep raw embeddings).")
+    var audioPca: String?
+
     @Option(help: "The folder for the feature files (created if missing).")
     var output: String
 
@@ -33,8 +41,8 @@ struct Extract: ParsableCommand {
     @OptionGroup var batch: BatchOptions
 
     func validate() throws {
-        if bundle == nil && visualWeights == nil {
-            throw ValidationError("give --bundle DIR or an encoder override such as --visual-weights FILE")
+        if bundle == nil && visualWeights == nil && audioWeights == nil {
+            throw ValidationError("give --bundle DIR or encoder overrides (--visual-weights FILE, --audio-weights FILE)")
         }
     }
 
@@ -44,7 +52,8 @@ struct Extract: ParsableCommand {
         do {
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             let loaded = try bundle.map { try ModelBundle.load(directory: $0) }
-            let encoders = try EncoderSet(bundle: loaded, visualWeights: visualWeights)
+            let encoders = try EncoderSet(bundle: loaded, overrides: .init(visualWeights: visualWeights,
+                                                                             audioWeights: audioWeights, audioPCA: audioPca))
             let mode = SamplingMode(rawValue: encoders.preprocessing.sampling) ?? .exact
             extractor = FeatureExtractor(
                 encoders: encoders, plan: sampling.plan(defaultFrames: encoders.preprocessing.frames),
