@@ -10,12 +10,13 @@ The cases come from `vidtag-bench kernels --export-cases FILE` (one table for bo
           bias and ReLU into Conv2D).
 
 Each case runs --warmup times untimed, then --repeats times timed with time.perf_counter_ns
-(a monotonic clock), under torch.inference_mode and torch.set_num_threads(--threads). The peak
-case runs again at the end and keeps the best of both, as vidtag-bench does. Writes JSON keyed
+(a monotonic clock), under torch.inference_mode and torch.set_num_threads(--threads). As in
+vidtag-bench, a case is measured again when other processes took CPU meanwhile (--retries), and
+the peak case runs again at the end, keeping the best of both. Writes JSON keyed
 by case name in vidtag-bench's own --json layout, for `vidtag-bench kernels --torch FILE`.
 
 Usage: kernels_torch.py --cases cases.json --out torch.json [--threads N] [--repeats N]
-       [--warmup N] [--filter TEXT ...]
+       [--warmup N] [--retries N] [--filter TEXT ...]
 """
 
 import argparse
@@ -81,6 +82,19 @@ def machine_busy_seconds():
     return (ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6] + ticks[7]) / os.sysconf("SC_CLK_TCK")
 
 
+def least_disturbed(work, warmup, repeats, retries):
+    """measure(), again up to `retries` times while other processes took over 0.1 core."""
+    best = measure(work, warmup, repeats)
+    for _ in range(retries):
+        if best[1] is None or best[1] <= 0.1:
+            break
+        print("  disturbed, measuring again", file=sys.stderr)
+        attempt = measure(work, warmup, repeats)
+        if attempt[1] is not None and attempt[1] < best[1]:
+            best = attempt
+    return best
+
+
 def measure(work, warmup, repeats):
     """Seconds of each timed run, and the cores' worth of CPU other processes used meanwhile."""
     for _ in range(warmup):
@@ -137,10 +151,13 @@ def main():
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--retries", type=int, default=2,
+                        help="measure a case again, up to this many times, when other processes took more "
+                             "than 0.1 core meanwhile; the least disturbed attempt is kept")
     parser.add_argument("--filter", action="append", default=[], help="only cases whose name contains this")
     args = parser.parse_args()
-    if args.threads < 1 or args.repeats < 1 or args.warmup < 0:
-        parser.error("--threads and --repeats must be at least 1, --warmup at least 0")
+    if args.threads < 1 or args.repeats < 1 or args.warmup < 0 or args.retries < 0:
+        parser.error("--threads and --repeats must be at least 1, --warmup and --retries at least 0")
 
     with open(args.cases) as file:
         cases = json.load(file)
@@ -152,12 +169,12 @@ def main():
     results, timings = {}, {}
     with torch.inference_mode():
         for index, case in enumerate(cases, 1):
-            samples, other_cores = measure(work_for(case), args.warmup, args.repeats)
+            samples, other_cores = least_disturbed(work_for(case), args.warmup, args.repeats, args.retries)
             timings[case["name"]] = (samples, other_cores)
             print(f"[{index}/{len(cases)}] torch {case['name']}: best {min(samples) * 1e3:.2f} ms, "
                   f"{flops(case) / min(samples) * 1e-9:.1f} GFLOPS", file=sys.stderr)
         # The peak runs again at the end, so that a busy moment at the start cannot lower it.
-        again, again_others = measure(work_for(peak), args.warmup, args.repeats)
+        again, again_others = least_disturbed(work_for(peak), args.warmup, args.repeats, args.retries)
         first, first_others = timings[peak["name"]]
         merged_others = None
         if first_others is not None and again_others is not None:

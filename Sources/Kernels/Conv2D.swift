@@ -100,7 +100,10 @@ public struct Conv2D: Sendable {
             precondition(residual.shape == shape, "Conv2D: residual \(residual.shape) does not match output \(shape)")
             output = residual.data
         } else {
-            output = [Float](repeating: 0, count: g.outputPixels * outChannels)
+            // Every element is written by the GEMM (beta = 0): no zero fill.
+            output = [Float](unsafeUninitializedCapacity: g.outputPixels * outChannels) { _, count in
+                count = g.outputPixels * outChannels
+            }
         }
         x.data.withUnsafeBufferPointer { input in
             output.withUnsafeMutableBufferPointer { out in
@@ -138,7 +141,8 @@ public struct Conv2D: Sendable {
                 }
                 let rowsPerTile = tileRows(g)
                 let k = patchSize
-                var scratch = [Float](repeating: 0, count: rowsPerTile * k)
+                // im2col writes every element of each tile it uses (zeros for padding taps).
+                var scratch = [Float](unsafeUninitializedCapacity: rowsPerTile * k) { _, count in count = rowsPerTile * k }
                 scratch.withUnsafeMutableBufferPointer { cols in
                     var start = 0
                     while start < m {

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import Kernels
+import VisualEncoder
+import Weights
+
+/// `vidtag-bench irv2`: Inception-ResNet-v2 images per second at several batch sizes and the
+/// achieved GFLOPS, beside timm in PyTorch eager measured by Scripts/bench/irv2_torch.py.
+struct VisualBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "irv2",
+        abstract: "Inception-ResNet-v2 images per second and GFLOPS (seeded full-size weights, 299×299).")
+
+    @Option(help: "Comma-separated batch sizes.")
+    var batches = "1,16"
+
+    @Option(help: "Timed runs per batch size (the median is reported).")
+    var repeats = 3
+
+    @Option(help: "JSON written by Scripts/bench/irv2_torch.py in the same run, printed beside ours.")
+    var torch: String?
+
+    /// timm's count for one 299×299 image (Scripts/bench/irv2_torch.py measures it with hooks).
+    static let defaultFlopsPerImage = 26.4e9
+
+    func run() throws {
+        let peer = try torch.map { try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: $0))) }
+            as? [String: Any]
+        let flops = peer?["flops_per_image"] as? Double ?? Self.defaultFlopsPerImage
+        let model = try InceptionResNetV2(weights: SeededWeights(layout: InceptionResNetV2.layout))
+        print("Inception-ResNet-v2, \(Threading.threads) threads, \(String(format: "%.1f", flops / 1e9)) GFLOP per image")
+        print("batch   vidtag images/s   GFLOPS   | timm images/s   GFLOPS   | ratio")
+        for batch in batches.split(separator: ",").compactMap({ Int($0) }) {
+            var input = [Float](repeating: 0, count: batch * 299 * 299 * 3)
+            for i in input.indices { input[i] = Float((i * 7919) % 255) / 127.5 - 1 }
+            let images = Tensor(shape: [batch, 299, 299, 3], data: input)
+            _ = model.forward(images)
+            var times: [Double] = []
+            for _ in 0..<repeats {
+                let start = DispatchTime.now().uptimeNanoseconds
+                _ = model.forward(images)
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+            }
+            let median = times.sorted()[times.count / 2]
+            let rate = Double(batch) / median
+            var line = String(format: "%5d   %15.2f   %6.1f", batch, rate, flops * rate / 1e9)
+            if let theirs = (peer?["batches"] as? [String: Any])?["\(batch)"] as? [String: Any],
+               let theirRate = theirs["images_per_second"] as? Double {
+                line += String(format: "   | %13.2f   %6.1f   | %.2f×", theirRate, flops * theirRate / 1e9, rate / theirRate)
+            }
+            print(line)
+        }
+    }
+}
