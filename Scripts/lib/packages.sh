@@ -25,3 +25,6 @@ VIDTAG_BUILD_PACKAGES=(
 # What the tests need besides: the ffmpeg command-line tool, the independent reference for
 # decoded frames and audio.
 VIDTAG_TEST_PACKAGES=(ffmpeg)
+
+# What the demo needs: the ffmpeg CLI and espeak-ng make the demo corpus.
+VIDTAG_DEMO_PACKAGES=(ffmpeg espeak-ng)

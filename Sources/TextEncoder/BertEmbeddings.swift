@@ -1,0 +1,46 @@
+import Kernels
+
+/// BERT's input embeddings: word + token type 0 + absolute position, then LayerNorm
+/// (`BertEmbeddings.forward`, transformers 5.24.0 `models/bert/modeling_bert.py` L69; the
+/// sums in its order, dropout off).
+struct BertEmbeddings: Sendable {
+    /// `[V, D]`: `embeddings.word_embeddings.weight`.
+    let words: Embedding
+    /// `[P, D]`: `embeddings.position_embeddings.weight`.
+    let positions: Embedding
+    /// `[D]`: row 0 of `embeddings.token_type_embeddings.weight` `[types, D]`.
+    let tokenType0: [Float]
+    /// `embeddings.LayerNorm`.
+    let norm: LayerNormWeights
+
+    init(_ checkpoint: BertCheckpoint, _ config: BertConfig) throws(TextEncoderError) {
+        let d = config.hiddenSize
+        words = Embedding(
+            table: try checkpoint.floats("embeddings.word_embeddings.weight", shape: [config.vocabularySize, d]),
+            vocabulary: config.vocabularySize, width: d)
+        positions = Embedding(
+            table: try checkpoint.floats("embeddings.position_embeddings.weight", shape: [config.maxPositions, d]),
+            vocabulary: config.maxPositions, width: d)
+        tokenType0 = Array(try checkpoint.floats(
+            "embeddings.token_type_embeddings.weight", shape: [config.typeVocabularySize, d])[..<d])
+        norm = try checkpoint.layerNorm("embeddings.LayerNorm", width: d, eps: config.layerNormEps)
+    }
+
+    /// `batch` (N ids; each sequence's positions count from 0) → `[N, D]`.
+    func callAsFunction(_ batch: TokenBatch) -> Tensor {
+        var x = words(batch.ids)  // [N, D]
+        let d = words.width
+        x.data.withUnsafeMutableBufferPointer { x in
+            positions.table.withUnsafeBufferPointer { positionTable in
+                for b in 0..<batch.count {
+                    for (position, row) in batch.rows(b).enumerated() {
+                        let line = x.baseAddress! + row * d
+                        let positionRow = positionTable.baseAddress! + position * d
+                        for j in 0..<d { line[j] = (line[j] + tokenType0[j]) + positionRow[j] }
+                    }
+                }
+            }
+        }
+        return norm(x)
+    }
+}

@@ -1,1 +1,0 @@
-// TextEncoder: under construction (replaced as the encoder lands).

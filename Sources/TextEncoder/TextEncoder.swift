@@ -1,0 +1,104 @@
+import Kernels
+
+/// Sentence vectors of a batch of texts.
+public struct TextEmbeddings: Sendable, Equatable {
+    /// `[N, W]`: one row per text, in input order (W = D × pooling modes).
+    public var vectors: Tensor
+    /// `[N]`: whether the text was cut to the maximum length.
+    public var truncated: [Bool]
+    /// `[N]`: the ids each text took, [CLS] and [SEP] included, after truncation.
+    public var tokenCounts: [Int]
+}
+
+/// Texts → sentence vectors with a BERT model: tokenizer, encoder and pooling from one
+/// directory (e.g. all-MiniLM-L6-v2: mean pooling, then L2 normalisation, 384-d).
+///
+/// ```swift
+/// let encoder = try TextEncoder(directory: "Models/demo/text/all-MiniLM-L6-v2")
+/// let result = encoder.encode(["2024新款夏季短袖T恤", "wireless earbuds"])
+/// result.vectors.shape  // [2, 384]
+/// result.truncated      // [false, false]
+/// ```
+public struct TextEncoder: Sendable {
+    public let directory: ModelDirectory
+    public let tokenizer: BertTokenizer
+    public let model: BertModel
+    public let pooling: SentencePooling
+
+    /// Loads a model directory (see ``ModelDirectory``).
+    ///
+    /// - Parameters:
+    ///   - pooling: overrides the directory's sentence-transformers pooling; without either,
+    ///     mean pooling without normalisation.
+    ///   - maxLength: overrides the maximum ids per text (capped by the position table).
+    /// - Throws: ``TextEncoderError``: a missing or malformed file, a checkpoint that does not
+    ///   match `config.json`, a vocabulary larger than the embedding table, or pooling by the
+    ///   pooler on a checkpoint without one.
+    public init(directory path: String, pooling: SentencePooling? = nil, maxLength: Int? = nil)
+        throws(TextEncoderError)
+    {
+        // The small files first, so that their errors come before reading the weights.
+        let directory = try ModelDirectory(path: path)
+        let bert = directory.bertPath
+        let config = try BertConfig(path: bert + "/config.json")
+        var length = config.maxPositions
+        if let maxLength {
+            length = min(length, maxLength)
+        } else {
+            length = min(length, try ModelDirectory.maxSequenceLength(directory: bert))
+        }
+        let tokenizer = try BertTokenizer(directory: bert, maxLength: length)
+        guard tokenizer.idLimit <= config.vocabularySize else {
+            throw .vocabularyTooLarge(vocabulary: bert + "/vocab.txt", ids: tokenizer.idLimit,
+                                      config: bert + "/config.json", rows: config.vocabularySize)
+        }
+        let model = try BertModel(config: config, weights: bert + "/model.safetensors")
+        let chosen = pooling ?? directory.pooling ?? .mean
+        if chosen.modes.contains(.pooler) && !model.hasPooler {
+            throw .missingTensor(file: bert + "/model.safetensors", tensor: "pooler.dense.weight",
+                                 expected: [config.hiddenSize, config.hiddenSize])
+        }
+        (self.directory, self.tokenizer, self.model, self.pooling) = (directory, tokenizer, model, chosen)
+    }
+
+    /// The width of the vectors.
+    public var dimension: Int { pooling.dimension(hidden: model.config.hiddenSize) }
+
+    /// Encodes `texts`, `batchSize` at a time: `[N]` texts → ``TextEmbeddings`` with `[N, W]` vectors.
+    public func encode(_ texts: [String], batchSize: Int = 32) -> TextEmbeddings {
+        precondition(batchSize >= 1, "TextEncoder: batchSize must be at least 1")
+        let tokenized = texts.map(tokenizer.encode)
+        var vectors: [Float] = []
+        vectors.reserveCapacity(texts.count * dimension)
+        for start in stride(from: 0, to: texts.count, by: batchSize) {
+            let batch = TokenBatch(tokenized[start..<min(start + batchSize, texts.count)].map(\.ids))
+            vectors += embed(batch).data
+        }
+        return TextEmbeddings(vectors: Tensor(shape: [texts.count, dimension], data: vectors),
+                              truncated: tokenized.map(\.truncated), tokenCounts: tokenized.map(\.ids.count))
+    }
+
+    /// Pooled (and, when configured, normalised) vectors of token id sequences: `[B, W]`.
+    public func embed(_ batch: TokenBatch) -> Tensor {
+        let hidden = model.hiddenStates(batch)  // [N, D]
+        let d = model.config.hiddenSize
+        let parts = pooling.modes.map { mode in
+            mode == .pooler ? model.pooledOutput(hidden, batch)! : mode.pool(hidden, batch)  // [B, D] each
+        }
+        var pooled: Tensor
+        if parts.count == 1 {
+            pooled = parts[0]
+        } else {
+            var data = [Float](repeating: 0, count: batch.count * d * parts.count)
+            for b in 0..<batch.count {
+                for (k, part) in parts.enumerated() {
+                    let target = (b * parts.count + k) * d
+                    data[target..<target + d] = part.data[b * d..<(b + 1) * d]
+                }
+            }
+            pooled = Tensor(shape: [batch.count, d * parts.count], data: data)
+        }
+        if pooling.normalize { pooled = SentencePooling.l2Normalized(pooled) }
+        return pooled
+    }
+}
