@@ -1,5 +1,6 @@
 import AudioEncoder
 import Foundation
+import TextEncoder
 import VisualEncoder
 import Weights
 
@@ -8,6 +9,8 @@ import Weights
 public final class EncoderSet: @unchecked Sendable {
     public let visual: InceptionResNetV2?
     public let audio: VGGish?
+    /// Titles, summaries and products (one BERT for all three).
+    public let text: TextEncoder?
     /// Modality → SHA-256 of its weight file ("audio.pca" for VGGish's PCA parameters).
     public let hashes: [String: String]
     public let preprocessing: ModelBundle.Preprocessing
@@ -19,10 +22,14 @@ public final class EncoderSet: @unchecked Sendable {
         public var visualWeights: String?
         public var audioWeights: String?
         public var audioPCA: String?
-        public init(visualWeights: String? = nil, audioWeights: String? = nil, audioPCA: String? = nil) {
-            (self.visualWeights, self.audioWeights, self.audioPCA) = (visualWeights, audioWeights, audioPCA)
+        /// A Hugging Face BERT directory (config.json, vocab.txt, model.safetensors).
+        public var textModel: String?
+        public init(visualWeights: String? = nil, audioWeights: String? = nil, audioPCA: String? = nil,
+                    textModel: String? = nil) {
+            (self.visualWeights, self.audioWeights, self.audioPCA, self.textModel) =
+                (visualWeights, audioWeights, audioPCA, textModel)
         }
-        var isEmpty: Bool { visualWeights == nil && audioWeights == nil }
+        var isEmpty: Bool { visualWeights == nil && audioWeights == nil && textModel == nil }
     }
 
     /// Encoders from a bundle, each replaced where an override file is given.
@@ -30,7 +37,7 @@ public final class EncoderSet: @unchecked Sendable {
     public init(bundle: ModelBundle?, overrides: Overrides = Overrides()) throws {
         guard bundle != nil || !overrides.isEmpty else {
             throw BundleError.unsupported(bundle: "(none)",
-                                          reason: "no encoders to run: give a bundle or --visual-weights / --audio-weights")
+                                          reason: "no encoders to run: give a bundle or --visual-weights / --audio-weights / --text-model")
         }
         var hashes: [String: String] = [:]
         var notPretrained: [String] = []
@@ -79,6 +86,18 @@ public final class EncoderSet: @unchecked Sendable {
             // Checked here; feature files hold raw embeddings, so PCA applies only downstream.
             _ = try VGGishPCA.load(path: path)
             hashes["audio.pca"] = try SHA256.hexDigest(ofFile: path)
+        }
+        if let directory = overrides.textModel {
+            text = try TextEncoder(directory: directory)
+            hashes["text"] = try SHA256.hexDigest(ofFile: URL(fileURLWithPath: directory)
+                .appendingPathComponent("model.safetensors").path)
+        } else if let (bundle, entry) = try bundled("text", architecture: "bert") {
+            let weights = try file(bundle, entry, "weights", "text")
+            text = try TextEncoder(directory: URL(fileURLWithPath: weights).deletingLastPathComponent().path,
+                                   maxLength: preprocessing.textMaxLength)
+            hashes["text"] = entry.files["weights"]?.sha256
+        } else {
+            text = nil
         }
         self.hashes = hashes
         self.notPretrained = notPretrained

@@ -2,6 +2,7 @@ import AudioEncoder
 import Foundation
 import Kernels
 import Media
+import TextEncoder
 import VisualEncoder
 
 /// Computes the feature set of one input record with the loaded encoders and writes it as a
@@ -12,6 +13,8 @@ import VisualEncoder
 ///   features as its cover and records `cover_from_frame`;
 /// - a soundtrack (of a video or an audio file) gives `audio.frames` [A, 128], VGGish's raw
 ///   embeddings, computed while the audio streams in (bounded memory on long files).
+/// - a title and summary give `text.title` [D] and `text.summary` [D]; products give
+///   `product.items` [P, D], each encoded as "title category" — one BERT batch per record.
 /// Modalities that cannot be had are recorded in the metadata's "missing" with a reason
 /// (`no_video_stream`, `no_audio_stream`, `audio_too_short`, `cover_from_frame`).
 public struct FeatureExtractor: BatchJob {
@@ -72,7 +75,8 @@ public struct FeatureExtractor: BatchJob {
         if let cover = record.cover, encoders.visual != nil {
             decoded.cover = try ImageLoader.load(cover, width: imageSize, height: imageSize, limits: limits)
         }
-        if decoded.video == nil && decoded.cover == nil && decoded.audio == nil, let path = record.video {
+        let hasText = encoders.text != nil && !(record.texts.isEmpty && record.productTexts.isEmpty)
+        if decoded.video == nil && decoded.cover == nil && decoded.audio == nil && !hasText, let path = record.video {
             throw NothingToEncode(path: path, reasons: decoded.missing)
         }
         return decoded
@@ -121,8 +125,41 @@ public struct FeatureExtractor: BatchJob {
                 features.tensors["cover"] = encode(visual, [cover]).reshaped([InceptionResNetV2.featureWidth])
             }
         }
+        if let text = encoders.text { encodeText(text, record, into: &features, missing: &missing) }
         if !missing.isEmpty { features.metadata["missing"] = JSONText.encode(missing) }
         return features
+    }
+
+    /// `text.title`, `text.summary` [D] and `product.items` [P, D] in one batch; truncated texts
+    /// are listed in the metadata's "text_truncated".
+    private func encodeText(_ encoder: TextEncoder, _ record: InputRecord, into features: inout FeatureSet,
+                            missing: inout [String: String]) {
+        let named = record.texts
+        let products = record.productTexts
+        guard !named.isEmpty || !products.isEmpty else {
+            missing["text"] = "no_text"
+            missing["product"] = "no_products"
+            return
+        }
+        let embeddings = encoder.encode(named.map(\.text) + products)
+        let width = embeddings.vectors.shape[1]
+        func row(_ i: Int) -> [Float] { Array(embeddings.vectors.data[i * width..<(i + 1) * width]) }
+        var truncated: [String] = []
+        for (i, item) in named.enumerated() {
+            features.tensors[item.name] = Tensor(shape: [width], data: row(i))
+            if embeddings.truncated[i] { truncated.append(item.name) }
+        }
+        if !named.contains(where: { $0.name == "text.title" }) { missing["text.title"] = "no_title" }
+        if !named.contains(where: { $0.name == "text.summary" }) { missing["text.summary"] = "no_summary" }
+        if products.isEmpty {
+            missing["product"] = "no_products"
+        } else {
+            let first = named.count
+            features.tensors["product.items"] = Tensor(shape: [products.count, width],
+                                                       data: (first..<first + products.count).flatMap(row))
+            if embeddings.truncated[first...].contains(true) { truncated.append("product.items") }
+        }
+        if !truncated.isEmpty { features.metadata["text_truncated"] = JSONText.encode(truncated) }
     }
 
     /// `images` → `[N, 1536]`, all pictures of one item as one batch.

@@ -22,6 +22,20 @@ public struct InputRecord: Codable, Sendable, Equatable {
         (self.id, self.video, self.cover, self.title, self.summary, self.products) = (id, video, cover, title, summary, products)
     }
 
+    /// The non-empty title and summary, with their feature names.
+    public var texts: [(name: String, text: String)] {
+        [("text.title", title), ("text.summary", summary)].compactMap { name, text in
+            guard let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+            return (name, text)
+        }
+    }
+
+    /// Each product as one text: its title and category name.
+    public var productTexts: [String] {
+        (products ?? []).map { [$0.title, $0.category].compactMap { $0 }.joined(separator: " ") }
+            .filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+    }
+
     /// What the input was, for output records: the video, else the cover, else the id.
     public var input: String { video ?? cover ?? id }
 

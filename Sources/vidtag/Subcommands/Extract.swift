@@ -12,8 +12,9 @@ struct Extract: ParsableCommand {
             A video gives `visual.frames` [T, 1536] with the frame timestamps in the metadata; a \
             cover image gives `cover` [1536] (without one, the middle frame's features, recorded \
             as cover_from_frame); a soundtrack gives `audio.frames` [A, 128] (VGGish raw \
-            embeddings). With no bundle, only the encoders given by --visual-weights and \
-            --audio-weights run. Absent modalities are listed with reasons in the metadata's "missing". Each output is <output>/<id>.safetensors, written atomically. \
+            embeddings); title and summary give `text.title`, `text.summary` [D] and products \
+            `product.items` [P, D] (each "title category"). With no bundle, only the encoders given \
+            by --visual-weights, --audio-weights and --text-model run. Absent modalities are listed with reasons in the metadata's "missing". Each output is <output>/<id>.safetensors, written atomically. \
             One JSON line per input, in input order, on standard output: {"id", "input", \
             "output", "tensors"} or {"id", "input", "error": {"stage", "code", "message"}}.
 
@@ -31,6 +32,9 @@ struct Extract: ParsableCommand {
     @Option(help: "VGGish weights (torchvggish .pth or safetensors); replaces the bundle's audio encoder.")
     var audioWeights: String?
 
+    @Option(help: "A Hugging Face BERT directory (config.json, vocab.txt, model.safetensors); replaces the bundle's text encoder.")
+    var textModel: String?
+
     @Option(help: "VGGish PCA parameters (.pth or safetensors), checked and recorded (feature files keep raw embeddings).")
     var audioPca: String?
 
@@ -41,8 +45,8 @@ struct Extract: ParsableCommand {
     @OptionGroup var batch: BatchOptions
 
     func validate() throws {
-        if bundle == nil && visualWeights == nil && audioWeights == nil {
-            throw ValidationError("give --bundle DIR or encoder overrides (--visual-weights FILE, --audio-weights FILE)")
+        if bundle == nil && visualWeights == nil && audioWeights == nil && textModel == nil {
+            throw ValidationError("give --bundle DIR or encoder overrides (--visual-weights FILE, --audio-weights FILE, --text-model DIR)")
         }
     }
 
@@ -53,7 +57,8 @@ struct Extract: ParsableCommand {
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             let loaded = try bundle.map { try ModelBundle.load(directory: $0) }
             let encoders = try EncoderSet(bundle: loaded, overrides: .init(visualWeights: visualWeights,
-                                                                             audioWeights: audioWeights, audioPCA: audioPca))
+                                                                             audioWeights: audioWeights, audioPCA: audioPca,
+                                                                             textModel: textModel))
             let mode = SamplingMode(rawValue: encoders.preprocessing.sampling) ?? .exact
             extractor = FeatureExtractor(
                 encoders: encoders, plan: sampling.plan(defaultFrames: encoders.preprocessing.frames),
