@@ -21,32 +21,47 @@ def fnv1a(name: str) -> int:
     return h
 
 
-def units(base: int, count: int) -> np.ndarray:
-    """u_0 … u_{count-1} as float32 in [0, 1)."""
+def units(base: int, count: int, start: int = 0) -> np.ndarray:
+    """u_start … u_{start+count-1} as float32 in [0, 1)."""
     with np.errstate(over="ignore"):
-        z = np.uint64(base) + (np.arange(1, count + 1, dtype=np.uint64) * GAMMA)
+        z = np.uint64(base) + (np.arange(start + 1, start + count + 1, dtype=np.uint64) * GAMMA)
         z = (z ^ (z >> np.uint64(30))) * M1
         z = (z ^ (z >> np.uint64(27))) * M2
         z = z ^ (z >> np.uint64(31))
     return (z >> np.uint64(40)).astype(np.float32) * np.float32(2.0 ** -24)
 
 
+def uniform(name: str, count: int, bound, seed: int = 0, block: int = 1 << 22) -> np.ndarray:
+    """`count` float32 values (2u - 1) * float32(bound) in [-bound, bound), the stream of `name`.
+
+    Swift's `SeededWeights.uniform(name:count:bound:seed:)`; also the core of vggish_seeded.py.
+    Computed `block` elements at a time, so that large tensors need little scratch memory.
+    """
+    base = seed ^ fnv1a(name)
+    f = np.float32
+    bound = f(bound)
+    out = np.empty(count, dtype=np.float32)
+    for start in range(0, count, block):
+        stop = min(count, start + block)
+        out[start:stop] = (units(base, stop - start, start) * f(2) - f(1)) * bound
+    return out
+
+
 def generate(name: str, shape, seed: int = 0) -> np.ndarray:
     count = int(np.prod(shape)) if len(shape) else 1
-    u = units(seed ^ fnv1a(name), count)
     f = np.float32
     if name.endswith("running_var"):
-        v = f(0.5) + u
+        v = f(0.5) + units(seed ^ fnv1a(name), count)
     elif name.endswith("running_mean"):
-        v = (u * f(2) - f(1)) * f(0.1)
+        v = uniform(name, count, f(0.1), seed)
     elif len(shape) == 1 and name.endswith("weight"):
-        v = f(0.4) * u + f(0.8)
+        v = f(0.4) * units(seed ^ fnv1a(name), count) + f(0.8)
     elif len(shape) <= 1:
-        v = (u * f(2) - f(1)) * f(0.1)
+        v = uniform(name, count, f(0.1), seed)
     else:
         fan_in = int(np.prod(shape[1:]))
         bound = f(math.sqrt(6.0 / max(fan_in, 1)))
-        v = (u * f(2) - f(1)) * bound
+        v = uniform(name, count, bound, seed)
     return v.astype(np.float32).reshape(shape)
 
 

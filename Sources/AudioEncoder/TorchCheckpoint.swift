@@ -1,4 +1,5 @@
 import Kernels
+import Weights
 
 /// Reads the tensors of a state dict saved by `torch.save`, without Python, in both formats:
 ///
@@ -25,7 +26,7 @@ public enum TorchCheckpoint {
 
     /// The state dict's tensors, by name, in the dict's order.
     public static func read(path: String) throws(CheckpointError) -> [(name: String, tensor: Tensor)] {
-        let mapping = try MappedBytes(path: path)
+        let mapping = try MappedFile(path: path) { CheckpointError.unreadable(file: path, reason: $0) }
         return try read(bytes: mapping.bytes, file: path)
     }
 

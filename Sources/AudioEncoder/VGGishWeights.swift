@@ -56,12 +56,12 @@ public struct VGGishWeights: Sendable {
         try VGGishWeights(tensors: try WeightFile.read(path), architecture: architecture, source: path)
     }
 
-    /// Deterministic full-size weights (see ``SeededWeights``), with PCA parameters.
+    /// Deterministic full-size weights (see ``VGGishSeededWeights``), with PCA parameters.
     public static func seeded(
-        _ architecture: VGGishArchitecture = .standard, seed: UInt64 = SeededWeights.defaultSeed
+        _ architecture: VGGishArchitecture = .standard, seed: UInt64 = VGGishSeededWeights.defaultSeed
     ) -> VGGishWeights {
-        let tensors = SeededWeights.network(architecture, seed: seed)
-            + SeededWeights.pca(width: architecture.embeddingWidth, seed: seed)
+        let tensors = VGGishSeededWeights.network(architecture, seed: seed)
+            + VGGishSeededWeights.pca(width: architecture.embeddingWidth, seed: seed)
         return try! VGGishWeights(tensors: tensors, architecture: architecture, source: "seeded(\(seed))")
     }
 

@@ -144,3 +144,11 @@ struct ZipArchive {
 
     private func hex(_ value: UInt32) -> String { "0x" + String(value, radix: 16) }
 }
+
+extension UnsafeRawBufferPointer {
+    /// A little-endian unsigned integer at `offset` (the caller checks bounds).
+    @inline(__always)
+    func littleEndian<T: FixedWidthInteger>(_ offset: Int, as type: T.Type) -> T {
+        T(littleEndian: loadUnaligned(fromByteOffset: offset, as: T.self))
+    }
+}

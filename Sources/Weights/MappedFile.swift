@@ -5,34 +5,39 @@ import Darwin
 #endif
 
 /// A whole regular file mapped read-only into memory (`mmap`, `PROT_READ`, `MAP_PRIVATE`);
-/// unmapped when released.
+/// unmapped when released. Safetensors files and the AudioEncoder's torch checkpoints are read
+/// through it.
 ///
 /// The bytes are read lazily by the kernel and never copied. As with any mapping, if another
 /// process truncates the file while it is mapped, touching the lost pages raises SIGBUS;
 /// weight files are expected to stay put while in use.
-final class MappedFile: @unchecked Sendable {
+public final class MappedFile: @unchecked Sendable {
     /// The mapped bytes, `[0, size)`; empty for an empty file (nothing is mapped then).
-    let bytes: UnsafeRawBufferPointer
+    public let bytes: UnsafeRawBufferPointer
 
     /// Opens and maps `path`.
     ///
     /// Throws ``SafetensorsError/unreadable(file:reason:)`` with the system's text if the path
     /// cannot be opened, is not a regular file (a directory, a FIFO, a device), or cannot be mapped.
-    init(path: String) throws(SafetensorsError) {
-        func unreadable(_ code: Int32) -> SafetensorsError {
-            .unreadable(file: path, reason: String(cString: strerror(code)))
-        }
+    public convenience init(path: String) throws(SafetensorsError) {
+        try self.init(path: path) { SafetensorsError.unreadable(file: path, reason: $0) }
+    }
+
+    /// Opens and maps `path`, reporting failure as the caller's error type: `unreadable` turns
+    /// the reason (the system's text for the error, or "not a regular file") into the error thrown.
+    public init<Failure: Error>(path: String, unreadable: (_ reason: String) -> Failure) throws(Failure) {
+        func failure(_ code: Int32) -> Failure { unreadable(String(cString: strerror(code))) }
         // O_NONBLOCK so that opening a FIFO does not wait for a writer; it is rejected below.
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { throw unreadable(errno) }
+        guard fd >= 0 else { throw failure(errno) }
         defer { close(fd) }
 
         var status = stat()
-        guard fstat(fd, &status) == 0 else { throw unreadable(errno) }
+        guard fstat(fd, &status) == 0 else { throw failure(errno) }
         switch status.st_mode & S_IFMT {
         case S_IFREG: break
-        case S_IFDIR: throw unreadable(EISDIR)
-        default: throw .unreadable(file: path, reason: "not a regular file")
+        case S_IFDIR: throw failure(EISDIR)
+        default: throw unreadable("not a regular file")
         }
 
         let size = Int(status.st_size)
@@ -42,7 +47,7 @@ final class MappedFile: @unchecked Sendable {
         }
         guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0),
               address != UnsafeMutableRawPointer(bitPattern: -1)  // MAP_FAILED
-        else { throw unreadable(errno) }
+        else { throw failure(errno) }
         bytes = UnsafeRawBufferPointer(start: address, count: size)
     }
 

@@ -50,23 +50,9 @@ public struct SeededWeights: WeightSource {
         return Float(z >> 40) * 0x1p-24
     }
 
-    public static func generate(name: String, shape: [Int], seed: UInt64) -> [Float] {
-        let count = shape.reduce(1, *)
+    /// `count` values value(u_i), i = 0 ..< count, from the stream of tensor `name`.
+    static func stream(name: String, count: Int, seed: UInt64, _ value: (Float) -> Float) -> [Float] {
         let base = seed ^ StableHash.fnv1a64(name)
-        let value: (Float) -> Float
-        if name.hasSuffix("running_var") {
-            value = { 0.5 + $0 }
-        } else if name.hasSuffix("running_mean") {
-            value = { ($0 * 2 - 1) * 0.1 }
-        } else if shape.count == 1 && name.hasSuffix("weight") {
-            value = { Float(0.4) * $0 + Float(0.8) }
-        } else if shape.count <= 1 {
-            value = { ($0 * 2 - 1) * 0.1 }
-        } else {
-            let fanIn = shape.dropFirst().reduce(1, *)
-            let bound = Float((6.0 / Double(max(fanIn, 1))).squareRoot())
-            value = { ($0 * 2 - 1) * bound }
-        }
         var out = [Float](repeating: 0, count: count)
         out.withUnsafeMutableBufferPointer { buffer in
             let pointer = buffer.baseAddress!
@@ -75,5 +61,29 @@ public struct SeededWeights: WeightSource {
             }
         }
         return out
+    }
+
+    /// `count` values (2u_i − 1)·bound in [−bound, bound) from the stream of tensor `name`: the
+    /// rule of weights, biases and running means here, and of the AudioEncoder's seeded VGGish
+    /// weights (`VGGishSeededWeights`, with its own scales).
+    public static func uniform(name: String, count: Int, bound: Float, seed: UInt64) -> [Float] {
+        stream(name: name, count: count, seed: seed) { ($0 * 2 - 1) * bound }
+    }
+
+    public static func generate(name: String, shape: [Int], seed: UInt64) -> [Float] {
+        let count = shape.reduce(1, *)
+        if name.hasSuffix("running_var") {
+            return stream(name: name, count: count, seed: seed) { 0.5 + $0 }
+        } else if name.hasSuffix("running_mean") {
+            return uniform(name: name, count: count, bound: 0.1, seed: seed)
+        } else if shape.count == 1 && name.hasSuffix("weight") {
+            return stream(name: name, count: count, seed: seed) { Float(0.4) * $0 + Float(0.8) }
+        } else if shape.count <= 1 {
+            return uniform(name: name, count: count, bound: 0.1, seed: seed)
+        } else {
+            let fanIn = shape.dropFirst().reduce(1, *)
+            let bound = Float((6.0 / Double(max(fanIn, 1))).squareRoot())
+            return uniform(name: name, count: count, bound: bound, seed: seed)
+        }
     }
 }

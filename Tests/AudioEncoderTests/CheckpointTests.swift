@@ -282,6 +282,18 @@ import Weights
             try TorchCheckpoint.stateDict(nested, file: "x")
         }
     }
+
+    @Test func unreadablePathsGiveTheSystemsReason() throws {
+        // The file is mapped by Weights' MappedFile; its failures become CheckpointError.unreadable.
+        let missing = NSTemporaryDirectory() + "vidtag-audio-\(UUID().uuidString)-missing.pth"
+        #expect(throws: CheckpointError.unreadable(file: missing, reason: "No such file or directory")) {
+            try TorchCheckpoint.read(path: missing)
+        }
+        let directory = NSTemporaryDirectory()
+        #expect(throws: CheckpointError.unreadable(file: directory, reason: "Is a directory")) {
+            try TorchCheckpoint.read(path: directory)
+        }
+    }
 }
 
 /// Hand-assembled pickle fragments (protocol 2 opcodes, CPython's Lib/pickletools.py).

@@ -21,7 +21,7 @@ enum Goldens {
     static func tensor(_ name: String) throws -> Tensor { try file.tensor(name) }
 }
 
-/// Built once for the whole suite: the full-size seeded network (see SeededWeights).
+/// Built once for the whole suite: the full-size seeded network (see VGGishSeededWeights).
 enum Seeded {
     static let weights = VGGishWeights.seeded()
     static let model = VGGish(weights: weights)

@@ -1,6 +1,7 @@
 import Foundation
 import Kernels
 import Testing
+import Weights
 @testable import AudioEncoder
 
 /// The network on full-size seeded weights against torchvggish's `VGG` with the same weights
@@ -11,13 +12,13 @@ import Testing
 
     @Test func seededWeightsMatchThePythonGenerator() {
         // First values of vggish_seeded.uniform(name, 3, scale) for the same names (exact float32s).
-        let conv = SeededWeights.uniform(name: "features.0.weight", count: 3, scale: (6.0 / 9).squareRoot())
+        let conv = VGGishSeededWeights.uniform(name: "features.0.weight", count: 3, scale: (6.0 / 9).squareRoot())
         #expect(conv == [0.23874175548553467, -0.8032485842704773, -0.2727522850036621])
-        let fc = SeededWeights.uniform(name: "embeddings.0.weight", count: 3, scale: (6.0 / 12288).squareRoot())
+        let fc = VGGishSeededWeights.uniform(name: "embeddings.0.weight", count: 3, scale: (6.0 / 12288).squareRoot())
         #expect(fc == [0.0027864440344274044, 0.011360048316419125, 0.015486393123865128])
-        let pca = SeededWeights.uniform(name: "pca_eigen_vectors", count: 3, scale: (3.0 / 128).squareRoot() * 0.25)
+        let pca = VGGishSeededWeights.uniform(name: "pca_eigen_vectors", count: 3, scale: (3.0 / 128).squareRoot() * 0.25)
         #expect(pca == [0.0019004398491233587, 0.009667673148214817, 0.024778299033641815])
-        #expect(SeededWeights.fnv1a64("features.0.weight") == 17_802_610_692_016_669_782)
+        #expect(StableHash.fnv1a64("features.0.weight") == 17_802_610_692_016_669_782)
     }
 
     @Test func architectureNamesFollowTorchvggish() {
