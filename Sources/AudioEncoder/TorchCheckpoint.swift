@@ -248,7 +248,7 @@ public enum TorchCheckpoint {
         switch type {
         case .float: return Float(bitPattern: bytes.littleEndian(4 * index, as: UInt32.self))
         case .double: return Float(Double(bitPattern: bytes.littleEndian(8 * index, as: UInt64.self)))
-        case .half: return HalfFloat.float(fromBits: bytes.littleEndian(2 * index, as: UInt16.self))
+        case .half: return floatFromFloat16Bits(bytes.littleEndian(2 * index, as: UInt16.self))
         case .bfloat16: return Float(bitPattern: UInt32(bytes.littleEndian(2 * index, as: UInt16.self)) << 16)
         }
     }
@@ -283,7 +283,7 @@ public enum TorchCheckpoint {
                 switch size {
                 case 2:
                     let bits = raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)
-                    values[i] = HalfFloat.float(fromBits: bigEndian ? UInt16(bigEndian: bits) : UInt16(littleEndian: bits))
+                    values[i] = floatFromFloat16Bits(bigEndian ? UInt16(bigEndian: bits) : UInt16(littleEndian: bits))
                 case 4:
                     let bits = raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)
                     values[i] = Float(bitPattern: bigEndian ? UInt32(bigEndian: bits) : UInt32(littleEndian: bits))
@@ -312,23 +312,5 @@ public enum TorchCheckpoint {
             values = reordered
         }
         return Tensor(shape: shape, data: values)
-    }
-}
-
-/// IEEE 754 binary16 → Float, exact for every value (subnormals, infinities, NaN payloads).
-enum HalfFloat {
-    static func float(fromBits bits: UInt16) -> Float {
-        let sign = UInt32(bits & 0x8000) << 16
-        let exponent = UInt32(bits >> 10) & 0x1F
-        let mantissa = UInt32(bits & 0x03FF)
-        switch exponent {
-        case 0:
-            let magnitude = Float(mantissa) * 0x1p-24
-            return sign == 0 ? magnitude : -magnitude
-        case 0x1F:
-            return Float(bitPattern: sign | 0x7F80_0000 | (mantissa == 0 ? 0 : 0x0040_0000) | mantissa << 13)
-        default:
-            return Float(bitPattern: sign | (exponent + 112) << 23 | mantissa << 13)
-        }
     }
 }

@@ -84,7 +84,7 @@ public enum DType: String, CaseIterable, Sendable, CustomStringConvertible {
 /// mantissa 10). Exact for every input: binary32 holds every binary16 value, subnormals
 /// included. Infinities keep their sign; NaNs keep sign and payload and come out quiet, as
 /// the x86 F16C `vcvtph2ps` instruction and PyTorch's `.float()` give them.
-func floatFromFloat16Bits(_ bits: UInt16) -> Float {
+public func floatFromFloat16Bits(_ bits: UInt16) -> Float {
     let sign = UInt32(bits & 0x8000) << 16
     let exponent = UInt32(bits >> 10) & 0x1F
     let mantissa = UInt32(bits & 0x03FF)
