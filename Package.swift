@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "vidtag-bench",
             dependencies: [
-                "Kernels", "Media", "Weights", "VisualEncoder", "AudioEncoder", "TextEncoder",
+                "Kernels", "Media", "Weights", "VisualEncoder", "AudioEncoder", "TextEncoder", "Head",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+"""The vidtag classifier head in PyTorch: the reference the Swift head (Sources/Head) is
+checked against. Same architecture, same parameter names, gradients by autograd.
+
+Model (design.md §1), for a batch of items, M modalities in the order of `modalities`:
+  sequence modality (visual, audio): frames [T, D] -> NetVLAD, the article's form:
+      a = softmax(assign(x)) over K clusters, V_k = sum_i a_ik (x_i - c_k),
+      V^_k = F.normalize(V_k), alpha = softmax(shot_logits), out = sqrt(D) * sum_k alpha_k V^_k
+      (or, with cfg["netvlad"] == "flattened", out = sqrt(D) * [V^_1, ..., V^_K])
+  every modality: [D] -> Linear -> ReLU -> P, zeroed when the modality is absent
+  fusion:  attention: p = masked softmax(Linear(concat)), fused = concat(p_m * e_m)
+           concat:    fused = concat(e_m)
+           tfn:       fused = Linear(flatten(outer_m (1, e_m)))          (Zadeh et al. 2017)
+           lmf:       fused = sum_i w_i prod_m (G_m (1, e_m))_i + bias     (Liu et al. 2018)
+  classifier: hmc:  h1 = ReLU(L1h(x)), logits1 = L1o(h1), h2 = ReLU(L2h([x, h1])), logits2 = L2o(h2)
+              flat: h2 = ReLU(L2h(x)), logits2 = L2o(h2), p1 = sum of children of p2
+  loss: L1 + lambda * L2 + beta * sum_j relu(p2_j - p1_parent(j))^2   (flat: L2 only)
+
+Inputs are preprocessed as in Swift's HeadExample: every frame/vector scaled to unit RMS,
+product items averaged first; all-zero rows are absent.
+"""
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def unit_rms(x):
+    """x * sqrt(D) / ||x|| over the last axis; rows of zeros are dropped."""
+    norms = x.norm(dim=-1)
+    keep = norms > 0
+    x = x[keep] if x.dim() == 2 else (x if bool(keep) else None)
+    if x is None:
+        return None
+    d = x.shape[-1]
+    return x * (math.sqrt(d) / x.norm(dim=-1, keepdim=True))
+
+
+def preprocess(item, modalities):
+    """item: {tensor name: tensor}; returns per modality a tensor ([T, D] or [D]) or None."""
+    out = []
+    for m in modalities:
+        t = item.get(m["tensor"])
+        if t is None:
+            out.append(None)
+            continue
+        if m["kind"] == "sequence":
+            x = unit_rms(t)
+            out.append(x if x is not None and x.shape[0] > 0 else None)
+        elif m["kind"] == "set":
+            rows = t[t.norm(dim=-1) > 0]
+            out.append(None if rows.shape[0] == 0 else unit_rms(rows.mean(0)))
+        else:
+            out.append(unit_rms(t))
+    return out
+
+
+class NetVLADShots(nn.Module):
+    """weighted (the article's): sqrt(D) * sum_k alpha_k V^_k, [D];
+    flattened (the classic form): sqrt(D) * [V^_1, ..., V^_K], [K*D]."""
+
+    def __init__(self, dim, clusters, form="weighted"):
+        super().__init__()
+        self.dim, self.clusters, self.form = dim, clusters, form
+        self.assign = nn.Linear(dim, clusters)
+        self.centers = nn.Parameter(torch.zeros(clusters, dim))
+        if form == "weighted":
+            self.shot_logits = nn.Parameter(torch.zeros(clusters))
+
+    def forward(self, frames):
+        """frames: list (one per item) of [T, D] tensors or None -> [B, D] or [B, K*D]."""
+        width = self.dim if self.form == "weighted" else self.clusters * self.dim
+        outs = []
+        for x in frames:
+            if x is None:
+                outs.append(self.centers.new_zeros(width))
+                continue
+            a = torch.softmax(self.assign(x), dim=1)                      # [T, K]
+            v = a.t() @ x - a.sum(0)[:, None] * self.centers               # [K, D]
+            v = F.normalize(v, dim=1, eps=1e-12)
+            if self.form == "weighted":
+                alpha = torch.softmax(self.shot_logits, dim=0)
+                outs.append(math.sqrt(self.dim) * (alpha[:, None] * v).sum(0))
+            else:
+                outs.append(math.sqrt(self.dim) * v.reshape(-1))
+        return torch.stack(outs)
+
+
+class LowRankFusion(nn.Module):
+    def __init__(self, names, p, f, rank):
+        super().__init__()
+        self.rank, self.out = rank, f
+        self.factor = nn.ParameterDict({n: nn.Parameter(torch.zeros(rank * f, p + 1)) for n in names})
+        self.rank_weight = nn.Parameter(torch.ones(rank))
+        self.bias = nn.Parameter(torch.zeros(f))
+        self.names = names
+
+    def forward(self, blocks):
+        b, m, p = blocks.shape
+        ones = blocks.new_ones(b, 1)
+        product = None
+        for j, name in enumerate(self.names):
+            hat = torch.cat([ones, blocks[:, j]], dim=1)                  # (1, e_m)
+            y = (hat @ self.factor[name].t()).reshape(b, self.rank, self.out)
+            product = y if product is None else product * y
+        return torch.einsum("r,brf->bf", self.rank_weight, product) + self.bias
+
+
+class Fusion(nn.Module):
+    """Parameters: attention.{weight,bias} | tfn.{weight,bias} | lmf.{factor.<m>,rank_weight,bias}."""
+
+    def __init__(self, kind, names, p, f, rank):
+        super().__init__()
+        m = len(names)
+        self.kind = kind
+        if kind == "attention":
+            self.attention = nn.Linear(m * p, m)
+        elif kind == "tfn":
+            self.tfn = nn.Linear((p + 1) ** m, f)
+        elif kind == "lmf":
+            self.lmf = LowRankFusion(names, p, f, rank)
+
+    def forward(self, blocks, mask):
+        """blocks: [B, M, P] (zero where absent); mask: [B, M] -> fused, attention or None."""
+        b, m, p = blocks.shape
+        if self.kind == "concat":
+            return blocks.reshape(b, m * p), None
+        if self.kind == "attention":
+            flat = blocks.reshape(b, m * p)
+            logits = self.attention(flat).masked_fill(mask == 0, float("-inf"))
+            probs = torch.softmax(logits, dim=1)                          # absent modalities get 0
+            return (probs[:, :, None] * blocks).reshape(b, m * p), probs
+        if self.kind == "tfn":
+            ones = blocks.new_ones(b, 1)
+            z = ones
+            for j in range(m):
+                hat = torch.cat([ones, blocks[:, j]], dim=1)              # [B, q]
+                z = torch.einsum("bi,bj->bij", z, hat).reshape(b, -1)     # first modality outermost
+            return self.tfn(z), None
+        return self.lmf(blocks), None
+
+
+class Channel(nn.Module):
+    def __init__(self, inp, hidden, classes):
+        super().__init__()
+        self.hidden = nn.Linear(inp, hidden)
+        self.out = nn.Linear(hidden, classes)
+
+
+class Head(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.cfg = cfg
+        mods = cfg["modalities"]
+        names = [m["name"] for m in mods]
+        fusion = cfg["fusion"]
+        p = cfg["tfn_width"] if fusion == "tfn" else cfg["width"]
+        f = len(mods) * p if fusion in ("attention", "concat") else cfg["fused_width"]
+        form = cfg.get("netvlad", "weighted")
+        self.netvlad = nn.ModuleDict({m["name"]: NetVLADShots(m["dim"], cfg["clusters"], form)
+                                      for m in mods if m["kind"] == "sequence"})
+
+        def pooled(m):
+            return cfg["clusters"] * m["dim"] if m["kind"] == "sequence" and form == "flattened" else m["dim"]
+        self.proj = nn.ModuleDict({m["name"]: nn.Linear(pooled(m), p) for m in mods})
+        self.fusion = Fusion(fusion, names, p, f, cfg["lmf_rank"])
+        c1, c2 = cfg["level1_count"], len(cfg["parents"])
+        self.classifier = nn.Module()
+        if cfg["classifier"] == "hmc":
+            self.classifier.level1 = Channel(f, cfg["hidden1"], c1)
+            self.classifier.level2 = Channel(f + cfg["hidden1"], cfg["hidden2"], c2)
+        else:
+            self.classifier.level2 = Channel(f, cfg["hidden2"], c2)
+        self.register_buffer("parents", torch.tensor(cfg["parents"], dtype=torch.long), persistent=False)
+
+    def forward(self, items):
+        """items: list of preprocessed items (lists of tensors/None per modality)."""
+        cfg = self.cfg
+        mods = cfg["modalities"]
+        b = len(items)
+        mask = torch.tensor([[0.0 if it[j] is None else 1.0 for j in range(len(mods))] for it in items],
+                            dtype=next(self.parameters()).dtype)
+        blocks = []
+        for j, m in enumerate(mods):
+            if m["kind"] == "sequence":
+                x = self.netvlad[m["name"]]([it[j] for it in items])
+            else:
+                x = torch.stack([it[j] if it[j] is not None else mask.new_zeros(m["dim"]) for it in items])
+            blocks.append(F.relu(self.proj[m["name"]](x)) * mask[:, j:j + 1])
+        blocks = torch.stack(blocks, dim=1)                                 # [B, M, P]
+        fused, attention = self.fusion(blocks, mask)
+        out = {"fused": fused, "attention": attention}
+        if cfg["classifier"] == "hmc":
+            h1 = F.relu(self.classifier.level1.hidden(fused))
+            out["logits1"] = self.classifier.level1.out(h1)
+            h2 = F.relu(self.classifier.level2.hidden(torch.cat([fused, h1], dim=1)))
+            out["logits2"] = self.classifier.level2.out(h2)
+            out["p1"] = torch.softmax(out["logits1"], dim=1)
+        else:
+            h2 = F.relu(self.classifier.level2.hidden(fused))
+            out["logits2"] = self.classifier.level2.out(h2)
+        out["p2"] = torch.softmax(out["logits2"], dim=1)
+        if cfg["classifier"] == "flat":
+            c1 = cfg["level1_count"]
+            out["p1"] = torch.zeros(b, c1, dtype=out["p2"].dtype).index_add(1, self.parents, out["p2"])
+        return out
+
+    def loss(self, out, y1, y2):
+        """Mean over items of (L1, L2, LH, total) per item -> (terms [B, 4], mean total)."""
+        cfg = self.cfg
+        l2 = F.cross_entropy(out["logits2"], y2, reduction="none")
+        if cfg["classifier"] == "hmc":
+            l1 = F.cross_entropy(out["logits1"], y1, reduction="none")
+            violation = F.relu(out["p2"] - out["p1"][:, self.parents])
+            lh = (violation ** 2).sum(1)
+            total = l1 + cfg["lambda"] * l2 + cfg["beta"] * lh
+        else:
+            l1 = -torch.log(out["p1"].gather(1, y1[:, None])[:, 0])
+            lh = torch.zeros_like(l2)
+            total = l2
+        return torch.stack([l1, l2, lh, total], dim=1), total.mean()
+
+
+def schedule(step, peak, warmup, total, min_fraction):
+    """Linear warm-up over `warmup` steps, then cosine from peak to peak*min_fraction at `total`."""
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    progress = min(1.0, max(0.0, (step - warmup) / max(1, total - warmup)))
+    return peak * (min_fraction + (1 - min_fraction) * 0.5 * (1 + math.cos(math.pi * progress)))

@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""Reference outputs for the Swift head (Tests/HeadTests/HeadGoldenTests.swift), computed in
+float64 by Scripts/reference/head_torch.py with autograd.
+
+Writes Fixtures/head/head_goldens.safetensors:
+  input.<b>.<tensor>            the raw features of item b (float32; absent tensors are absent)
+  targets                       [B, 2] level-1 and level-2 targets (as floats)
+  <variant>.init.<param>        initial parameters: the seeded generator (seeded_weights.py,
+                                seed 7), except the two output biases, set so that the
+                                hierarchy penalty is active at the start
+  <variant>.{logits1,logits2,p1,p2,attention,fused,terms}   forward outputs
+  <variant>.grad.<param>        d(mean total loss)/d(param) for every parameter
+  <variant>.adam_losses         [10] the loss before each of ten AdamW steps on the same batch
+Variants: <fusion>_<classifier>, and attention_hmc_flattened with the classic flattened NetVLAD.
+                                (clip 1.0, warm-up 3 + cosine over 10 steps)
+metadata "config": the shared head config, the variants and the optimiser settings (JSON).
+
+Run by a developer (not CI), from the repository root:
+    python3 Scripts/reference/make_head_goldens.py
+Needs: torch, numpy, safetensors.
+"""
+import json
+import pathlib
+import sys
+
+import numpy as np
+import torch
+from safetensors.numpy import save_file
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from head_torch import Head, preprocess, schedule  # noqa: E402
+from seeded_weights import generate  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+OUT = ROOT / "Fixtures" / "head" / "head_goldens.safetensors"
+
+SEED = 7
+BASE = {
+    "modalities": [
+        {"name": "visual", "tensor": "visual.frames", "kind": "sequence", "dim": 12},
+        {"name": "cover", "tensor": "cover", "kind": "vector", "dim": 12},
+        {"name": "audio", "tensor": "audio.frames", "kind": "sequence", "dim": 6},
+        {"name": "title", "tensor": "text.title", "kind": "vector", "dim": 10},
+        {"name": "summary", "tensor": "text.summary", "kind": "vector", "dim": 10},
+        {"name": "product", "tensor": "product.items", "kind": "set", "dim": 10},
+    ],
+    "parents": [0, 0, 1, 1, 1, 2, 2],
+    "level1_count": 3,
+    "clusters": 3,
+    "width": 6,
+    "tfn_width": 2,
+    "lmf_rank": 3,
+    "fused_width": 7,
+    "hidden1": 8,
+    "hidden2": 9,
+    "lambda": 2.0,
+    "beta": 1.5,
+}
+VARIANTS = [("attention", "hmc", "weighted"), ("concat", "hmc", "weighted"), ("tfn", "hmc", "weighted"),
+            ("lmf", "hmc", "weighted"), ("attention", "flat", "weighted"), ("attention", "hmc", "flattened")]
+OPTIM = {"lr": 0.01, "warmup": 3, "total": 10, "min_fraction": 0.1, "weight_decay": 0.1,
+         "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "clip": 1.0, "steps": 10}
+# Output biases that make some level-2 classes more probable than their parent at the start,
+# so that LH and its gradient are not zero.
+OVERRIDES = {
+    "classifier.level1.out.bias": [1.5, -1.0, 0.0],
+    "classifier.level2.out.bias": [0.5, -0.5, 2.0, 0.0, -1.0, 0.5, 0.0],
+}
+
+rng = np.random.default_rng(20260611)
+B = 5
+items = []
+presence = [  # visual, cover, audio, title, summary, product
+    [1, 1, 1, 1, 1, 1],
+    [1, 0, 1, 0, 1, 1],
+    [1, 1, 0, 1, 0, 0],
+    [0, 1, 0, 1, 1, 1],
+    [1, 1, 1, 0, 0, 1],
+]
+lengths = {"visual.frames": [5, 3, 1, 0, 4], "audio.frames": [4, 2, 0, 0, 1], "product.items": [2, 1, 0, 3, 1]}
+for b in range(B):
+    item = {}
+    for j, m in enumerate(BASE["modalities"]):
+        if not presence[b][j]:
+            continue
+        if m["kind"] == "vector":
+            item[m["tensor"]] = rng.normal(size=m["dim"]).astype(np.float32) * np.float32(rng.uniform(0.5, 3))
+        else:
+            n = lengths[m["tensor"]][b]
+            item[m["tensor"]] = (rng.normal(size=(n, m["dim"])) * rng.uniform(0.5, 3)).astype(np.float32)
+    items.append(item)
+targets = np.array([[0, 1], [1, 3], [2, 6], [1, 2], [0, 0]], dtype=np.int64)
+
+tensors = {}
+for b, item in enumerate(items):
+    for name, value in item.items():
+        tensors[f"input.{b}.{name}"] = value
+tensors["targets"] = targets.astype(np.float32)
+
+
+def run(fusion, classifier, form):
+    cfg = dict(BASE, fusion=fusion, classifier=classifier, netvlad=form)
+    torch.manual_seed(0)
+    model = Head(cfg).double()
+    state = {}
+    for name, p in model.named_parameters():
+        values = generate(name, list(p.shape), SEED)
+        if name in OVERRIDES:
+            values = np.array(OVERRIDES[name], dtype=np.float32)
+        state[name] = values
+        with torch.no_grad():
+            p.copy_(torch.from_numpy(values.astype(np.float64)))
+    prepared = [[None if x is None else x.double() for x in
+                 preprocess({k: torch.from_numpy(v) for k, v in item.items()}, cfg["modalities"])] for item in items]
+    y1 = torch.from_numpy(targets[:, 0])
+    y2 = torch.from_numpy(targets[:, 1])
+    out = model(prepared)
+    terms, loss = model.loss(out, y1, y2)
+    model.zero_grad()
+    loss.backward()
+    prefix = f"{fusion}_{classifier}" + ("" if form == "weighted" else f"_{form}")
+    res = {}
+    for name, value in state.items():
+        res[f"{prefix}.init.{name}"] = value.astype(np.float32)
+    for key in ("logits1", "logits2", "p1", "p2", "attention", "fused"):
+        if out.get(key) is not None:
+            res[f"{prefix}.{key}"] = out[key].detach().numpy().astype(np.float32)
+    res[f"{prefix}.terms"] = terms.detach().numpy().astype(np.float32)
+    for name, p in model.named_parameters():
+        res[f"{prefix}.grad.{name}"] = p.grad.numpy().astype(np.float32)
+
+    # Ten AdamW steps on the same batch, PyTorch's AdamW and clip_grad_norm_.
+    o = OPTIM
+    opt = torch.optim.AdamW(model.parameters(), lr=o["lr"], betas=(o["beta1"], o["beta2"]), eps=o["eps"],
+                            weight_decay=o["weight_decay"])
+    losses = []
+    for step in range(o["steps"]):
+        for group in opt.param_groups:
+            group["lr"] = schedule(step, o["lr"], o["warmup"], o["total"], o["min_fraction"])
+        opt.zero_grad()
+        out = model(prepared)
+        _, loss = model.loss(out, y1, y2)
+        losses.append(loss.item())
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), o["clip"])
+        opt.step()
+    res[f"{prefix}.adam_losses"] = np.array(losses, dtype=np.float32)
+    print(f"{prefix}: loss {float(terms[:, 3].detach().mean()):.6f}, LH {float(terms[:, 2].detach().mean()):.6f}, "
+          f"adam {losses[0]:.4f} -> {losses[-1]:.4f}")
+    return res
+
+
+for fusion, classifier, form in VARIANTS:
+    tensors.update(run(fusion, classifier, form))
+
+meta = dict(BASE, seed=SEED, variants=[f"{f}_{c}" + ("" if n == "weighted" else f"_{n}") for f, c, n in VARIANTS],
+            optimizer=OPTIM, batch=B)
+OUT.parent.mkdir(parents=True, exist_ok=True)
+save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(OUT), metadata={"config": json.dumps(meta)})
+print(f"wrote {OUT} ({OUT.stat().st_size} bytes, {len(tensors)} tensors)")

@@ -1,0 +1,77 @@
+/// A minibatch laid out for the head: per modality, the packed frames (sequences) or a
+/// (B, D) matrix (vectors and sets, zero rows where absent), the presence mask and the targets.
+/// Storage is reused from batch to batch.
+public final class HeadBatch: @unchecked Sendable {
+    public let config: HeadConfig
+    /// B.
+    public private(set) var count = 0
+    /// (B, M): 1 where the modality is present (and not dropped), else 0.
+    public private(set) var mask: [Float] = []
+    /// Per modality: frames (N, D) for sequences, (B, D) for vectors and sets.
+    let inputs: [FloatBuffer]
+    /// Per modality: B+1 row offsets into the packed frames (sequences only).
+    public private(set) var offsets: [[Int]]
+    public private(set) var targets1: [Int] = []
+    public private(set) var targets2: [Int] = []
+    public private(set) var ids: [String] = []
+
+    public init(config: HeadConfig) {
+        self.config = config
+        inputs = config.modalities.map { _ in FloatBuffer(count: 0) }
+        offsets = config.modalities.map { _ in [0] }
+    }
+
+    /// Fills the batch with `examples[indices]`. With `dropout`, each example's modalities pass
+    /// through ``ModalDropout/keep(present:rate:random:)`` first.
+    public func fill(_ examples: [HeadExample], _ indices: some Collection<Int>,
+                     dropout rate: Double = 0, random: inout SeededRandom) {
+        let b = indices.count
+        let m = config.modalityCount
+        count = b
+        mask = [Float](repeating: 0, count: b * m)
+        targets1 = indices.map { examples[$0].level1 }
+        targets2 = indices.map { examples[$0].level2 }
+        ids = indices.map { examples[$0].id }
+        var kept: [[Bool]] = []
+        for index in indices {
+            let present = examples[index].present
+            kept.append(rate > 0 ? ModalDropout.keep(present: present, rate: rate, random: &random) : present)
+        }
+        for (j, spec) in config.modalities.enumerated() {
+            let d = spec.dim
+            if spec.kind == .sequence {
+                var offs = [0]
+                for (r, index) in indices.enumerated() {
+                    offs.append(offs.last! + (kept[r][j] ? examples[index].rows[j] : 0))
+                }
+                inputs[j].ensure(offs.last! * d)
+                let base = inputs[j].pointer
+                for (r, index) in indices.enumerated() where kept[r][j] {
+                    examples[index].features[j].withUnsafeBufferPointer {
+                        (base + offs[r] * d).update(from: $0.baseAddress!, count: $0.count)
+                    }
+                }
+                offsets[j] = offs
+            } else {
+                inputs[j].ensure(b * d)
+                let base = inputs[j].pointer
+                for (r, index) in indices.enumerated() {
+                    if kept[r][j] {
+                        examples[index].features[j].withUnsafeBufferPointer {
+                            (base + r * d).update(from: $0.baseAddress!, count: d)
+                        }
+                    } else {
+                        (base + r * d).update(repeating: 0, count: d)
+                    }
+                }
+            }
+            for r in 0..<b where kept[r][j] { mask[r * m + j] = 1 }
+        }
+    }
+
+    /// Fills without dropout.
+    public func fill(_ examples: [HeadExample], _ indices: some Collection<Int>) {
+        var unused = SeededRandom(seed: 0)
+        fill(examples, indices, dropout: 0, random: &unused)
+    }
+}

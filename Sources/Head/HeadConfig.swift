@@ -1,0 +1,153 @@
+import Foundation
+
+/// Everything that fixes the head's architecture and loss; stored in the checkpoint's JSON.
+///
+/// The model (design.md §1): each modality → (NetVLAD for frame sequences, mean for product
+/// sets) → projection to a common width with ReLU → fusion → classifier → loss
+/// L = L1 + λ·L2 + β·LH.
+public struct HeadConfig: Codable, Equatable, Sendable {
+    public enum Fusion: String, Codable, Sendable, CaseIterable {
+        /// Modal attention (the article's): softmax over present modalities from the concatenation.
+        case attention
+        /// Plain concatenation (absent modalities are zero blocks).
+        case concat
+        /// Tensor fusion (Zadeh et al. 2017): outer product of (1, z_m) over modalities.
+        case tfn
+        /// Low-rank multimodal fusion (Liu et al. 2018).
+        case lmf
+    }
+
+    /// How NetVLAD's K residual descriptors become one vector.
+    public enum NetVLADForm: String, Codable, Sendable, CaseIterable {
+        /// The article's: a learned convex combination Σ_k α_k V̂_k, of the input width D.
+        case weighted
+        /// The classic one (Arandjelović et al.): all K descriptors flattened, K·D wide,
+        /// then the modality's projection.
+        case flattened
+    }
+
+    public enum Classifier: String, Codable, Sendable, CaseIterable {
+        /// Level-1 and level-2 channels; level 2 also sees the level-1 hidden state (HMCN).
+        case hmc
+        /// One MLP over level 2; level 1 derived from the tree by summing children.
+        case flat
+    }
+
+    /// The modalities in use, in order (a subset of ``ModalitySpec/catalogue`` with the data's widths).
+    public var modalities: [ModalitySpec]
+    /// The parent (level-1 index) of each level-2 class; level-2 classes are ordered so that
+    /// each parent's children are contiguous (taxonomy order).
+    public var parents: [Int]
+    public var level1Count: Int
+    public var fusion: Fusion = .attention
+    public var classifier: Classifier = .hmc
+    /// NetVLAD clusters K.
+    public var clusters: Int = 8
+    /// NetVLAD's output form.
+    public var netvlad: NetVLADForm = .weighted
+    /// The common width each modality is projected to (attention, concat, LMF).
+    public var width: Int = 256
+    /// The per-modality width before TFN's outer product; the tensor has (w+1)^M entries.
+    public var tfnWidth: Int = 4
+    /// LMF's rank r.
+    public var lmfRank: Int = 4
+    /// The output width of TFN and LMF.
+    public var fusedWidth: Int = 256
+    /// Hidden width of the level-1 channel (HMC).
+    public var hidden1: Int = 256
+    /// Hidden width of the level-2 channel (HMC) and of the flat classifier.
+    public var hidden2: Int = 256
+    /// λ: the weight of the level-2 cross-entropy (HMC).
+    public var lambda: Float = 2
+    /// β: the weight of the hierarchical-violation penalty LH (HMC).
+    public var beta: Float = 1
+
+    public init(modalities: [ModalitySpec], parents: [Int], level1Count: Int) {
+        (self.modalities, self.parents, self.level1Count) = (modalities, parents, level1Count)
+    }
+
+    public var level2Count: Int { parents.count }
+
+    /// The width of modality m's pooled vector, the input of its projection.
+    public func pooledWidth(_ spec: ModalitySpec) -> Int {
+        spec.kind == .sequence && netvlad == .flattened ? clusters * spec.dim : spec.dim
+    }
+    public var modalityCount: Int { modalities.count }
+
+    /// The width of each modality's block after projection.
+    public var blockWidth: Int { fusion == .tfn ? tfnWidth : width }
+
+    /// The width of the fused vector (the embedding exposed for retrieval).
+    public var fusedDimension: Int {
+        switch fusion {
+        case .attention, .concat: return modalityCount * width
+        case .tfn, .lmf: return fusedWidth
+        }
+    }
+
+    /// The number of entries of TFN's outer-product tensor, (tfnWidth+1)^M.
+    public var tfnTensorSize: Int {
+        (0..<modalityCount).reduce(1) { product, _ in product * (tfnWidth + 1) }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case modalities, parents, fusion, classifier, clusters, netvlad, width, hidden1, hidden2, lambda, beta
+        case level1Count = "level1_count", tfnWidth = "tfn_width", lmfRank = "lmf_rank", fusedWidth = "fused_width"
+    }
+
+    /// Decodes a config; keys other than modalities, parents and level1Count may be absent
+    /// (older files) and take their defaults.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(modalities: try c.decode([ModalitySpec].self, forKey: .modalities),
+                  parents: try c.decode([Int].self, forKey: .parents),
+                  level1Count: try c.decode(Int.self, forKey: .level1Count))
+        fusion = try c.decodeIfPresent(Fusion.self, forKey: .fusion) ?? fusion
+        classifier = try c.decodeIfPresent(Classifier.self, forKey: .classifier) ?? classifier
+        clusters = try c.decodeIfPresent(Int.self, forKey: .clusters) ?? clusters
+        netvlad = try c.decodeIfPresent(NetVLADForm.self, forKey: .netvlad) ?? netvlad
+        width = try c.decodeIfPresent(Int.self, forKey: .width) ?? width
+        tfnWidth = try c.decodeIfPresent(Int.self, forKey: .tfnWidth) ?? tfnWidth
+        lmfRank = try c.decodeIfPresent(Int.self, forKey: .lmfRank) ?? lmfRank
+        fusedWidth = try c.decodeIfPresent(Int.self, forKey: .fusedWidth) ?? fusedWidth
+        hidden1 = try c.decodeIfPresent(Int.self, forKey: .hidden1) ?? hidden1
+        hidden2 = try c.decodeIfPresent(Int.self, forKey: .hidden2) ?? hidden2
+        lambda = try c.decodeIfPresent(Float.self, forKey: .lambda) ?? lambda
+        beta = try c.decodeIfPresent(Float.self, forKey: .beta) ?? beta
+    }
+
+    /// Checks sizes; returns a description of the first problem, or nil.
+    public func problem() -> String? {
+        if modalities.isEmpty { return "no modalities" }
+        if Set(modalities.map(\.name)).count != modalities.count { return "duplicate modality names" }
+        if let bad = modalities.first(where: { $0.dim <= 0 }) { return "modality \(bad.name) has width \(bad.dim)" }
+        if level1Count <= 0 || parents.isEmpty { return "empty taxonomy" }
+        if parents.contains(where: { $0 < 0 || $0 >= level1Count }) { return "a level-2 parent is out of range" }
+        if zip(parents, parents.dropFirst()).contains(where: { $0 > $1 }) {
+            return "level-2 classes must be grouped by parent in level-1 order"
+        }
+        if Set(parents).count != level1Count { return "a level-1 class has no children" }
+        if clusters < 1 { return "clusters must be at least 1" }
+        if width < 1 || tfnWidth < 1 || lmfRank < 1 || fusedWidth < 1 || hidden1 < 1 || hidden2 < 1 {
+            return "widths and ranks must be at least 1"
+        }
+        if fusion == .tfn && pow(Double(tfnWidth + 1), Double(modalityCount)) > 4_000_000 {
+            return "TFN tensor of (\(tfnWidth)+1)^\(modalityCount) entries is too large"
+        }
+        return nil
+    }
+
+    /// The children range [start, end) of each level-1 class.
+    public var childRanges: [Range<Int>] {
+        var ranges = [Range<Int>](repeating: 0..<0, count: level1Count)
+        var start = 0
+        for i in 0..<level1Count {
+            var end = start
+            while end < parents.count && parents[end] == i { end += 1 }
+            ranges[i] = start..<end
+            start = end
+        }
+        return ranges
+    }
+}
+

@@ -1,0 +1,109 @@
+import Kernels
+
+/// The cached features of one item, preprocessed for the head: one entry per configured
+/// modality, absent ones empty.
+///
+/// Preprocessing (no parameters, the same at training and inference):
+/// - every frame and every vector is scaled to unit RMS, x·√D/‖x‖, so that modalities from
+///   different encoders (IRv2 pre-logits, raw VGGish embeddings, unit-norm sentence
+///   embeddings) enter at the same scale;
+/// - product items are averaged (then scaled);
+/// - an all-zero vector or frame counts as absent (e.g. a title the extractor blanked).
+public struct HeadExample: Sendable {
+    public var id: String
+    /// Per modality: rows × dim floats, row-major; empty when absent.
+    public var features: [[Float]]
+    /// Per modality: the number of rows (frames for sequences, 1 for vectors and sets), 0 when absent.
+    public var rows: [Int]
+    /// Level-1 and level-2 class indices, −1 when unlabelled.
+    public var level1: Int
+    public var level2: Int
+
+    public init(id: String, features: [[Float]], rows: [Int], level1: Int = -1, level2: Int = -1) {
+        (self.id, self.features, self.rows, self.level1, self.level2) = (id, features, rows, level1, level2)
+    }
+
+    /// Builds an example from feature-file tensors (names as in design.md §3).
+    /// - Throws: ``HeadInputError/shape(id:tensor:expected:found:)`` when a tensor's width or rank
+    ///   does not match the configured modality.
+    public init(id: String, tensors: [String: Tensor], modalities: [ModalitySpec],
+                level1: Int = -1, level2: Int = -1) throws(HeadInputError) {
+        var features: [[Float]] = []
+        var rows: [Int] = []
+        for spec in modalities {
+            guard let tensor = tensors[spec.tensor] else {
+                features.append([])
+                rows.append(0)
+                continue
+            }
+            let d = spec.dim
+            switch spec.kind {
+            case .vector:
+                guard tensor.shape == [d] else {
+                    throw .shape(id: id, tensor: spec.tensor, expected: "[\(d)]", found: tensor.shape)
+                }
+                let v = Self.unitRMS(tensor.data[...])
+                features.append(v ?? [])
+                rows.append(v == nil ? 0 : 1)
+            case .sequence:
+                guard tensor.rank == 2, tensor.shape[1] == d else {
+                    throw .shape(id: id, tensor: spec.tensor, expected: "[T, \(d)]", found: tensor.shape)
+                }
+                var out: [Float] = []
+                out.reserveCapacity(tensor.count)
+                var count = 0
+                for t in 0..<tensor.shape[0] {
+                    if let v = Self.unitRMS(tensor.data[(t * d)..<((t + 1) * d)]) {
+                        out.append(contentsOf: v)
+                        count += 1
+                    }
+                }
+                features.append(out)
+                rows.append(count)
+            case .set:
+                guard tensor.rank == 2, tensor.shape[1] == d else {
+                    throw .shape(id: id, tensor: spec.tensor, expected: "[P, \(d)]", found: tensor.shape)
+                }
+                var mean = [Float](repeating: 0, count: d)
+                var count = 0
+                for t in 0..<tensor.shape[0] {
+                    let row = tensor.data[(t * d)..<((t + 1) * d)]
+                    if row.allSatisfy({ $0 == 0 }) { continue }
+                    for (j, x) in row.enumerated() { mean[j] += x }
+                    count += 1
+                }
+                let v = count == 0 ? nil : Self.unitRMS(mean[...])
+                features.append(v ?? [])
+                rows.append(v == nil ? 0 : 1)
+            }
+        }
+        self.init(id: id, features: features, rows: rows, level1: level1, level2: level2)
+    }
+
+    /// x·√D/‖x‖, or nil for a zero (or non-finite) vector.
+    static func unitRMS(_ x: ArraySlice<Float>) -> [Float]? {
+        var squares: Double = 0
+        for v in x { squares += Double(v) * Double(v) }
+        guard squares > 0, squares.isFinite else { return nil }
+        let scale = Float((Double(x.count) / squares).squareRoot())
+        return x.map { $0 * scale }
+    }
+
+    /// Which modalities are present.
+    public var present: [Bool] { rows.map { $0 > 0 } }
+}
+
+/// A problem with one item's features.
+public enum HeadInputError: Error, Equatable, CustomStringConvertible {
+    case shape(id: String, tensor: String, expected: String, found: [Int])
+    case noModality(id: String)
+
+    public var description: String {
+        switch self {
+        case let .shape(id, tensor, expected, found):
+            return "item \(id): tensor \(tensor) has shape \(found), expected \(expected)"
+        case let .noModality(id):
+            return "item \(id): no modality the head uses is present"
+        }
+    }
+}

@@ -1,0 +1,354 @@
+import Weights
+
+/// The classifier head: parameters and gradients in flat buffers (see ``ParameterLayout``),
+/// activations in a reusable workspace, a forward pass over a ``HeadBatch`` and a hand-written
+/// backward pass — llm.c's `gpt2_forward`/`gpt2_backward` structure.
+///
+/// Data flow for a batch of B items, M modalities, block width P, fused width F:
+///   sequence modality: frames (N, D) → NetVLAD → (B, D), or (B, K·D) in the flattened form
+///   every modality:    (B, D) → Linear + ReLU, masked → block m of E (B, M·P)
+///   fusion:            E → fused (B, F)         attention | concat | TFN | LMF
+///   classifier:        fused → logits1 (B, C1), logits2 (B, C2)   HMC | flat
+///   loss:              L1 + λ·L2 + β·LH
+/// Not thread-safe: one model per thread (the GEMMs are multi-threaded inside).
+public final class HeadModel: @unchecked Sendable {
+    public let config: HeadConfig
+    public let layout: ParameterLayout
+    /// All parameters, in layout order.
+    public let parameters: FloatBuffer
+    /// ∂L/∂parameters after ``backward()``, same layout.
+    public let gradients: FloatBuffer
+    let childRanges: [Range<Int>]
+    private let workspace = Workspace()
+    /// The batch of the last forward pass (backward needs it).
+    private var lastBatch: HeadBatch?
+
+    /// A head with seeded initial parameters (``SeededWeights`` rules: He-uniform for matrices,
+    /// small uniform biases, 0.8–1.2 for `rank_weight`), reproduced by
+    /// `Scripts/reference/head_torch.py`.
+    public convenience init(config: HeadConfig, seed: UInt64) {
+        let layout = ParameterLayout(config: config)
+        var values = [Float](repeating: 0, count: layout.count)
+        for entry in layout.entries {
+            let v = SeededWeights.generate(name: entry.name, shape: entry.shape, seed: seed)
+            values.replaceSubrange(entry.offset..<(entry.offset + entry.count), with: v)
+        }
+        self.init(config: config, parameters: values)
+    }
+
+    /// A head with the given flat parameters (layout order).
+    public init(config: HeadConfig, parameters values: [Float]) {
+        if let problem = config.problem() { preconditionFailure("HeadModel: invalid config: \(problem)") }
+        self.config = config
+        layout = ParameterLayout(config: config)
+        precondition(values.count == layout.count, "HeadModel: \(values.count) parameters, layout has \(layout.count)")
+        parameters = FloatBuffer(values)
+        gradients = FloatBuffer(count: layout.count)
+        childRanges = config.childRanges
+    }
+
+    /// Number of parameters.
+    public var parameterCount: Int { layout.count }
+
+    func param(_ name: String) -> UnsafeMutablePointer<Float> { parameters.pointer + layout.offset(name) }
+    func grad(_ name: String) -> UnsafeMutablePointer<Float> { gradients.pointer + layout.offset(name) }
+
+    /// The parameters as named tensors, for checkpoints.
+    public func namedParameters() -> [(name: String, shape: [Int], values: [Float])] {
+        layout.entries.map { e in
+            (e.name, e.shape, Array(UnsafeBufferPointer(start: parameters.pointer + e.offset, count: e.count)))
+        }
+    }
+
+    /// The gradients as named arrays.
+    public func namedGradients() -> [String: [Float]] {
+        Dictionary(uniqueKeysWithValues: layout.entries.map { e in
+            (e.name, Array(UnsafeBufferPointer(start: gradients.pointer + e.offset, count: e.count)))
+        })
+    }
+
+    // MARK: - Forward
+
+    /// Runs the head on `batch`; returns the mean loss terms over its labelled items (zeros
+    /// when none is labelled). Probabilities, attention and the fused vectors are then readable.
+    @discardableResult
+    public func forward(_ batch: HeadBatch) -> LossTerms {
+        precondition(batch.config == config, "HeadModel.forward: batch built for another config")
+        lastBatch = batch
+        let c = config, ws = workspace
+        let bsz = batch.count, m = c.modalityCount, p = c.blockWidth, f = c.fusedDimension
+        let c1 = c.level1Count, c2 = c.level2Count
+
+        // 1. Pool and project each modality into its block of E (B, M·P).
+        let blocks = ws.get("blocks", bsz * m * p)
+        for (j, spec) in c.modalities.enumerated() {
+            let x = input(j, spec, batch)
+            let width = c.pooledWidth(spec)
+            Dense.forward(out: blocks + j * p, ldOut: m * p, inp: x, ldInp: width,
+                          weight: param("proj.\(spec.name).weight"), bias: param("proj.\(spec.name).bias"),
+                          rows: bsz, inFeatures: width, outFeatures: p)
+            for b in 0..<bsz {
+                let row = blocks + b * m * p + j * p
+                if batch.mask[b * m + j] == 0 {
+                    row.update(repeating: 0, count: p)
+                } else {
+                    for i in 0..<p { row[i] = max(row[i], 0) }
+                }
+            }
+        }
+
+        // 2. Fuse.
+        let fused: UnsafeMutablePointer<Float>
+        switch c.fusion {
+        case .concat:
+            fused = blocks
+        case .attention:
+            fused = ws.get("fused", bsz * f)
+            batch.mask.withUnsafeBufferPointer { mask in
+                AttentionFusion.forward(fused: fused, probs: ws.get("attention", bsz * m), blocks: blocks,
+                                        mask: mask.baseAddress!, weight: param("fusion.attention.weight"),
+                                        bias: param("fusion.attention.bias"), batch: bsz, modalities: m, width: p)
+            }
+        case .tfn:
+            fused = ws.get("fused", bsz * f)
+            TensorFusion.forward(fused: fused, tensor: ws.get("tfn.tensor", bsz * c.tfnTensorSize), blocks: blocks,
+                                 weight: param("fusion.tfn.weight"), bias: param("fusion.tfn.bias"),
+                                 batch: bsz, modalities: m, width: p, outFeatures: f)
+        case .lmf:
+            fused = ws.get("fused", bsz * f)
+            LowRankFusion.forward(fused: fused, hats: ws.get("lmf.hats", m * bsz * (p + 1)),
+                                  factorsOut: ws.get("lmf.factors", m * bsz * c.lmfRank * f), blocks: blocks,
+                                  factors: c.modalities.map { param("fusion.lmf.factor.\($0.name)") },
+                                  rankWeight: param("fusion.lmf.rank_weight"), bias: param("fusion.lmf.bias"),
+                                  batch: bsz, modalities: m, width: p, rank: c.lmfRank, outFeatures: f)
+        }
+
+        // 3. Classify.
+        let logits2 = ws.get("logits2", bsz * c2)
+        var logits1: UnsafeMutablePointer<Float>?
+        switch c.classifier {
+        case .hmc:
+            logits1 = ws.get("logits1", bsz * c1)
+            HMCClassifier.forward(logits1: logits1!, logits2: logits2, h1: ws.get("h1", bsz * c.hidden1),
+                                  g: ws.get("g", bsz * (f + c.hidden1)), h2: ws.get("h2", bsz * c.hidden2),
+                                  fused: fused, weights: hmcWeights(param), batch: bsz, fusedWidth: f,
+                                  hidden1: c.hidden1, hidden2: c.hidden2, level1: c1, level2: c2)
+        case .flat:
+            FlatClassifier.forward(logits2: logits2, h2: ws.get("h2", bsz * c.hidden2), fused: fused,
+                                   weights: flatWeights(param), batch: bsz, fusedWidth: f,
+                                   hidden2: c.hidden2, level2: c2)
+        }
+
+        // 4. Probabilities and loss.
+        let terms = ws.get("terms", bsz * 4)
+        HierarchicalLoss.forward(terms: terms, p1: ws.get("p1", bsz * c1), p2: ws.get("p2", bsz * c2),
+                                 logits1: logits1, logits2: logits2, targets1: batch.targets1,
+                                 targets2: batch.targets2, parents: c.parents, childRanges: childRanges,
+                                 lambda: c.lambda, beta: c.beta, batch: bsz, level1: c1, level2: c2)
+        var sums = [Double](repeating: 0, count: 4)
+        var labelled = 0
+        for b in 0..<bsz where batch.targets2[b] >= 0 {
+            labelled += 1
+            for t in 0..<4 { sums[t] += Double(terms[b * 4 + t]) }
+        }
+        let n = Double(max(labelled, 1))
+        return LossTerms(level1: sums[0] / n, level2: sums[1] / n, hierarchy: sums[2] / n, total: sums[3] / n,
+                         count: labelled)
+    }
+
+    /// The (B, D) input of modality j: NetVLAD's output for sequences, the batch's matrix otherwise.
+    private func input(_ j: Int, _ spec: ModalitySpec, _ batch: HeadBatch) -> UnsafeMutablePointer<Float> {
+        guard spec.kind == .sequence else { return batch.inputs[j].pointer }
+        let ws = workspace, k = config.clusters, d = spec.dim, bsz = batch.count
+        let n = batch.offsets[j][bsz]
+        let name = spec.name
+        let flattened = config.netvlad == .flattened
+        let pooled = ws.get("pooled.\(name)", bsz * config.pooledWidth(spec))
+        NetVLAD.forward(out: pooled, assign: ws.get("assign.\(name)", n * k),
+                        normalized: ws.get("normalized.\(name)", bsz * k * d), norms: ws.get("norms.\(name)", bsz * k),
+                        shotWeights: ws.get("shots.\(name)", k),
+                        frames: batch.inputs[j].pointer, offsets: batch.offsets[j],
+                        weight: param("netvlad.\(name).assign.weight"), bias: param("netvlad.\(name).assign.bias"),
+                        centers: param("netvlad.\(name).centers"),
+                        shotLogits: flattened ? nil : param("netvlad.\(name).shot_logits"),
+                        batch: bsz, clusters: k, dim: d)
+        return pooled
+    }
+
+    private func hmcWeights(_ v: (String) -> UnsafeMutablePointer<Float>) -> HMCClassifier.Weights {
+        HMCClassifier.Weights(w1: v("classifier.level1.hidden.weight"), b1: v("classifier.level1.hidden.bias"),
+                              u1: v("classifier.level1.out.weight"), c1: v("classifier.level1.out.bias"),
+                              w2: v("classifier.level2.hidden.weight"), b2: v("classifier.level2.hidden.bias"),
+                              u2: v("classifier.level2.out.weight"), c2: v("classifier.level2.out.bias"))
+    }
+
+    private func flatWeights(_ v: (String) -> UnsafeMutablePointer<Float>) -> FlatClassifier.Weights {
+        FlatClassifier.Weights(w2: v("classifier.level2.hidden.weight"), b2: v("classifier.level2.hidden.bias"),
+                               u2: v("classifier.level2.out.weight"), c2: v("classifier.level2.out.bias"))
+    }
+
+    // MARK: - Backward
+
+    /// Sets ``gradients`` to ∂L/∂parameters for the last forward pass (which needs targets).
+    public func backward() {
+        guard let batch = lastBatch else { preconditionFailure("HeadModel.backward before forward") }
+        let c = config, ws = workspace
+        let bsz = batch.count, m = c.modalityCount, p = c.blockWidth, f = c.fusedDimension
+        let c1 = c.level1Count, c2 = c.level2Count
+        gradients.zero()
+
+        // 4. Loss → logits.
+        let dlogits2 = ws.get("dlogits2", bsz * c2)
+        let dlogits1: UnsafeMutablePointer<Float>? = c.classifier == .hmc ? ws.get("dlogits1", bsz * c1) : nil
+        HierarchicalLoss.backward(dlogits1: dlogits1, dlogits2: dlogits2, p1: ws.get("p1", bsz * c1),
+                                  p2: ws.get("p2", bsz * c2), targets1: batch.targets1, targets2: batch.targets2,
+                                  parents: c.parents, childRanges: childRanges, lambda: c.lambda, beta: c.beta,
+                                  batch: bsz, level1: c1, level2: c2)
+
+        // 3. Classifier → fused.
+        let blocks = ws.get("blocks", bsz * m * p)
+        let dblocks = ws.get("dblocks", bsz * m * p)
+        dblocks.update(repeating: 0, count: bsz * m * p)
+        let fused = c.fusion == .concat ? blocks : ws.get("fused", bsz * f)
+        let dfused: UnsafeMutablePointer<Float>
+        if c.fusion == .concat {
+            dfused = dblocks
+        } else {
+            dfused = ws.get("dfused", bsz * f)
+            dfused.update(repeating: 0, count: bsz * f)
+        }
+        switch c.classifier {
+        case .hmc:
+            HMCClassifier.backward(dfused: dfused, grads: hmcWeights(grad), dh1: ws.get("dh1", bsz * c.hidden1),
+                                   dg: ws.get("dg", bsz * (f + c.hidden1)), dh2: ws.get("dh2", bsz * c.hidden2),
+                                   dlogits1: dlogits1!, dlogits2: dlogits2, h1: ws.get("h1", bsz * c.hidden1),
+                                   g: ws.get("g", bsz * (f + c.hidden1)), h2: ws.get("h2", bsz * c.hidden2),
+                                   fused: fused, weights: hmcWeights(param), batch: bsz, fusedWidth: f,
+                                   hidden1: c.hidden1, hidden2: c.hidden2, level1: c1, level2: c2)
+        case .flat:
+            FlatClassifier.backward(dfused: dfused, grads: flatWeights(grad), dh2: ws.get("dh2", bsz * c.hidden2),
+                                    dlogits2: dlogits2, h2: ws.get("h2", bsz * c.hidden2), fused: fused,
+                                    weights: flatWeights(param), batch: bsz, fusedWidth: f,
+                                    hidden2: c.hidden2, level2: c2)
+        }
+
+        // 2. Fusion → blocks.
+        switch c.fusion {
+        case .concat:
+            break
+        case .attention:
+            AttentionFusion.backward(dblocks: dblocks, dweight: grad("fusion.attention.weight"),
+                                     dbias: grad("fusion.attention.bias"), scratch: ws.get("dattention", bsz * m),
+                                     dfused: dfused, probs: ws.get("attention", bsz * m), blocks: blocks,
+                                     weight: param("fusion.attention.weight"), batch: bsz, modalities: m, width: p)
+        case .tfn:
+            let q = c.tfnTensorSize
+            TensorFusion.backward(dblocks: dblocks, dweight: grad("fusion.tfn.weight"), dbias: grad("fusion.tfn.bias"),
+                                  scratchTensor: ws.get("tfn.dtensor", bsz * q), scratchFactors: ws.get("tfn.factors", 2 * q),
+                                  dfused: dfused, tensor: ws.get("tfn.tensor", bsz * q), blocks: blocks,
+                                  weight: param("fusion.tfn.weight"), batch: bsz, modalities: m, width: p, outFeatures: f)
+        case .lmf:
+            let rf = c.lmfRank * f
+            LowRankFusion.backward(dblocks: dblocks, dfactors: c.modalities.map { grad("fusion.lmf.factor.\($0.name)") },
+                                   drankWeight: grad("fusion.lmf.rank_weight"), dbias: grad("fusion.lmf.bias"),
+                                   scratchFactors: ws.get("lmf.dfactors", m * bsz * rf),
+                                   scratchHat: ws.get("lmf.dhat", bsz * (p + 1)), dfused: dfused,
+                                   hats: ws.get("lmf.hats", m * bsz * (p + 1)), factorsOut: ws.get("lmf.factors", m * bsz * rf),
+                                   factors: c.modalities.map { param("fusion.lmf.factor.\($0.name)") },
+                                   rankWeight: param("fusion.lmf.rank_weight"), batch: bsz, modalities: m, width: p,
+                                   rank: c.lmfRank, outFeatures: f)
+        }
+
+        // 1. Blocks → projections → NetVLAD.
+        for (j, spec) in c.modalities.enumerated() {
+            // through the mask and the ReLU: the stored block is 0 where masked or negative
+            for b in 0..<bsz {
+                let g = dblocks + b * m * p + j * p, e = blocks + b * m * p + j * p
+                for i in 0..<p where e[i] <= 0 { g[i] = 0 }
+            }
+            let d = spec.dim, name = spec.name, width = c.pooledWidth(spec)
+            let isSequence = spec.kind == .sequence
+            let x = isSequence ? ws.get("pooled.\(name)", bsz * width) : batch.inputs[j].pointer
+            let dpooled: UnsafeMutablePointer<Float>? = isSequence ? ws.get("dpooled.\(name)", bsz * width) : nil
+            dpooled?.update(repeating: 0, count: bsz * width)
+            Dense.backward(dinp: dpooled, ldDinp: width, dweight: grad("proj.\(name).weight"), dbias: grad("proj.\(name).bias"),
+                           dout: dblocks + j * p, ldDout: m * p, inp: x, ldInp: width, weight: param("proj.\(name).weight"),
+                           rows: bsz, inFeatures: width, outFeatures: p)
+            if let dpooled {
+                let k = c.clusters, n = batch.offsets[j][bsz]
+                let flattened = c.netvlad == .flattened
+                NetVLAD.backward(dweight: grad("netvlad.\(name).assign.weight"), dbias: grad("netvlad.\(name).assign.bias"),
+                                 dcenters: grad("netvlad.\(name).centers"),
+                                 dshotLogits: flattened ? nil : grad("netvlad.\(name).shot_logits"),
+                                 scratchResidual: ws.get("dresidual.\(name)", k * d), scratchAssign: ws.get("dassign.\(name)", n * k),
+                                 dout: dpooled, assign: ws.get("assign.\(name)", n * k),
+                                 normalized: ws.get("normalized.\(name)", bsz * k * d), norms: ws.get("norms.\(name)", bsz * k),
+                                 shotWeights: ws.get("shots.\(name)", k), frames: batch.inputs[j].pointer,
+                                 offsets: batch.offsets[j], centers: param("netvlad.\(name).centers"),
+                                 batch: bsz, clusters: k, dim: d)
+            }
+        }
+    }
+
+    // MARK: - Outputs of the last forward pass
+
+    /// (B, C1) level-1 probabilities (derived from level 2 for the flat classifier).
+    public var level1Probabilities: [Float] { workspace.read("p1", (lastBatch?.count ?? 0) * config.level1Count) }
+    /// (B, C2) level-2 probabilities.
+    public var level2Probabilities: [Float] { workspace.read("p2", (lastBatch?.count ?? 0) * config.level2Count) }
+    /// (B, M) attention weights (attention fusion), nil for other fusions.
+    public var attention: [Float]? {
+        config.fusion == .attention ? workspace.read("attention", (lastBatch?.count ?? 0) * config.modalityCount) : nil
+    }
+    /// (B, F) fused vectors: the embedding for retrieval.
+    public var fused: [Float] {
+        workspace.read(config.fusion == .concat ? "blocks" : "fused", (lastBatch?.count ?? 0) * config.fusedDimension)
+    }
+    /// Which side of each kink the last forward pass was on: the ReLUs of the projections and
+    /// of the classifier, and LH's max(0, p2_j − p1_parent(j)). For gradient checks.
+    var activationPattern: [Bool] {
+        let c = config, b = lastBatch?.count ?? 0
+        var pattern = workspace.read("blocks", b * c.modalityCount * c.blockWidth).map { $0 > 0 }
+        if c.classifier == .hmc { pattern += workspace.read("h1", b * c.hidden1).map { $0 > 0 } }
+        pattern += workspace.read("h2", b * c.hidden2).map { $0 > 0 }
+        let p1 = level1Probabilities, p2 = level2Probabilities
+        for r in 0..<b { for j in 0..<c.level2Count { pattern.append(p2[r * c.level2Count + j] > p1[r * c.level1Count + c.parents[j]]) } }
+        return pattern
+    }
+
+    /// (B, 4) per-item loss terms L1, L2, LH, total.
+    public var lossTerms: [Float] { workspace.read("terms", (lastBatch?.count ?? 0) * 4) }
+}
+
+/// Mean loss terms over the labelled items of a batch.
+public struct LossTerms: Sendable, Equatable {
+    public var level1: Double
+    public var level2: Double
+    public var hierarchy: Double
+    public var total: Double
+    public var count: Int
+
+    public init(level1: Double, level2: Double, hierarchy: Double, total: Double, count: Int) {
+        (self.level1, self.level2, self.hierarchy, self.total, self.count) = (level1, level2, hierarchy, total, count)
+    }
+}
+
+/// Named activation buffers that grow to the largest batch seen.
+final class Workspace {
+    private var buffers: [String: FloatBuffer] = [:]
+
+    func get(_ name: String, _ count: Int) -> UnsafeMutablePointer<Float> {
+        if let buffer = buffers[name] {
+            buffer.ensure(count)
+            return buffer.pointer
+        }
+        let buffer = FloatBuffer(count: count)
+        buffers[name] = buffer
+        return buffer.pointer
+    }
+
+    func read(_ name: String, _ count: Int) -> [Float] {
+        guard let buffer = buffers[name] else { return [] }
+        return buffer.array(min(count, buffer.count))
+    }
+}

@@ -1,0 +1,63 @@
+/// Modal attention fusion (the article's "Modal Attention"): from the concatenation of the
+/// projected modality blocks e_m (B, M·P), predict a distribution over the M modalities,
+///   s = E·Wᵀ + b (B, M),   p = softmax over the modalities present (absent ones get 0),
+/// and re-weight each block by its probability: fused_m = p_m · e_m. The fused vector is the
+/// re-weighted concatenation (B, M·P). Absent modalities are excluded from the softmax (their
+/// block in E is zero as well), so the weights of the present ones sum to 1.
+enum AttentionFusion {
+    /// - fused: (B, M·P); probs: (B, M).
+    /// - blocks: (B, M·P) masked projections; mask: (B, M) of 0/1.
+    /// - weight: (M, M·P); bias: (M).
+    static func forward(
+        fused: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
+        blocks: UnsafePointer<Float>, mask: UnsafePointer<Float>,
+        weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+        batch: Int, modalities m: Int, width p: Int
+    ) {
+        let w = m * p
+        Dense.forward(out: probs, ldOut: m, inp: blocks, ldInp: w, weight: weight, bias: bias,
+                      rows: batch, inFeatures: w, outFeatures: m)
+        Softmax.forward(probs, probs, rows: batch, n: m, mask: mask)
+        for b in 0..<batch {
+            for j in 0..<m {
+                let a = probs[b * m + j]
+                let src = blocks + b * w + j * p, dst = fused + b * w + j * p
+                for i in 0..<p { dst[i] = a * src[i] }
+            }
+        }
+    }
+
+    /// dblocks (B, M·P) += ∂L/∂E; dweight, dbias +=. `scratch`: (B, M).
+    static func backward(
+        dblocks: UnsafeMutablePointer<Float>, dweight: UnsafeMutablePointer<Float>, dbias: UnsafeMutablePointer<Float>,
+        scratch: UnsafeMutablePointer<Float>,
+        dfused: UnsafePointer<Float>,
+        probs: UnsafePointer<Float>, blocks: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+        batch: Int, modalities m: Int, width p: Int
+    ) {
+        let w = m * p
+        // dp_bm = dfused_bm · e_bm;  dE_bm += p_bm dfused_bm
+        let dprobs = scratch
+        for b in 0..<batch {
+            for j in 0..<m {
+                let a = probs[b * m + j]
+                let g = dfused + b * w + j * p, e = blocks + b * w + j * p, de = dblocks + b * w + j * p
+                var dot: Float = 0
+                for i in 0..<p {
+                    dot += g[i] * e[i]
+                    de[i] += a * g[i]
+                }
+                dprobs[b * m + j] = dot
+            }
+        }
+        // through the (masked) softmax, in place: ds = p ⊙ (dp − Σ p dp)
+        for b in 0..<batch {
+            let pr = probs + b * m, g = dprobs + b * m
+            var dot: Float = 0
+            for j in 0..<m { dot += pr[j] * g[j] }
+            for j in 0..<m { g[j] = pr[j] * (g[j] - dot) }
+        }
+        Dense.backward(dinp: dblocks, ldDinp: w, dweight: dweight, dbias: dbias, dout: dprobs, ldDout: m,
+                       inp: blocks, ldInp: w, weight: weight, rows: batch, inFeatures: w, outFeatures: m)
+    }
+}

@@ -1,0 +1,46 @@
+/// The modalities a feature file can carry (design.md §3) and how the head pools each one.
+///
+/// | name | tensor | shape | pooling |
+/// | --- | --- | --- | --- |
+/// | visual | `visual.frames` | [T, 1536] | NetVLAD |
+/// | cover | `cover` | [1536] | none |
+/// | audio | `audio.frames` | [A, 128] | NetVLAD |
+/// | title | `text.title` | [D] | none (the text encoder pooled it) |
+/// | summary | `text.summary` | [D] | none |
+/// | product | `product.items` | [P, D] | mean over products |
+public struct ModalitySpec: Codable, Equatable, Sendable {
+    public enum Kind: String, Codable, Sendable {
+        /// A variable number of frames `[T, D]`, pooled by NetVLAD.
+        case sequence
+        /// One vector `[D]`.
+        case vector
+        /// A variable number of items `[P, D]`, averaged.
+        case set
+    }
+
+    /// The short name used in parameter names, attention reports and predictions.
+    public var name: String
+    /// The feature-file tensor it comes from.
+    public var tensor: String
+    public var kind: Kind
+    /// The width of one frame / vector / item.
+    public var dim: Int
+
+    public init(name: String, tensor: String, kind: Kind, dim: Int) {
+        (self.name, self.tensor, self.kind, self.dim) = (name, tensor, kind, dim)
+    }
+
+    /// The six modalities of design.md §3, in the order the head uses, with the feature
+    /// widths of the default encoders (text width of all-MiniLM-L6-v2).
+    public static let catalogue: [ModalitySpec] = [
+        ModalitySpec(name: "visual", tensor: "visual.frames", kind: .sequence, dim: 1536),
+        ModalitySpec(name: "cover", tensor: "cover", kind: .vector, dim: 1536),
+        ModalitySpec(name: "audio", tensor: "audio.frames", kind: .sequence, dim: 128),
+        ModalitySpec(name: "title", tensor: "text.title", kind: .vector, dim: 384),
+        ModalitySpec(name: "summary", tensor: "text.summary", kind: .vector, dim: 384),
+        ModalitySpec(name: "product", tensor: "product.items", kind: .set, dim: 384),
+    ]
+
+    /// The catalogue entry for a feature-file tensor name.
+    public static func forTensor(_ tensor: String) -> ModalitySpec? { catalogue.first { $0.tensor == tensor } }
+}

@@ -1,0 +1,99 @@
+/// The head's parameters: names, shapes and offsets into one flat buffer (llm.c's
+/// `ParameterTensors`), so that gradients and Adam's moments are flat buffers of the same
+/// layout and the optimiser step is one loop.
+///
+/// Names follow the module tree of `Scripts/reference/head_torch.py`, which uses the same names:
+///
+/// | name | shape | when |
+/// | --- | --- | --- |
+/// | `netvlad.<m>.assign.weight` | [K, D] | sequence modalities |
+/// | `netvlad.<m>.assign.bias` | [K] | |
+/// | `netvlad.<m>.centers` | [K, D] | |
+/// | `netvlad.<m>.shot_logits` | [K] | α = softmax(shot_logits); the weighted form only |
+/// | `proj.<m>.weight`, `.bias` | [P, D] (K·D for flattened NetVLAD), [P] | every modality; P = width (tfnWidth for TFN) |
+/// | `fusion.attention.weight`, `.bias` | [M, M·P], [M] | attention |
+/// | `fusion.tfn.weight`, `.bias` | [F, (P+1)^M], [F] | TFN |
+/// | `fusion.lmf.factor.<m>` | [r·F, P+1] | LMF, one per modality |
+/// | `fusion.lmf.rank_weight`, `.bias` | [r], [F] | LMF |
+/// | `classifier.level1.hidden.weight`, `.bias` | [H1, F], [H1] | HMC |
+/// | `classifier.level1.out.weight`, `.bias` | [C1, H1], [C1] | HMC |
+/// | `classifier.level2.hidden.weight`, `.bias` | [H2, F+H1] (HMC) or [H2, F] (flat), [H2] | |
+/// | `classifier.level2.out.weight`, `.bias` | [C2, H2], [C2] | |
+public struct ParameterLayout: Sendable {
+    public struct Entry: Sendable {
+        public let name: String
+        public let shape: [Int]
+        public let offset: Int
+        public var count: Int { shape.reduce(1, *) }
+    }
+
+    public let entries: [Entry]
+    /// Total number of floats.
+    public let count: Int
+    private let index: [String: Int]
+
+    public init(_ tensors: [(name: String, shape: [Int])]) {
+        var entries: [Entry] = []
+        var offset = 0
+        for (name, shape) in tensors {
+            entries.append(Entry(name: name, shape: shape, offset: offset))
+            offset += shape.reduce(1, *)
+        }
+        self.entries = entries
+        count = offset
+        index = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.name, $0) })
+    }
+
+    public func entry(_ name: String) -> Entry? { index[name].map { entries[$0] } }
+
+    public func offset(_ name: String) -> Int {
+        guard let i = index[name] else { preconditionFailure("ParameterLayout: no parameter \(name)") }
+        return entries[i].offset
+    }
+
+    /// The layout of a head with `config`, in the order above.
+    public init(config c: HeadConfig) {
+        var t: [(String, [Int])] = []
+        let p = c.blockWidth
+        let m = c.modalityCount
+        for mod in c.modalities where mod.kind == .sequence {
+            t.append(("netvlad.\(mod.name).assign.weight", [c.clusters, mod.dim]))
+            t.append(("netvlad.\(mod.name).assign.bias", [c.clusters]))
+            t.append(("netvlad.\(mod.name).centers", [c.clusters, mod.dim]))
+            if c.netvlad == .weighted { t.append(("netvlad.\(mod.name).shot_logits", [c.clusters])) }
+        }
+        for mod in c.modalities {
+            t.append(("proj.\(mod.name).weight", [p, c.pooledWidth(mod)]))
+            t.append(("proj.\(mod.name).bias", [p]))
+        }
+        let f = c.fusedDimension
+        switch c.fusion {
+        case .attention:
+            t.append(("fusion.attention.weight", [m, m * p]))
+            t.append(("fusion.attention.bias", [m]))
+        case .concat:
+            break
+        case .tfn:
+            t.append(("fusion.tfn.weight", [f, c.tfnTensorSize]))
+            t.append(("fusion.tfn.bias", [f]))
+        case .lmf:
+            for mod in c.modalities { t.append(("fusion.lmf.factor.\(mod.name)", [c.lmfRank * f, p + 1])) }
+            t.append(("fusion.lmf.rank_weight", [c.lmfRank]))
+            t.append(("fusion.lmf.bias", [f]))
+        }
+        switch c.classifier {
+        case .hmc:
+            t.append(("classifier.level1.hidden.weight", [c.hidden1, f]))
+            t.append(("classifier.level1.hidden.bias", [c.hidden1]))
+            t.append(("classifier.level1.out.weight", [c.level1Count, c.hidden1]))
+            t.append(("classifier.level1.out.bias", [c.level1Count]))
+            t.append(("classifier.level2.hidden.weight", [c.hidden2, f + c.hidden1]))
+        case .flat:
+            t.append(("classifier.level2.hidden.weight", [c.hidden2, f]))
+        }
+        t.append(("classifier.level2.hidden.bias", [c.hidden2]))
+        t.append(("classifier.level2.out.weight", [c.level2Count, c.hidden2]))
+        t.append(("classifier.level2.out.bias", [c.level2Count]))
+        self.init(t)
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+
+/// The article's comparison on synthetic worlds (``SyntheticWorld``): every variant trained
+/// with the same options on the same data, evaluated with 0% and `missingRate` missing
+/// modalities at test time, over several worlds (each world its own taxonomy, prototypes,
+/// encoders' renderings, training split and seed). `vidtag-bench head compare` runs it.
+public enum HeadComparison {
+    public struct Variant: Sendable, Codable, Equatable {
+        public var name: String
+        public var fusion: HeadConfig.Fusion
+        public var classifier: HeadConfig.Classifier
+        public var modalDropout: Double
+
+        public init(name: String, fusion: HeadConfig.Fusion, classifier: HeadConfig.Classifier, modalDropout: Double) {
+            (self.name, self.fusion, self.classifier, self.modalDropout) = (name, fusion, classifier, modalDropout)
+        }
+    }
+
+    /// The article's rows: fusions (with HMC and modal dropout), HMC vs flat, with and
+    /// without modal dropout (for attention, and for concat, which feeds absent modalities as
+    /// zeros instead of masking them).
+    public static func variants(modalDropout p: Double) -> [Variant] {
+        [
+            Variant(name: "attention + HMC + modal dropout", fusion: .attention, classifier: .hmc, modalDropout: p),
+            Variant(name: "concat + HMC + modal dropout", fusion: .concat, classifier: .hmc, modalDropout: p),
+            Variant(name: "TFN + HMC + modal dropout", fusion: .tfn, classifier: .hmc, modalDropout: p),
+            Variant(name: "LMF + HMC + modal dropout", fusion: .lmf, classifier: .hmc, modalDropout: p),
+            Variant(name: "attention + flat + modal dropout", fusion: .attention, classifier: .flat, modalDropout: p),
+            Variant(name: "attention + HMC, no modal dropout", fusion: .attention, classifier: .hmc, modalDropout: 0),
+            Variant(name: "concat + HMC, no modal dropout", fusion: .concat, classifier: .hmc, modalDropout: 0),
+        ]
+    }
+
+    public struct Setup: Sendable {
+        public var worlds: [UInt64] = [11, 12, 13]
+        public var trainCount = 8000
+        public var testCount = 3000
+        public var missingRate = 0.1
+        public var options = TrainingOptions()
+        public var spec = SyntheticSpec()
+        /// Architecture defaults applied to every variant (clusters, widths, λ, β …).
+        public var base: @Sendable (inout HeadConfig) -> Void = { _ in }
+
+        public init() {}
+    }
+
+    public struct Run: Sendable, Codable {
+        public var variant: String
+        public var world: UInt64
+        public var parameters: Int
+        public var level1: Double
+        public var level2: Double
+        public var level1Missing: Double
+        public var level2Missing: Double
+        public var consistency: Double
+        public var level1MacroF1: Double
+        public var level2MacroF1: Double
+        public var attention: [String: Double]
+        public var bestEpoch: Int
+        public var epochs: Int
+        public var trainSeconds: Double
+    }
+
+    public static func run(setup: Setup, variants: [Variant], log: (String) -> Void) -> [Run] {
+        var runs: [Run] = []
+        for worldSeed in setup.worlds {
+            let clock = ContinuousClock.now
+            let world = SyntheticWorld(spec: setup.spec, seed: worldSeed)
+            let all = world.examples(count: setup.trainCount, split: worldSeed &* 1000 &+ 1)
+            let test = world.examples(count: setup.testCount, split: worldSeed &* 1000 &+ 2)
+            let (train, validation) = HeadTrainer.split(all, fraction: setup.options.validationFraction, seed: worldSeed)
+            log("world \(worldSeed): \(world.taxonomy.level1.count) level-1 / \(world.taxonomy.level2.count) level-2 classes, "
+                + "\(train.count) train, \(validation.count) validation, \(test.count) test items (generated in \(String(format: "%.1f", (ContinuousClock.now - clock).seconds)) s)")
+            for variant in variants {
+                var config = HeadConfig(modalities: world.modalities, parents: world.taxonomy.parents,
+                                        level1Count: world.taxonomy.level1.count)
+                setup.base(&config)
+                config.fusion = variant.fusion
+                config.classifier = variant.classifier
+                var options = setup.options
+                options.modalDropout = variant.modalDropout
+                options.seed = worldSeed
+                let start = ContinuousClock.now
+                let result = HeadTrainer.train(config: config, options: options, train: train, validation: validation)
+                let seconds = (ContinuousClock.now - start).seconds
+                let clean = HeadEvaluator(dropRate: 0, seed: worldSeed)
+                let missing = HeadEvaluator(dropRate: setup.missingRate, seed: worldSeed)
+                let m0 = clean.metrics(clean.run(result.model, test), examples: test, config: config, taxonomy: world.taxonomy)
+                let m1 = missing.metrics(missing.run(result.model, test), examples: test, config: config, taxonomy: world.taxonomy)
+                let run = Run(variant: variant.name, world: worldSeed, parameters: result.model.parameterCount,
+                              level1: m0.level1Accuracy, level2: m0.level2Accuracy, level1Missing: m1.level1Accuracy,
+                              level2Missing: m1.level2Accuracy, consistency: m0.consistency,
+                              level1MacroF1: m0.level1MacroF1, level2MacroF1: m0.level2MacroF1, attention: m0.attention,
+                              bestEpoch: result.bestEpoch, epochs: result.history.count, trainSeconds: seconds)
+                log(String(format: "  %@: L1 %.2f%% L2 %.2f%% | %.0f%% missing: L1 %.2f%% L2 %.2f%% | consistency %.2f%% | best epoch %d of %d, %.0f s",
+                           variant.name, 100 * run.level1, 100 * run.level2, 100 * setup.missingRate, 100 * run.level1Missing,
+                           100 * run.level2Missing, 100 * run.consistency, run.bestEpoch, run.epochs, seconds))
+                runs.append(run)
+            }
+        }
+        return runs
+    }
+
+    static func meanStd(_ values: [Double]) -> (Double, Double) {
+        let n = Double(values.count)
+        let mean = values.reduce(0, +) / max(n, 1)
+        guard values.count > 1 else { return (mean, 0) }
+        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
+        return (mean, variance.squareRoot())
+    }
+
+    /// A Markdown table: mean ± sample standard deviation over worlds, accuracies in percent.
+    public static func table(_ runs: [Run], variants: [Variant], missingRate: Double) -> String {
+        let miss = String(format: "%.0f%%", 100 * missingRate)
+        var lines = [
+            "| variant | parameters | L1 acc | L2 acc | L1 acc, \(miss) missing | L2 acc, \(miss) missing | L2 drop (points) | consistency | L2 macro-F1 |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        func cell(_ values: [Double], scale: Double = 100) -> String {
+            let (m, s) = meanStd(values.map { $0 * scale })
+            return String(format: "%.2f ± %.2f", m, s)
+        }
+        for v in variants {
+            let rs = runs.filter { $0.variant == v.name }
+            guard !rs.isEmpty else { continue }
+            let params = rs.map(\.parameters).reduce(0, +) / rs.count
+            lines.append("| \(v.name) | \(params) | \(cell(rs.map(\.level1))) | \(cell(rs.map(\.level2))) | "
+                + "\(cell(rs.map(\.level1Missing))) | \(cell(rs.map(\.level2Missing))) | "
+                + "\(cell(rs.map { $0.level2 - $0.level2Missing })) | \(cell(rs.map(\.consistency))) | "
+                + "\(cell(rs.map(\.level2MacroF1))) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import Kernels
+import Weights
+
+/// Reads a directory of feature files (design.md §3: one safetensors file per item, tensors
+/// `visual.frames`, `cover`, `audio.frames`, `text.title`, `text.summary`, `product.items`,
+/// metadata `id` and `encoders`) into head examples.
+///
+/// All files must carry the same encoder hashes (the `encoders` metadata, a JSON object of
+/// modality → SHA-256): features from different encoder weights live in different spaces and
+/// must not be mixed. A head is tied to the hashes it was trained on.
+public enum FeatureDirectory {
+    public struct Contents: Sendable {
+        public var examples: [HeadExample]
+        /// The feature file of each example.
+        public var paths: [String]
+        /// The modalities found (training) or given (evaluation), with their widths.
+        public var modalities: [ModalitySpec]
+        public var encoders: [String: String]
+        /// Feature files whose id has no label (skipped when labels are given).
+        public var unlabelled: [String]
+        /// Labelled ids without a feature file.
+        public var withoutFeatures: [String]
+    }
+
+    /// The `.safetensors` files of `directory`, sorted by name.
+    public static func files(in directory: String) throws(FeatureLoadError) -> [String] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw .unreadableDirectory(path: directory, reason: error.localizedDescription)
+        }
+        let files = names.filter { $0.hasSuffix(".safetensors") && !$0.hasPrefix(".") }.sorted()
+            .map { URL(fileURLWithPath: directory).appendingPathComponent($0).path }
+        if files.isEmpty { throw .noFeatureFiles(path: directory) }
+        return files
+    }
+
+    /// Loads every feature file of `directory`.
+    /// - labels: when given, only labelled items are kept and carry their classes.
+    /// - modalities: the head's modalities (evaluation); nil infers them from the files
+    ///   (training): every catalogue modality present in at least one file, with its width.
+    /// - encoders: the hashes the files must carry (evaluation against a trained head).
+    public static func load(
+        directory: String, labels: Labels?, modalities given: [ModalitySpec]? = nil,
+        encoders expected: [String: String]? = nil
+    ) throws(FeatureLoadError) -> Contents {
+        let paths = try files(in: directory)
+        var opened: [(path: String, file: SafetensorsFile, id: String)] = []
+        var encoders: [String: String]?
+        var encodersFile = ""
+        var widths: [String: (Int, String)] = [:]
+        for path in paths {
+            let file: SafetensorsFile
+            do {
+                file = try SafetensorsFile(path: path)
+            } catch {
+                throw .unreadableFile(path: path, reason: String(describing: error))
+            }
+            let hashes = try decodeEncoders(file.metadata["encoders"], path: path)
+            if let encoders, encoders != hashes {
+                throw .mixedEncoders(first: encodersFile, firstHashes: encoders, file: path, hashes: hashes)
+            }
+            if encoders == nil { (encoders, encodersFile) = (hashes, path) }
+            let id = file.metadata["id"] ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+            for entry in file.entries {
+                guard let spec = ModalitySpec.forTensor(entry.name) else { continue }
+                let width = entry.shape.last ?? 0
+                if let (known, where_) = widths[spec.tensor], known != width {
+                    throw .inconsistentWidth(tensor: spec.tensor, first: where_, firstWidth: known, file: path, width: width)
+                }
+                widths[spec.tensor] = (width, path)
+            }
+            opened.append((path, file, id))
+        }
+        let hashes = encoders ?? [:]
+        if let expected, expected != hashes {
+            throw .encodersDiffer(expected: expected, found: hashes, file: encodersFile)
+        }
+        let modalities = given ?? ModalitySpec.catalogue.compactMap { spec in
+            widths[spec.tensor].map { var m = spec; m.dim = $0.0; return m }
+        }
+        if modalities.isEmpty { throw .noModalities(path: directory) }
+        var examples: [HeadExample] = []
+        var examplePaths: [String] = []
+        var unlabelled: [String] = []
+        var seen = Set<String>()
+        for (path, file, id) in opened {
+            if !seen.insert(id).inserted { throw .duplicateId(id: id, file: path) }
+            var level1 = -1, level2 = -1
+            if let labels {
+                guard let entry = labels.entries[id] else {
+                    unlabelled.append(id)
+                    continue
+                }
+                (level1, level2) = (entry.level1, entry.level2)
+            }
+            var tensors: [String: Tensor] = [:]
+            do {
+                for spec in modalities where file.names.contains(spec.tensor) {
+                    tensors[spec.tensor] = try file.tensor(spec.tensor)
+                }
+            } catch {
+                throw .unreadableFile(path: path, reason: String(describing: error))
+            }
+            do {
+                examples.append(try HeadExample(id: id, tensors: tensors, modalities: modalities, level1: level1, level2: level2))
+                examplePaths.append(path)
+            } catch {
+                throw .badItem(file: path, error: error)
+            }
+        }
+        let withoutFeatures = labels.map { $0.order.filter { !seen.contains($0) } } ?? []
+        return Contents(examples: examples, paths: examplePaths, modalities: modalities, encoders: hashes, unlabelled: unlabelled,
+                        withoutFeatures: withoutFeatures)
+    }
+
+    static func decodeEncoders(_ text: String?, path: String) throws(FeatureLoadError) -> [String: String] {
+        guard let text else { return [:] }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            throw .badMetadata(file: path, reason: "\"encoders\" is not a JSON object")
+        }
+        var hashes: [String: String] = [:]
+        for (key, value) in object {
+            guard let hash = value as? String else {
+                throw .badMetadata(file: path, reason: "\"encoders\".\(key) is not a string")
+            }
+            hashes[key] = hash
+        }
+        return hashes
+    }
+}
+
+public enum FeatureLoadError: Error, CustomStringConvertible {
+    case unreadableDirectory(path: String, reason: String)
+    case noFeatureFiles(path: String)
+    case unreadableFile(path: String, reason: String)
+    case badMetadata(file: String, reason: String)
+    case mixedEncoders(first: String, firstHashes: [String: String], file: String, hashes: [String: String])
+    case encodersDiffer(expected: [String: String], found: [String: String], file: String)
+    case inconsistentWidth(tensor: String, first: String, firstWidth: Int, file: String, width: Int)
+    case noModalities(path: String)
+    case duplicateId(id: String, file: String)
+    case badItem(file: String, error: HeadInputError)
+
+    static func show(_ hashes: [String: String]) -> String {
+        hashes.isEmpty ? "(none)" : hashes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.prefix(12))…" }.joined(separator: ", ")
+    }
+
+    public var description: String {
+        switch self {
+        case let .unreadableDirectory(path, reason): return "cannot list feature directory \(path): \(reason)"
+        case let .noFeatureFiles(path): return "no .safetensors feature files in \(path)"
+        case let .unreadableFile(path, reason): return "cannot read feature file \(path): \(reason)"
+        case let .badMetadata(file, reason): return "\(file): \(reason)"
+        case let .mixedEncoders(first, firstHashes, file, hashes):
+            return "feature files from different encoders: \(first) has \(Self.show(firstHashes)), \(file) has \(Self.show(hashes)); extract all features with the same bundle"
+        case let .encodersDiffer(expected, found, file):
+            return "the head was trained on features of encoders \(Self.show(expected)), but \(file) comes from \(Self.show(found))"
+        case let .inconsistentWidth(tensor, first, firstWidth, file, width):
+            return "\(tensor) is \(firstWidth) wide in \(first) but \(width) wide in \(file)"
+        case let .noModalities(path): return "no feature file in \(path) has any modality the head uses"
+        case let .duplicateId(id, file): return "id \(id) appears twice (again in \(file))"
+        case let .badItem(file, error): return "\(file): \(error)"
+        }
+    }
+}

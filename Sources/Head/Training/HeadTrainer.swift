@@ -1,0 +1,185 @@
+import Foundation
+
+/// How to train (the `vidtag train` options other than the architecture's).
+public struct TrainingOptions: Codable, Sendable, Equatable {
+    public var epochs = 30
+    public var batchSize = 64
+    /// Peak learning rate of the schedule.
+    public var learningRate: Float = 1e-3
+    /// AdamW's decoupled weight decay (0: Adam).
+    public var weightDecay: Float = 1e-4
+    /// Warm-up length as a fraction of all steps (at least one step).
+    public var warmupFraction: Double = 0.05
+    /// The cosine schedule's floor, as a fraction of the peak.
+    public var minLearningRateFraction: Float = 0.1
+    /// Global gradient-norm clipping (0: off).
+    public var gradientClip: Float = 1
+    /// Modal dropout: the probability of dropping each present modality of a training item.
+    public var modalDropout: Double = 0.2
+    /// Share of the labelled items held out for validation and early stopping.
+    public var validationFraction: Double = 0.1
+    /// Stop after this many epochs without a better validation level-2 accuracy (0: never).
+    public var patience = 5
+    /// Fixes initialisation, the validation split, shuffling and modal dropout.
+    public var seed: UInt64 = 0
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case epochs, patience, seed
+        case batchSize = "batch_size", learningRate = "learning_rate", weightDecay = "weight_decay"
+        case warmupFraction = "warmup_fraction", minLearningRateFraction = "min_learning_rate_fraction"
+        case gradientClip = "gradient_clip", modalDropout = "modal_dropout", validationFraction = "validation_fraction"
+    }
+
+    public func problem() -> String? {
+        if epochs < 1 { return "epochs must be at least 1" }
+        if batchSize < 1 { return "batch size must be at least 1" }
+        if !(learningRate > 0) { return "the learning rate must be positive" }
+        if weightDecay < 0 { return "weight decay must not be negative" }
+        if !(0..<1).contains(modalDropout) { return "modal dropout is a probability in [0, 1)" }
+        if !(0..<1).contains(validationFraction) { return "the validation fraction is in [0, 1)" }
+        if patience < 0 { return "patience must not be negative" }
+        return nil
+    }
+}
+
+/// One epoch's progress.
+public struct EpochReport: Sendable {
+    public var epoch: Int
+    public var learningRate: Float
+    /// Mean training loss terms over the epoch's steps (with modal dropout on).
+    public var train: LossTerms
+    public var validationLoss: Double?
+    public var validationLevel1: Double?
+    public var validationLevel2: Double?
+    public var improved: Bool
+    public var seconds: Double
+    /// Training examples per second (forward + backward + update, batch assembly included).
+    public var examplesPerSecond: Double
+
+    /// One line for stderr.
+    public var line: String {
+        var s = "epoch \(epoch): lr \(String(format: "%.2e", learningRate)) loss \(String(format: "%.4f", train.total))"
+            + " (L1 \(String(format: "%.4f", train.level1)) L2 \(String(format: "%.4f", train.level2)) LH \(String(format: "%.4f", train.hierarchy)))"
+        if let validationLoss, let validationLevel1, let validationLevel2 {
+            s += String(format: " | val loss %.4f acc1 %.4f acc2 %.4f", validationLoss, validationLevel1, validationLevel2)
+            if improved { s += " *" }
+        }
+        s += String(format: " | %.1fs, %.0f ex/s", seconds, examplesPerSecond)
+        return s
+    }
+}
+
+public struct TrainingResult: Sendable {
+    /// The head with the best validation parameters (the last ones without validation).
+    public var model: HeadModel
+    public var history: [EpochReport]
+    /// 1-based epoch whose parameters were kept.
+    public var bestEpoch: Int
+    public var stoppedEarly: Bool
+}
+
+/// Minibatch AdamW training with warm-up + cosine schedule, gradient clipping, modal dropout,
+/// validation after each epoch and early stopping on validation level-2 accuracy. Every random
+/// choice comes from `options.seed`, so the same data, config and seed give the same
+/// parameters bit for bit (with the same thread count: OpenBLAS's blocking may depend on it).
+public enum HeadTrainer {
+    /// Splits off a validation set: ids sorted, shuffled with the seed, the first
+    /// ⌊fraction·N⌋ held out. The result does not depend on the input order.
+    public static func split(_ examples: [HeadExample], fraction: Double, seed: UInt64)
+        -> (train: [HeadExample], validation: [HeadExample]) {
+        var order = examples.indices.sorted { examples[$0].id < examples[$1].id }
+        var random = SeededRandom(seed: seed, stream: "validation-split")
+        random.shuffle(&order)
+        let held = Int(Double(examples.count) * fraction)
+        let validation = order.prefix(held).sorted { examples[$0].id < examples[$1].id }.map { examples[$0] }
+        let train = order.dropFirst(held).sorted { examples[$0].id < examples[$1].id }.map { examples[$0] }
+        return (train, validation)
+    }
+
+    public static func train(
+        config: HeadConfig, options: TrainingOptions, train: [HeadExample], validation: [HeadExample],
+        progress: (EpochReport) -> Void = { _ in }
+    ) -> TrainingResult {
+        precondition(!train.isEmpty, "HeadTrainer: no training examples")
+        let model = HeadModel(config: config, seed: options.seed)
+        let optimizer = AdamW(parameterCount: model.parameterCount, weightDecay: options.weightDecay)
+        let stepsPerEpoch = (train.count + options.batchSize - 1) / options.batchSize
+        let totalSteps = stepsPerEpoch * options.epochs
+        let schedule = LearningRateSchedule(
+            peak: options.learningRate, warmupSteps: max(1, Int(Double(totalSteps) * options.warmupFraction)),
+            totalSteps: totalSteps, minFraction: options.minLearningRateFraction)
+        var shuffle = SeededRandom(seed: options.seed, stream: "shuffle")
+        var dropout = SeededRandom(seed: options.seed, stream: "modal-dropout")
+        let batch = HeadBatch(config: config)
+        let evaluator = HeadEvaluator(batchSize: 256)
+        var order = Array(train.indices)
+        var history: [EpochReport] = []
+        var best: (epoch: Int, accuracy: Double, loss: Double, parameters: [Float])?
+        var sinceBest = 0
+        var step = 0
+        var stoppedEarly = false
+        for epoch in 1...options.epochs {
+            let clock = ContinuousClock.now
+            shuffle.shuffle(&order)
+            var sums = [Double](repeating: 0, count: 4)
+            var lr: Float = 0
+            for s in 0..<stepsPerEpoch {
+                let indices = order[(s * options.batchSize)..<min((s + 1) * options.batchSize, order.count)]
+                batch.fill(train, indices, dropout: options.modalDropout, random: &dropout)
+                let terms = model.forward(batch)
+                model.backward()
+                AdamW.clip(model.gradients, maxNorm: options.gradientClip)
+                lr = schedule(step)
+                optimizer.update(parameters: model.parameters, gradients: model.gradients, learningRate: lr)
+                step += 1
+                for (t, v) in [terms.level1, terms.level2, terms.hierarchy, terms.total].enumerated() {
+                    sums[t] += v * Double(indices.count)
+                }
+            }
+            let trainSeconds = (ContinuousClock.now - clock).seconds
+            let n = Double(train.count)
+            var report = EpochReport(
+                epoch: epoch, learningRate: lr,
+                train: LossTerms(level1: sums[0] / n, level2: sums[1] / n, hierarchy: sums[2] / n, total: sums[3] / n,
+                                 count: train.count),
+                validationLoss: nil, validationLevel1: nil, validationLevel2: nil, improved: false,
+                seconds: 0, examplesPerSecond: n / max(trainSeconds, 1e-9))
+            if !validation.isEmpty {
+                let output = evaluator.run(model, validation)
+                let (a1, a2) = HeadEvaluator.accuracies(output, validation)
+                report.validationLoss = output.loss
+                report.validationLevel1 = a1
+                report.validationLevel2 = a2
+                if best == nil || a2 > best!.accuracy || (a2 == best!.accuracy && output.loss < best!.loss) {
+                    best = (epoch, a2, output.loss, model.parameters.array())
+                    report.improved = true
+                    sinceBest = 0
+                } else {
+                    sinceBest += 1
+                }
+            }
+            report.seconds = (ContinuousClock.now - clock).seconds
+            history.append(report)
+            progress(report)
+            if options.patience > 0 && sinceBest >= options.patience {
+                stoppedEarly = epoch < options.epochs
+                break
+            }
+        }
+        if let best {
+            return TrainingResult(model: HeadModel(config: config, parameters: best.parameters), history: history,
+                                  bestEpoch: best.epoch, stoppedEarly: stoppedEarly)
+        }
+        return TrainingResult(model: model, history: history, bestEpoch: history.count, stoppedEarly: false)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double {
+        let (s, attoseconds) = components
+        return Double(s) + Double(attoseconds) * 1e-18
+    }
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import Head
+import Kernels
+
+/// `vidtag eval`: evaluates a trained head on labelled feature files.
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Evaluate a trained head on labelled feature files.",
+        discussion: """
+            Prints level-1 and level-2 accuracy of the tree-consistent predictions, the hierarchy \
+            consistency of the raw argmaxes, macro-F1 per level, mean attention per modality and \
+            the most confused pairs; with --json one JSON object instead (keys include \
+            level1_accuracy, level2_accuracy, consistency, level1_macro_f1, level2_macro_f1, \
+            attention, count). --drop-modalities P removes each present modality of each item \
+            with probability P (never all of an item's) to measure robustness to missing \
+            modalities. The feature files must come from the encoders the head was trained on.
+            """
+    )
+
+    @Option(help: "The head directory written by `vidtag train`.")
+    var head: String
+
+    @Option(help: "Directory of feature files.")
+    var features: String
+
+    @Option(help: "Labels: JSON lines {\"id\", \"level1\", \"level2\"}.")
+    var labels: String
+
+    @Option(help: "Probability of dropping each present modality of an item.")
+    var dropModalities = 0.0
+
+    @Option(help: "Seed for --drop-modalities.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Withhold level 2 (null) when its probability is below this.")
+    var threshold: Float?
+
+    @Flag(help: "Print one JSON object instead of the table.")
+    var json = false
+
+    @Option(help: "Write a self-contained HTML report here.")
+    var report: String?
+
+    @Option(help: "Write one prediction record per item (JSON lines) here.")
+    var predictions: String?
+
+    @Option(help: "Pairs in each prediction record's top list.")
+    var top = 5
+
+    @Option(help: "Threads (default: VIDTAG_THREADS, else all cores).")
+    var threads: Int?
+
+    func validate() throws {
+        guard (0..<1).contains(dropModalities) else { throw ValidationError("--drop-modalities is a probability in [0, 1)") }
+        if let threshold, !(0...1).contains(threshold) { throw ValidationError("--threshold is in [0, 1]") }
+        guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        if let threads { Threading.configure(threads: threads) }
+        let checkpoint: HeadCheckpoint
+        let model: HeadModel
+        let contents: FeatureDirectory.Contents
+        do {
+            (checkpoint, model) = try HeadCheckpoint.load(directory: head)
+            let labelled = try Labels.load(path: labels, taxonomy: checkpoint.taxonomy)
+            contents = try FeatureDirectory.load(directory: features, labels: labelled, modalities: checkpoint.config.modalities,
+                                                 encoders: checkpoint.encoders)
+        } catch {
+            throw CommandFailure(error)
+        }
+        guard !contents.examples.isEmpty else { throw CommandFailure("no labelled feature files in \(features)") }
+        if !contents.unlabelled.isEmpty || !contents.withoutFeatures.isEmpty {
+            FileHandle.standardError.write(Data(("evaluating \(contents.examples.count) items; \(contents.unlabelled.count) feature files "
+                + "without a label and \(contents.withoutFeatures.count) labels without a feature file skipped\n").utf8))
+        }
+        let evaluator = HeadEvaluator(dropRate: dropModalities, seed: seed, threshold: threshold, top: top)
+        let output = evaluator.run(model, contents.examples)
+        let metrics = evaluator.metrics(output, examples: contents.examples, config: model.config, taxonomy: checkpoint.taxonomy)
+        if let predictions {
+            let m = model.config.modalityCount
+            let names = model.config.modalities.map(\.name)
+            var lines = ""
+            for (r, example) in contents.examples.enumerated() {
+                let record = PredictionRecord(
+                    id: example.id, input: contents.paths[r], prediction: output.predictions[r], taxonomy: checkpoint.taxonomy,
+                    modalities: names, attention: output.attention.isEmpty ? nil : output.attention[(r * m)..<((r + 1) * m)],
+                    mask: output.mask[(r * m)..<((r + 1) * m)])
+                lines += try JSONLine.encode(record) + "\n"
+            }
+            try Data(lines.utf8).write(to: URL(fileURLWithPath: predictions), options: .atomic)
+        }
+        if let report {
+            let title = "vidtag eval: \(head) on \(features)" + (dropModalities > 0 ? " (\(dropModalities) of modalities dropped)" : "")
+            try Data(EvaluationReport.html(metrics, taxonomy: checkpoint.taxonomy, title: title).utf8)
+                .write(to: URL(fileURLWithPath: report), options: .atomic)
+        }
+        if json {
+            JSONLine.write(EvaluationReport.json(metrics))
+        } else {
+            print(EvaluationReport.table(metrics, taxonomy: checkpoint.taxonomy))
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import ArgumentParser
+import Foundation
+import Head
+import Kernels
+
+/// `vidtag train`: trains the classifier head on feature files (design.md §3) with labels and
+/// a taxonomy, and writes the head (head.safetensors + head.json) to --output.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train the classifier head on cached feature files.",
+        discussion: """
+            Reads every <features>/*.safetensors (all from the same encoders: their "encoders" \
+            metadata must agree), keeps the items labelled in --labels (JSON lines {"id", \
+            "level1", "level2"} with ids from --taxonomy), holds out --validation-fraction of \
+            them, and trains with AdamW, warm-up + cosine learning rate, modal dropout and early \
+            stopping on validation level-2 accuracy. Progress goes to stderr, one line per epoch; \
+            a summary JSON line goes to stdout. The same data, options and --seed give the same \
+            head, byte for byte (with the same thread count).
+            """
+    )
+
+    @Option(help: "Directory of feature files.")
+    var features: String
+
+    @Option(help: "Labels: JSON lines {\"id\", \"level1\", \"level2\"}.")
+    var labels: String
+
+    @Option(help: "Taxonomy JSON.")
+    var taxonomy: String
+
+    @Option(help: "Directory to write the head into (created if missing).")
+    var output: String
+
+    @Option(help: "Fusion: attention, concat, tfn or lmf.")
+    var fusion = "attention"
+
+    @Option(help: "Classifier: hmc or flat.")
+    var classifier = "hmc"
+
+    @Option(help: "Modal dropout: probability of dropping each present modality of a training item.")
+    var modalDropout = 0.2
+
+    @Option(name: .customLong("lambda"), help: "λ, the weight of the level-2 cross-entropy.")
+    var lambda: Float = 2
+
+    @Option(help: "β, the weight of the hierarchy-violation penalty.")
+    var beta: Float = 1
+
+    @Option(help: "NetVLAD clusters K.")
+    var clusters = 8
+
+    @Option(help: "NetVLAD output: weighted (the article's learned sum over the K descriptors) or flattened (K·D).")
+    var netvlad = "weighted"
+
+    @Option(help: "Common width each modality is projected to.")
+    var width = 256
+
+    @Option(help: "Per-modality width before TFN's outer product.")
+    var tfnWidth = 4
+
+    @Option(help: "LMF rank.")
+    var lmfRank = 4
+
+    @Option(help: "Maximum epochs.")
+    var epochs = 30
+
+    @Option(help: "Minibatch size.")
+    var batchSize = 64
+
+    @Option(help: "Peak learning rate.")
+    var learningRate: Float = 1e-3
+
+    @Option(help: "AdamW weight decay.")
+    var weightDecay: Float = 1e-4
+
+    @Option(help: "Share of labelled items held out for validation.")
+    var validationFraction = 0.1
+
+    @Option(help: "Epochs without improvement before stopping (0: never stop early).")
+    var patience = 5
+
+    @Option(help: "Seed for initialisation, the validation split, shuffling and modal dropout.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Threads (default: VIDTAG_THREADS, else all cores).")
+    var threads: Int?
+
+    func validate() throws {
+        guard HeadConfig.Fusion(rawValue: fusion) != nil else { throw ValidationError("--fusion is attention, concat, tfn or lmf") }
+        guard HeadConfig.Classifier(rawValue: classifier) != nil else { throw ValidationError("--classifier is hmc or flat") }
+        guard HeadConfig.NetVLADForm(rawValue: netvlad) != nil else { throw ValidationError("--netvlad is weighted or flattened") }
+        if let problem = options.problem() { throw ValidationError(problem) }
+        guard clusters >= 1, width >= 1, tfnWidth >= 1, lmfRank >= 1 else {
+            throw ValidationError("--clusters, --width, --tfn-width and --lmf-rank must be at least 1")
+        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    var options: TrainingOptions {
+        var o = TrainingOptions()
+        o.epochs = epochs
+        o.batchSize = batchSize
+        o.learningRate = learningRate
+        o.weightDecay = weightDecay
+        o.modalDropout = modalDropout
+        o.validationFraction = validationFraction
+        o.patience = patience
+        o.seed = seed
+        return o
+    }
+
+    func run() throws {
+        if let threads { Threading.configure(threads: threads) }
+        let log = { (line: String) in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        let tree: Taxonomy
+        let contents: FeatureDirectory.Contents
+        do {
+            tree = try Taxonomy.load(path: taxonomy)
+            let labelled = try Labels.load(path: labels, taxonomy: tree)
+            contents = try FeatureDirectory.load(directory: features, labels: labelled)
+        } catch {
+            throw CommandFailure(error)
+        }
+        log("\(contents.examples.count) labelled items, modalities: "
+            + contents.modalities.map { "\($0.name) [\($0.dim)]" }.joined(separator: ", ")
+            + (contents.unlabelled.isEmpty ? "" : "; \(contents.unlabelled.count) feature files without a label skipped")
+            + (contents.withoutFeatures.isEmpty ? "" : "; \(contents.withoutFeatures.count) labels without a feature file"))
+        guard contents.examples.count >= 2 else { throw CommandFailure("need at least 2 labelled items, found \(contents.examples.count)") }
+        var config = HeadConfig(modalities: contents.modalities, parents: tree.parents, level1Count: tree.level1.count)
+        config.fusion = HeadConfig.Fusion(rawValue: fusion)!
+        config.classifier = HeadConfig.Classifier(rawValue: classifier)!
+        config.lambda = lambda
+        config.beta = beta
+        config.clusters = clusters
+        config.netvlad = HeadConfig.NetVLADForm(rawValue: netvlad)!
+        config.width = width
+        config.tfnWidth = tfnWidth
+        config.lmfRank = lmfRank
+        if let problem = config.problem() { throw CommandFailure("invalid head: \(problem)") }
+        let options = self.options
+        let (train, validation) = HeadTrainer.split(contents.examples, fraction: options.validationFraction, seed: seed)
+        log("training \(config.fusion.rawValue) + \(config.classifier.rawValue) (\(ParameterLayout(config: config).count) parameters) "
+            + "on \(train.count) items, validating on \(validation.count)")
+        let result = HeadTrainer.train(config: config, options: options, train: train, validation: validation) { log($0.line) }
+        let best = result.history[result.bestEpoch - 1]
+        let summary = HeadCheckpoint.TrainingSummary(
+            options: options, trainCount: train.count, validationCount: validation.count, bestEpoch: result.bestEpoch,
+            epochsRun: result.history.count, validationLevel1Accuracy: best.validationLevel1,
+            validationLevel2Accuracy: best.validationLevel2)
+        do {
+            try HeadCheckpoint(config: config, taxonomy: tree, encoders: contents.encoders, training: summary)
+                .write(model: result.model, to: output)
+        } catch {
+            throw CommandFailure(error)
+        }
+        log("wrote \(output) (best epoch \(result.bestEpoch)\(result.stoppedEarly ? ", stopped early" : ""))")
+        JSONLine.write(try JSONLine.encode(TrainRecord(
+            output: output, bestEpoch: result.bestEpoch, epochs: result.history.count, train: train.count,
+            validation: validation.count, validationLevel1Accuracy: best.validationLevel1,
+            validationLevel2Accuracy: best.validationLevel2)))
+    }
+}
+
+/// The summary line `vidtag train` prints.
+struct TrainRecord: Encodable {
+    let output: String
+    let bestEpoch: Int
+    let epochs: Int
+    let train: Int
+    let validation: Int
+    let validationLevel1Accuracy: Double?
+    let validationLevel2Accuracy: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case output, epochs, train, validation
+        case bestEpoch = "best_epoch", validationLevel1Accuracy = "validation_level1_accuracy"
+        case validationLevel2Accuracy = "validation_level2_accuracy"
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+@testable import Head
+
+@Suite struct DecodingAndMetricsTests {
+    let parents = [0, 0, 1, 1, 1, 2]
+    let ranges = [0..<2, 2..<5, 5..<6]
+
+    func softmax(_ x: [Float]) -> [Float] {
+        let m = x.max()!
+        let e = x.map { expf($0 - m) }
+        let s = e.reduce(0, +)
+        return e.map { $0 / s }
+    }
+
+    /// The decoded pair is always valid and is the brute-force argmax of p1(i)·p2(j) over valid pairs,
+    /// even when the raw argmaxes contradict the tree.
+    @Test func neverContradictsTheTree() {
+        var random = SeededRandom(seed: 9)
+        var contradictions = 0
+        for _ in 0..<2000 {
+            let p1 = softmax((0..<3).map { _ in Float(random.normal() * 2) })
+            let p2 = softmax((0..<6).map { _ in Float(random.normal() * 2) })
+            let d = HierarchicalDecoder.decode(p1: p1, p2: p2, parents: parents, childRanges: ranges, flat: false, top: 3)
+            #expect(parents[d.level2!] == d.level1)
+            var best = (0, -Float.infinity)
+            for j in 0..<6 where p1[parents[j]] * p2[j] > best.1 { best = (j, p1[parents[j]] * p2[j]) }
+            #expect(d.level2 == best.0)
+            #expect(d.level1Score == p1[d.level1] && d.level2Score == p2[d.level2!])
+            #expect(d.top.count == 3 && d.top[0].score >= d.top[1].score && d.top[1].score >= d.top[2].score)
+            #expect(d.top.allSatisfy { parents[$0.level2] == $0.level1 })
+            if !d.rawConsistent { contradictions += 1 }
+        }
+        #expect(contradictions > 100, "the raw argmaxes should often contradict the tree on random inputs")
+    }
+
+    @Test func flatDecodesTheLevel2Argmax() {
+        let p2: [Float] = [0.1, 0.05, 0.3, 0.3, 0.0, 0.25]
+        let p1: [Float] = [0.15, 0.6, 0.25]
+        let d = HierarchicalDecoder.decode(p1: p1, p2: p2, parents: parents, childRanges: ranges, flat: true)
+        #expect(d.level2 == 2 && d.level1 == 1)
+    }
+
+    @Test func thresholdWithholdsLevel2() {
+        let p1: [Float] = [0.2, 0.7, 0.1]
+        let p2: [Float] = [0.3, 0.05, 0.25, 0.2, 0.15, 0.05]
+        let d = HierarchicalDecoder.decode(p1: p1, p2: p2, parents: parents, childRanges: ranges, flat: false, threshold: 0.3)
+        #expect(d.level2 == nil)   // best pair (1, 2): p2 = 0.25 < 0.3
+        #expect(d.level1 == 1 && d.level1Score == 0.7)
+        let kept = HierarchicalDecoder.decode(p1: p1, p2: p2, parents: parents, childRanges: ranges, flat: false, threshold: 0.2)
+        #expect(kept.level2 == 2)
+    }
+
+    @Test func metricsOnAHandWorkedCase() {
+        let taxonomy = Taxonomy(name: "t", categories: [
+            (.init(id: "a", name: "A"), [.init(id: "a1", name: "A1"), .init(id: "a2", name: "A2")]),
+            (.init(id: "b", name: "B"), [.init(id: "b1", name: "B1")]),
+        ])
+        func p(_ l1: Int, _ l2: Int?, raw: Bool = true) -> HierarchicalPrediction {
+            HierarchicalPrediction(level1: l1, level1Score: 1, level2: l2, level2Score: 1, top: [], rawLevel1: l1,
+                                   rawLevel2: l2 ?? 0, rawConsistent: raw)
+        }
+        // truths: (a,a1) (a,a2) (b,b1) (b,b1); predictions: (a,a1) (a,a1) (a,a2) (b,b1)
+        let m = EvaluationMetrics.compute(
+            truth1: [0, 0, 1, 1], truth2: [0, 1, 2, 2], predictions: [p(0, 0), p(0, 0, raw: false), p(0, 1), p(1, 2)],
+            taxonomy: taxonomy, attention: ["visual": 0.5], presence: ["visual": 1], loss: 0)
+        #expect(m.count == 4)
+        #expect(m.level1Accuracy == 0.75)
+        #expect(m.level2Accuracy == 0.5)
+        #expect(m.consistency == 0.75)
+        // level 1: A: tp 2, support 2, predicted 3 → F1 0.8; B: tp 1, support 2, predicted 1 → F1 2/3
+        #expect(abs(m.level1MacroF1 - (0.8 + 2.0 / 3) / 2) < 1e-12)
+        // level 2: a1: tp 1, s 1, p 2 → 2/3; a2: tp 0, s 1, p 1 → 0; b1: tp 1, s 2, p 1 → 2/3
+        #expect(abs(m.level2MacroF1 - (2.0 / 3 + 0 + 2.0 / 3) / 3) < 1e-12)
+        #expect(m.level1Confusion == [[2, 0], [1, 1]])
+        #expect(m.confusedLevel1 == [.init(truth: "b", predicted: "a", count: 1)])
+        #expect(m.confusedLevel2.first == .init(truth: "a2", predicted: "a1", count: 1))
+        let json = EvaluationReport.json(m)
+        for key in ["\"level1_accuracy\"", "\"level2_accuracy\"", "\"consistency\"", "\"level1_macro_f1\"",
+                    "\"level2_macro_f1\"", "\"attention\"", "\"count\""] {
+            #expect(json.contains(key), "JSON lacks \(key)")
+        }
+        let html = EvaluationReport.html(m, taxonomy: taxonomy, title: "t <test>")
+        #expect(html.contains("<svg") && html.contains("t &lt;test&gt;"))
+        #expect(!html.contains("src=") && !html.contains("<script") && !html.contains("<link"), "the report fetches nothing")
+    }
+
+    @Test func scheduleWarmsUpThenDecays() {
+        let s = LearningRateSchedule(peak: 1, warmupSteps: 4, totalSteps: 14, minFraction: 0.1)
+        #expect(s(0) == 0.25 && s(3) == 1)
+        #expect(abs(s(9) - 0.55) < 1e-6)    // halfway through the cosine
+        #expect(abs(s(14) - 0.1) < 1e-6 && abs(s(100) - 0.1) < 1e-6)
+    }
+
+    @Test func modalDropoutNeverDropsEverything() {
+        var random = SeededRandom(seed: 1)
+        var dropped = 0, total = 0
+        for trial in 0..<5000 {
+            let present = (0..<6).map { ($0 + trial) % 3 != 0 }
+            let kept = ModalDropout.keep(present: present, rate: trial % 2 == 0 ? 0.1 : 0.95, random: &random)
+            #expect(kept.contains(true))
+            #expect(zip(kept, present).allSatisfy { !$0.0 || $0.1 }, "only present modalities can be kept")
+            if trial % 2 == 0 {
+                total += present.filter { $0 }.count
+                dropped += zip(kept, present).filter { $0.1 && !$0.0 }.count
+            }
+        }
+        let rate = Double(dropped) / Double(total)
+        print("modal dropout at 0.1: measured rate \(rate)")
+        #expect(abs(rate - 0.1) < 0.01)
+        #expect(ModalDropout.keep(present: [true, false], rate: 0, random: &random) == [true, false])
+        #expect(ModalDropout.keep(present: [false, true, false], rate: 0.99, random: &random) == [false, true, false])
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Kernels
+import Weights
+@testable import Head
+
+/// The PyTorch (float64) reference outputs written by `Scripts/reference/make_head_goldens.py`
+/// with `Scripts/reference/head_torch.py`.
+struct HeadGoldens {
+    struct Config: Decodable {
+        struct Modality: Decodable {
+            let name: String
+            let tensor: String
+            let kind: String
+            let dim: Int
+        }
+        struct Optimizer: Decodable {
+            let lr: Float
+            let warmup: Int
+            let total: Int
+            let min_fraction: Float
+            let weight_decay: Float
+            let beta1: Float
+            let beta2: Float
+            let eps: Float
+            let clip: Float
+            let steps: Int
+        }
+        let modalities: [Modality]
+        let parents: [Int]
+        let level1_count: Int
+        let clusters: Int
+        let width: Int
+        let tfn_width: Int
+        let lmf_rank: Int
+        let fused_width: Int
+        let hidden1: Int
+        let hidden2: Int
+        let lambda: Float
+        let beta: Float
+        let seed: UInt64
+        let variants: [String]
+        let optimizer: Optimizer
+        let batch: Int
+    }
+
+    static let url = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/head/head_goldens.safetensors")
+
+    let file: SafetensorsFile
+    let config: Config
+
+    init() throws {
+        file = try SafetensorsFile(path: Self.url.path)
+        config = try JSONDecoder().decode(Config.self, from: Data((file.metadata["config"] ?? "{}").utf8))
+    }
+
+    var modalities: [ModalitySpec] {
+        config.modalities.map { ModalitySpec(name: $0.name, tensor: $0.tensor, kind: .init(rawValue: $0.kind)!, dim: $0.dim) }
+    }
+
+    /// The head config of a variant such as "tfn_hmc" or "attention_hmc_flattened".
+    func headConfig(_ variant: String) -> HeadConfig {
+        let parts = variant.split(separator: "_").map(String.init)
+        var c = HeadConfig(modalities: modalities, parents: config.parents, level1Count: config.level1_count)
+        c.fusion = HeadConfig.Fusion(rawValue: parts[0])!
+        c.classifier = HeadConfig.Classifier(rawValue: parts[1])!
+        if parts.count > 2 { c.netvlad = HeadConfig.NetVLADForm(rawValue: parts[2])! }
+        c.clusters = config.clusters
+        c.width = config.width
+        c.tfnWidth = config.tfn_width
+        c.lmfRank = config.lmf_rank
+        c.fusedWidth = config.fused_width
+        c.hidden1 = config.hidden1
+        c.hidden2 = config.hidden2
+        c.lambda = config.lambda
+        c.beta = config.beta
+        return c
+    }
+
+    /// The batch's items as examples, labelled with the golden targets.
+    func examples() throws -> [HeadExample] {
+        let targets = try file.floats("targets")
+        return try (0..<config.batch).map { b in
+            var tensors: [String: Tensor] = [:]
+            for spec in modalities where file.names.contains("input.\(b).\(spec.tensor)") {
+                tensors[spec.tensor] = try file.tensor("input.\(b).\(spec.tensor)")
+            }
+            return try HeadExample(id: "item\(b)", tensors: tensors, modalities: modalities,
+                                   level1: Int(targets[b * 2]), level2: Int(targets[b * 2 + 1]))
+        }
+    }
+
+    func has(_ name: String) -> Bool { file.names.contains(name) }
+    func floats(_ name: String) throws -> [Float] { try file.floats(name) }
+}
+
+/// max |a − b|, infinite when the lengths differ.
+func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {
+    guard a.count == b.count else { return .infinity }
+    return zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1)) }
+}
+
+/// max |a − b| / max(max |b|, floor): the error relative to the tensor's scale.
+func scaledDifference(_ a: [Float], _ b: [Float], floor: Float = 1e-6) -> Float {
+    let scale = max(b.map(abs).max() ?? 0, floor)
+    return maxAbsDifference(a, b) / scale
+}
