@@ -1,47 +1,23 @@
 import Foundation
-import Media
+import Pipeline
 
 /// JSON lines on standard output: compact, keys sorted, one object per line, flushed at once.
 enum JSONLine {
-    static func encode<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
+    static func encode<T: Encodable>(_ value: T) throws -> String { JSONText.encode(value) }
 
     static func write(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 }
 
-/// The record of an input that failed: {"id", "input", "error": {"stage", "code", "message"}};
-/// `inspect`, which has no ids, names the file "path" instead.
+/// `inspect`'s record of a file that could not be read: {"path", "error": {"stage", "code", "message"}}
+/// (batch commands, which have ids, use Pipeline's `ErrorLine`).
 struct ErrorRecord: Encodable {
-    struct Detail: Encodable {
-        let stage: String
-        let code: String
-        let message: String
-    }
-
-    var id: String?
-    var input: String?
-    var path: String?
-    let error: Detail
-
-    init(id: String, input: String, error: Error) {
-        (self.id, self.input) = (id, input)
-        self.error = Self.detail(error)
-    }
+    let path: String
+    let error: ErrorLine.Detail
 
     init(path: String, error: Error) {
         self.path = path
-        self.error = Self.detail(error)
-    }
-
-    private static func detail(_ error: Error) -> Detail {
-        if let media = error as? MediaError {
-            return Detail(stage: media.stage.rawValue, code: media.code.rawValue, message: media.message)
-        }
-        return Detail(stage: "encode", code: "error", message: String(describing: error))
+        self.error = ErrorLine.detail(error)
     }
 }
