@@ -67,33 +67,31 @@ public final class BatchRunner: @unchecked Sendable {
         while let work = queue.take() {
             if stop.reason != nil { break }
             let line: String
-            var failure: Error?
+            let outcome: Outcome
             switch work {
             case let .prepared(record, result):
                 do {
                     line = try job.finish(try result.get(), record: record)
+                    outcome = .succeeded
                 } catch {
-                    failure = error
                     line = ErrorLine.line(id: record.id, input: record.input, error: error)
-                }
-                if let failure {
-                    let detail = ErrorLine.detail(failure)
+                    outcome = .failed
+                    let detail = ErrorLine.detail(error)
                     options.quarantine?.record(id: record.id, input: record.input, code: detail.code,
                                                message: detail.message)
                 }
-            case let .line(errorLine, isQuarantine):
-                line = errorLine
-                failure = isQuarantine ? QuarantinedInput(reason: "") : InputError(location: "", message: "")
+            case let .line(errorLine, lineOutcome):
+                (line, outcome) = (errorLine, lineOutcome)
             case .skipped:
                 summary.skippedDone += 1
                 continue
             }
             try journal.write(line)
             summary.processed += 1
-            if let failure {
-                if failure is QuarantinedInput { summary.quarantined += 1 } else { summary.failed += 1 }
-            } else {
-                summary.succeeded += 1
+            switch outcome {
+            case .succeeded: summary.succeeded += 1
+            case .failed: summary.failed += 1
+            case .quarantined: summary.quarantined += 1
             }
             summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
             progress?.update(summary)
@@ -119,14 +117,14 @@ public final class BatchRunner: @unchecked Sendable {
             case .failure(let error):
                 let id = error.location
                 if let shard = options.shard, !shard.contains(id) { continue }
-                work = .line(ErrorLine.line(id: id, input: error.location, error: error), quarantine: false)
+                work = .line(ErrorLine.line(id: id, input: error.location, error: error), .failed)
             case .success(let record):
                 if let shard = options.shard, !shard.contains(record.id) { continue }
                 if journal.completed.contains(record.id) {
                     work = .skipped
                 } else if !options.retryFailed, let reason = options.quarantine?.reason(for: record.id) {
                     let error = QuarantinedInput(reason: "skipped: failed before (\(reason)); pass --retry-failed to try again")
-                    work = .line(ErrorLine.line(id: record.id, input: record.input, error: error), quarantine: true)
+                    work = .line(ErrorLine.line(id: record.id, input: record.input, error: error), .quarantined)
                 } else {
                     work = .prepared(record, Result { try job.prepare(record) })
                 }
@@ -139,9 +137,11 @@ public final class BatchRunner: @unchecked Sendable {
     enum Work<Prepared> {
         case prepared(InputRecord, Result<Prepared, Error>)
         /// A ready error line (malformed input, or a quarantined one).
-        case line(String, quarantine: Bool)
+        case line(String, Outcome)
         case skipped
     }
+
+    enum Outcome { case succeeded, failed, quarantined }
 }
 
 /// A stop request shared by the signal handler, the producer and the consumer.

@@ -8,16 +8,18 @@ public final class ProgressReporter: @unchecked Sendable {
     let label: String
     let interactive: Bool
     let interval: Double
+    /// Only the final summary is printed.
+    let quiet: Bool
     private var lastReport = 0.0
 
     /// `total`: the number of inputs when known in advance (not for streamed standard input).
-    public init(total: Int?, label: String = "videos", interval: Double = 10) {
-        (self.total, self.label, self.interval) = (total, label, interval)
-        interactive = isatty(STDERR_FILENO) != 0
+    public init(total: Int?, label: String = "videos", interval: Double = 10, quiet: Bool = false) {
+        (self.total, self.label, self.interval, self.quiet) = (total, label, interval, quiet)
+        interactive = !quiet && isatty(STDERR_FILENO) != 0
     }
 
     func update(_ summary: BatchRunner.Summary) {
-        guard interactive || summary.seconds - lastReport >= interval else { return }
+        guard !quiet, interactive || summary.seconds - lastReport >= interval else { return }
         lastReport = summary.seconds
         let rate = summary.seconds > 0 ? Double(summary.processed) / summary.seconds : 0
         var text = "\(summary.processed)"

@@ -124,10 +124,7 @@ enum MemoryProbe {
     /// Runs this executable with `arguments` and returns what it printed.
     static func run(arguments: [String]) throws -> String {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-        if !FileManager.default.isExecutableFile(atPath: process.executableURL!.path) {
-            process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        }
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe

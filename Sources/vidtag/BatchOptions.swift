@@ -58,7 +58,7 @@ struct BatchOptions: ParsableArguments {
 
     /// Progress on standard error, with the input count when it can be known in advance.
     func progress(label: String) -> ProgressReporter? {
-        if quiet { return ProgressReporter(total: nil, label: label, interval: .infinity) }
+        if quiet { return ProgressReporter(total: nil, label: label, quiet: true) }
         let streamed = inputs.contains("-")
         return ProgressReporter(total: streamed ? nil : Array(InputSource(specs)).count, label: label)
     }

@@ -22,11 +22,7 @@ struct Evaluate: ParsableCommand {
     @Option(help: "The head directory written by `vidtag train`.")
     var head: String
 
-    @Option(help: "Directory of feature files.")
-    var features: String
-
-    @Option(help: "Labels: JSON lines {\"id\", \"level1\", \"level2\"}.")
-    var labels: String
+    @OptionGroup var data: LabelledFeatureOptions
 
     @Option(help: "Probability of dropping each present modality of an item.")
     var dropModalities = 0.0
@@ -66,13 +62,13 @@ struct Evaluate: ParsableCommand {
         let contents: FeatureDirectory.Contents
         do {
             (checkpoint, model) = try HeadCheckpoint.load(directory: head)
-            let labelled = try Labels.load(path: labels, taxonomy: checkpoint.taxonomy)
-            contents = try FeatureDirectory.load(directory: features, labels: labelled, modalities: checkpoint.config.modalities,
+            let labelled = try Labels.load(path: data.labels, taxonomy: checkpoint.taxonomy)
+            contents = try FeatureDirectory.load(directory: data.features, labels: labelled, modalities: checkpoint.config.modalities,
                                                  encoders: checkpoint.encoders)
         } catch {
             throw CommandFailure(error)
         }
-        guard !contents.examples.isEmpty else { throw CommandFailure("no labelled feature files in \(features)") }
+        guard !contents.examples.isEmpty else { throw CommandFailure("no labelled feature files in \(data.features)") }
         if !contents.unlabelled.isEmpty || !contents.withoutFeatures.isEmpty {
             FileHandle.standardError.write(Data(("evaluating \(contents.examples.count) items; \(contents.unlabelled.count) feature files "
                 + "without a label and \(contents.withoutFeatures.count) labels without a feature file skipped\n").utf8))
@@ -94,7 +90,7 @@ struct Evaluate: ParsableCommand {
             try Data(lines.utf8).write(to: URL(fileURLWithPath: predictions), options: .atomic)
         }
         if let report {
-            let title = "vidtag eval: \(head) on \(features)" + (dropModalities > 0 ? " (\(dropModalities) of modalities dropped)" : "")
+            let title = "vidtag eval: \(head) on \(data.features)" + (dropModalities > 0 ? " (\(dropModalities) of modalities dropped)" : "")
             try Data(EvaluationReport.html(metrics, taxonomy: checkpoint.taxonomy, title: title).utf8)
                 .write(to: URL(fileURLWithPath: report), options: .atomic)
         }

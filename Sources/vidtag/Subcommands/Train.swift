@@ -19,11 +19,7 @@ struct Train: ParsableCommand {
             """
     )
 
-    @Option(help: "Directory of feature files.")
-    var features: String
-
-    @Option(help: "Labels: JSON lines {\"id\", \"level1\", \"level2\"}.")
-    var labels: String
+    @OptionGroup var data: LabelledFeatureOptions
 
     @Option(help: "Taxonomy JSON.")
     var taxonomy: String
@@ -116,8 +112,8 @@ struct Train: ParsableCommand {
         let contents: FeatureDirectory.Contents
         do {
             tree = try Taxonomy.load(path: taxonomy)
-            let labelled = try Labels.load(path: labels, taxonomy: tree)
-            contents = try FeatureDirectory.load(directory: features, labels: labelled)
+            let labelled = try Labels.load(path: data.labels, taxonomy: tree)
+            contents = try FeatureDirectory.load(directory: data.features, labels: labelled)
         } catch {
             throw CommandFailure(error)
         }
