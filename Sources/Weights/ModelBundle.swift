@@ -6,6 +6,7 @@ import Foundation
 ///
 /// ```json
 /// {"format": "vidtag-bundle", "version": 1, "name": "demo",
+///  "head": {"path": "head/head.json", "sha256": "…"},
 ///  "encoders": {
 ///    "visual": {"architecture": "inception_resnet_v2", "format": "timm-safetensors",
 ///               "files": {"weights": {"path": "visual.safetensors", "sha256": "…"}},
@@ -21,8 +22,14 @@ public struct ModelBundle: Codable, Sendable, Equatable {
     public var name: String
     public var encoders: [String: Encoder]
     public var preprocessing: Preprocessing
+    /// The trained head's `head.json` (which carries the taxonomy and its weights' hash); nil
+    /// for an encoders-only bundle (enough for `vidtag extract`, not for `vidtag classify`).
+    public var head: File?
     /// The bundle's folder (not stored in the JSON).
     public var directory: URL = URL(fileURLWithPath: ".")
+    /// SHA-256 of `bundle.json` as read: with the name, the bundle's identity in prediction
+    /// records (it covers every file's hash).
+    public var manifestSHA256 = ""
 
     public struct Encoder: Codable, Sendable, Equatable {
         /// "inception_resnet_v2", "vggish", "bert".
@@ -61,10 +68,12 @@ public struct ModelBundle: Codable, Sendable, Equatable {
         }
     }
 
-    enum CodingKeys: String, CodingKey { case format, version, name, encoders, preprocessing }
+    enum CodingKeys: String, CodingKey { case format, version, name, encoders, preprocessing, head }
 
-    public init(name: String, encoders: [String: Encoder], preprocessing: Preprocessing = Preprocessing()) {
-        (format, version, self.name, self.encoders, self.preprocessing) = ("vidtag-bundle", 1, name, encoders, preprocessing)
+    public init(name: String, encoders: [String: Encoder], preprocessing: Preprocessing = Preprocessing(),
+                head: File? = nil) {
+        (format, version, self.name, self.encoders, self.preprocessing, self.head) =
+            ("vidtag-bundle", 1, name, encoders, preprocessing, head)
     }
 
     /// Reads and checks `DIR/bundle.json` (structure only; `verify()` checks the files).
@@ -90,6 +99,7 @@ public struct ModelBundle: Codable, Sendable, Equatable {
             throw BundleError.malformed(path: manifest.path, reason: "version \(bundle.version) is not supported (expected 1)")
         }
         bundle.directory = folder
+        bundle.manifestSHA256 = SHA256.hexDigest(data)
         return bundle
     }
 
@@ -116,6 +126,10 @@ public struct ModelBundle: Codable, Sendable, Equatable {
                 try verify(file)
                 report.append("\(modality) \(role): \(file.path) sha256 \(file.sha256) ok")
             }
+        }
+        if let head {
+            try verify(head)
+            report.append("head: \(head.path) sha256 \(head.sha256) ok")
         }
         return report
     }
