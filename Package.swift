@@ -44,7 +44,7 @@ let package = Package(
         // classifier, losses, hand-written backward, Adam; training and evaluation on feature files.
         .target(name: "Head", dependencies: ["Kernels", "Weights"]),
         // Batch work over items: feature extraction, feature files.
-        .target(name: "Pipeline", dependencies: ["Kernels", "Media", "Weights", "VisualEncoder", "AudioEncoder", "TextEncoder"]),
+        .target(name: "Pipeline", dependencies: ["Kernels", "Media", "Weights", "VisualEncoder", "AudioEncoder", "TextEncoder", "Head"]),
         // The thin command-line tool.
         .executableTarget(
             name: "vidtag",
@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "Weights"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
         // Runs the built `vidtag` binary on fixtures.
-        .testTarget(name: "CLITests", dependencies: ["vidtag", "Weights", "Media", "VisualEncoder", "AudioEncoder", "TextEncoder"]),
+        .testTarget(name: "CLITests", dependencies: ["vidtag", "Weights", "Media", "VisualEncoder", "AudioEncoder", "TextEncoder", "Head"]),
         .testTarget(name: "WeightsTests", dependencies: ["Weights"]),
         .testTarget(name: "VisualEncoderTests", dependencies: ["VisualEncoder", "Media"]),
         .testTarget(name: "AudioEncoderTests", dependencies: ["AudioEncoder", "Media"]),

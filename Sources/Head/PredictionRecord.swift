@@ -1,14 +1,24 @@
 /// The prediction record of design.md §3 for one item:
-/// `{"id", "input", "level1": {"id", "name", "score"}, "level2": {"id", "name", "score"} | null,
-///   "top": [{"level1", "level2", "score"}], "modalities": {"visual": weight, …}, "missing": [...]}`.
+/// `{"id", "input", "level1": {"id", "name", "name_en", "score"}, "level2": {…} | null,
+///   "top": [{"level1", "level2", "score"}], "modalities": {"visual": weight, …},
+///   "missing": [{"modality", "reason"}]}`.
 /// `score` of level 1 and level 2 are their marginal probabilities; each `top` entry's score is
-/// its joint score (``HierarchicalDecoder``). `modalities` holds the attention weights (absent
-/// for other fusions); `missing` the modalities the item lacks (or that were dropped).
+/// its joint score (``HierarchicalDecoder``). `modalities` maps each modality the head used to
+/// its attention weight (null for fusions without attention); `missing` lists the others, each
+/// with why it is absent ("absent" when no reason is known).
 public struct PredictionRecord: Encodable, Sendable {
     public struct Category: Encodable, Sendable {
         public var id: String
         public var name: String
+        public var nameEN: String?
         public var score: Float?
+
+        enum CodingKeys: String, CodingKey { case id, name, nameEN = "name_en", score }
+    }
+
+    public struct Missing: Encodable, Sendable, Equatable {
+        public var modality: String
+        public var reason: String
     }
 
     public struct Pair: Encodable, Sendable {
@@ -22,8 +32,8 @@ public struct PredictionRecord: Encodable, Sendable {
     public var level1: Category
     public var level2: Category?
     public var top: [Pair]
-    public var modalities: [String: Float]?
-    public var missing: [String]
+    public var modalities: [String: Float?]
+    public var missing: [Missing]
 
     enum CodingKeys: String, CodingKey { case id, input, level1, level2, top, modalities, missing }
 
@@ -34,14 +44,19 @@ public struct PredictionRecord: Encodable, Sendable {
         try c.encode(level1, forKey: .level1)
         if let level2 { try c.encode(level2, forKey: .level2) } else { try c.encodeNil(forKey: .level2) }
         try c.encode(top, forKey: .top)
-        try c.encodeIfPresent(modalities, forKey: .modalities)
+        try c.encode(modalities, forKey: .modalities)
         try c.encode(missing, forKey: .missing)
     }
 
-    /// - attention: the item's M attention weights, or nil; mask: its M presence flags.
+    /// - attention: the item's M attention weights, or nil; mask: its M presence flags;
+    ///   reasons: modality → why it is absent (a reason for a modality that is present, such as
+    ///   `cover_from_frame`, is listed in `missing` too, as a note on where it came from).
     public init(id: String, input: String?, prediction p: HierarchicalPrediction, taxonomy: Taxonomy,
-                modalities names: [String], attention: ArraySlice<Float>?, mask: ArraySlice<Float>) {
-        func category(_ c: Taxonomy.Category, _ score: Float?) -> Category { Category(id: c.id, name: c.name, score: score) }
+                modalities names: [String], attention: ArraySlice<Float>?, mask: ArraySlice<Float>,
+                reasons: [String: String] = [:]) {
+        func category(_ c: Taxonomy.Category, _ score: Float?) -> Category {
+            Category(id: c.id, name: c.name, nameEN: c.nameEN, score: score)
+        }
         self.id = id
         self.input = input
         level1 = category(taxonomy.level1[p.level1], p.level1Score)
@@ -49,7 +64,14 @@ public struct PredictionRecord: Encodable, Sendable {
         top = p.top.map { Pair(level1: category(taxonomy.level1[$0.level1], nil), level2: category(taxonomy.level2[$0.level2], nil),
                                score: $0.score) }
         let weights = attention.map(Array.init)
-        modalities = weights.map { w in Dictionary(uniqueKeysWithValues: zip(names, w)) }
-        missing = zip(names, Array(mask)).filter { $0.1 == 0 }.map(\.0)
+        let present = Array(mask).map { $0 != 0 }
+        var used: [String: Float?] = [:]
+        for (j, name) in names.enumerated() where present[j] { used[name] = weights.map { $0[j] } }
+        modalities = used
+        var missing = names.indices.filter { !present[$0] }.map { Missing(modality: names[$0], reason: reasons[names[$0]] ?? "absent") }
+        for (name, reason) in reasons.sorted(by: { $0.key < $1.key }) where used[name] != nil {
+            missing.append(Missing(modality: name, reason: reason))
+        }
+        self.missing = missing
     }
 }

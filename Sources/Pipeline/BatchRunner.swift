@@ -37,6 +37,17 @@ public final class BatchRunner: @unchecked Sendable {
             case processed, succeeded, failed, quarantined, seconds
             case skippedDone = "skipped_done", stoppedBy = "stopped_by"
         }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(processed, forKey: .processed)
+            try c.encode(succeeded, forKey: .succeeded)
+            try c.encode(failed, forKey: .failed)
+            try c.encode(quarantined, forKey: .quarantined)
+            try c.encode(skippedDone, forKey: .skippedDone)
+            try c.encode((seconds * 1000).rounded() / 1000, forKey: .seconds)
+            try c.encodeIfPresent(stoppedBy, forKey: .stoppedBy)
+        }
     }
 
     let options: Options
@@ -54,7 +65,10 @@ public final class BatchRunner: @unchecked Sendable {
     /// Why the run was asked to stop, if it was.
     public var stopReason: String? { stop.reason }
 
-    public func run<Job: BatchJob>(_ inputs: InputSource, job: Job) throws -> Summary {
+    /// Runs `job` over `inputs` (an ``InputSource``, or any sequence of records and input errors).
+    public func run<Job: BatchJob, Inputs: Sequence & Sendable>(_ inputs: Inputs, job: Job) throws -> Summary
+        where Inputs.Element == InputSource.Element
+    {
         let start = DispatchTime.now().uptimeNanoseconds
         var summary = Summary()
         let queue = BoundedQueue<Work<Job.Prepared>>(capacity: max(1, options.lookahead))
@@ -109,8 +123,11 @@ public final class BatchRunner: @unchecked Sendable {
     }
 
     /// Reads inputs in order and prepares the ones this run owns, at most `lookahead` ahead.
-    private func produce<Job: BatchJob>(_ inputs: InputSource, job: Job, into queue: BoundedQueue<Work<Job.Prepared>>) {
-        var inputs = inputs
+    private func produce<Job: BatchJob, Inputs: Sequence>(_ inputs: Inputs, job: Job,
+                                                          into queue: BoundedQueue<Work<Job.Prepared>>)
+        where Inputs.Element == InputSource.Element
+    {
+        var inputs = inputs.makeIterator()
         while stop.reason == nil, let element = inputs.next() {
             let work: Work<Job.Prepared>
             switch element {

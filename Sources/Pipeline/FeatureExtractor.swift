@@ -15,8 +15,11 @@ import VisualEncoder
 ///   embeddings, computed while the audio streams in (bounded memory on long files).
 /// - a title and summary give `text.title` [D] and `text.summary` [D]; products give
 ///   `product.items` [P, D], each encoded as "title category" — one BERT batch per record.
-/// Modalities that cannot be had are recorded in the metadata's "missing" with a reason
-/// (`no_video_stream`, `no_audio_stream`, `audio_too_short`, `cover_from_frame`).
+///   A junk title or summary (``JunkText``) is left out as if absent.
+/// Modalities that cannot be had are recorded in the metadata's "missing", keyed by the head's
+/// modality names (visual, cover, audio, title, summary, product), with a reason:
+/// `no_video_stream`, `no_audio_stream`, `audio_too_short`, `cover_from_frame`, `no_title`,
+/// `junk_title`, `no_summary`, `junk_summary`, `no_products`.
 public struct FeatureExtractor: BatchJob {
     public let encoders: EncoderSet
     public let plan: SamplingPlan
@@ -40,6 +43,8 @@ public struct FeatureExtractor: BatchJob {
         var audio: Tensor?
         /// Modality → why it is absent.
         var missing: [String: String] = [:]
+        /// Time spent decoding ("decode") and in the audio encoder ("audio", which streams).
+        public var timings = StageTimings()
     }
 
     public func prepare(_ record: InputRecord) throws -> Decoded {
@@ -48,13 +53,16 @@ public struct FeatureExtractor: BatchJob {
             let file = try MediaFile(path: path, limits: limits)
             if file.isStillImage {
                 if encoders.visual != nil {
-                    decoded.cover = try ImageLoader.load(path, width: imageSize, height: imageSize, limits: limits)
+                    decoded.cover = try decoded.timings.measure("decode") {
+                        try ImageLoader.load(path, width: imageSize, height: imageSize, limits: limits)
+                    }
                 }
             } else {
                 if encoders.visual != nil {
                     if file.videoStream != nil {
-                        decoded.video = try FrameSampler.sample(file, plan: plan, mode: mode, width: imageSize,
-                                                                height: imageSize)
+                        decoded.video = try decoded.timings.measure("decode") {
+                            try FrameSampler.sample(file, plan: plan, mode: mode, width: imageSize, height: imageSize)
+                        }
                     } else {
                         decoded.missing["visual"] = "no_video_stream"
                     }
@@ -62,7 +70,7 @@ public struct FeatureExtractor: BatchJob {
                 if let audio = encoders.audio {
                     if file.audioStream != nil {
                         do {
-                            decoded.audio = try embedAudio(path, audio)
+                            decoded.audio = try decoded.timings.measure("audio") { try embedAudio(path, audio) }
                         } catch let error as AudioEncoderError {
                             decoded.missing["audio"] = error.code
                         }
@@ -73,11 +81,16 @@ public struct FeatureExtractor: BatchJob {
             }
         }
         if let cover = record.cover, encoders.visual != nil {
-            decoded.cover = try ImageLoader.load(cover, width: imageSize, height: imageSize, limits: limits)
+            decoded.cover = try decoded.timings.measure("decode") {
+                try ImageLoader.load(cover, width: imageSize, height: imageSize, limits: limits)
+            }
         }
-        let hasText = encoders.text != nil && !(record.texts.isEmpty && record.productTexts.isEmpty)
-        if decoded.video == nil && decoded.cover == nil && decoded.audio == nil && !hasText, let path = record.video {
-            throw NothingToEncode(path: path, reasons: decoded.missing)
+        let hasText = encoders.text != nil
+            && (record.texts.contains { JunkText.reason($0.text) == nil } || !record.productTexts.isEmpty)
+        if decoded.video == nil && decoded.cover == nil && decoded.audio == nil && !hasText {
+            var reasons = decoded.missing
+            if encoders.text != nil && !record.texts.isEmpty { reasons["text"] = "junk_text" }
+            throw NothingToEncode(path: record.input, reasons: reasons)
         }
         return decoded
     }
@@ -91,14 +104,15 @@ public struct FeatureExtractor: BatchJob {
     }
 
     public func finish(_ decoded: Decoded, record: InputRecord) throws -> String {
-        let features = try encode(decoded, record: record)
+        var timings = decoded.timings
+        let features = try encode(decoded, record: record, timings: &timings)
         let path = try features.write(to: outputDirectory)
         return JSONText.encode(ExtractLine(id: record.id, input: record.input, output: path,
                                            tensors: features.tensors.mapValues(\.shape)))
     }
 
-    /// The feature set of one decoded record.
-    public func encode(_ decoded: Decoded, record: InputRecord) throws -> FeatureSet {
+    /// The feature set of one decoded record; adds the encoders' times ("visual", "text") to `timings`.
+    public func encode(_ decoded: Decoded, record: InputRecord, timings: inout StageTimings) throws -> FeatureSet {
         var features = FeatureSet(id: record.id)
         var sources: [String: String] = [:]
         sources["video"] = record.video
@@ -109,7 +123,7 @@ public struct FeatureExtractor: BatchJob {
         if let audio = decoded.audio { features.tensors["audio.frames"] = audio }
         if let visual = encoders.visual {
             if let video = decoded.video {
-                let frames = encode(visual, video.frames.map(\.image))
+                let frames = timings.measure("visual") { encode(visual, video.frames.map(\.image)) }
                 features.tensors["visual.frames"] = frames
                 features.metadata["frame_timestamps"] = JSONText.encode(video.frames.map(\.time))
                 features.metadata["sampling"] = mode.rawValue
@@ -122,25 +136,37 @@ public struct FeatureExtractor: BatchJob {
                 }
             }
             if let cover = decoded.cover {
-                features.tensors["cover"] = encode(visual, [cover]).reshaped([InceptionResNetV2.featureWidth])
+                features.tensors["cover"] = timings.measure("visual") {
+                    encode(visual, [cover]).reshaped([InceptionResNetV2.featureWidth])
+                }
             }
         }
-        if let text = encoders.text { encodeText(text, record, into: &features, missing: &missing) }
+        if let text = encoders.text {
+            timings.measure("text") { encodeText(text, record, into: &features, missing: &missing) }
+        }
         if !missing.isEmpty { features.metadata["missing"] = JSONText.encode(missing) }
         return features
     }
 
-    /// `text.title`, `text.summary` [D] and `product.items` [P, D] in one batch; truncated texts
-    /// are listed in the metadata's "text_truncated".
+    /// `text.title`, `text.summary` [D] and `product.items` [P, D] in one batch, junk titles and
+    /// summaries left out; truncated texts are listed in the metadata's "text_truncated".
     private func encodeText(_ encoder: TextEncoder, _ record: InputRecord, into features: inout FeatureSet,
                             missing: inout [String: String]) {
-        let named = record.texts
-        let products = record.productTexts
-        guard !named.isEmpty || !products.isEmpty else {
-            missing["text"] = "no_text"
-            missing["product"] = "no_products"
-            return
+        var named: [(name: String, text: String)] = []
+        for (modality, tensor, text) in [("title", "text.title", record.title), ("summary", "text.summary", record.summary)] {
+            guard let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                missing[modality] = "no_\(modality)"
+                continue
+            }
+            if JunkText.reason(text) != nil {
+                missing[modality] = "junk_\(modality)"
+            } else {
+                named.append((tensor, text))
+            }
         }
+        let products = record.productTexts
+        if products.isEmpty { missing["product"] = "no_products" }
+        guard !named.isEmpty || !products.isEmpty else { return }
         let embeddings = encoder.encode(named.map(\.text) + products)
         let width = embeddings.vectors.shape[1]
         func row(_ i: Int) -> [Float] { Array(embeddings.vectors.data[i * width..<(i + 1) * width]) }
@@ -149,11 +175,7 @@ public struct FeatureExtractor: BatchJob {
             features.tensors[item.name] = Tensor(shape: [width], data: row(i))
             if embeddings.truncated[i] { truncated.append(item.name) }
         }
-        if !named.contains(where: { $0.name == "text.title" }) { missing["text.title"] = "no_title" }
-        if !named.contains(where: { $0.name == "text.summary" }) { missing["text.summary"] = "no_summary" }
-        if products.isEmpty {
-            missing["product"] = "no_products"
-        } else {
+        if !products.isEmpty {
             let first = named.count
             features.tensors["product.items"] = Tensor(shape: [products.count, width],
                                                        data: (first..<first + products.count).flatMap(row))

@@ -10,6 +10,8 @@ public struct InputRecord: Codable, Sendable, Equatable {
     public var title: String?
     public var summary: String?
     public var products: [Product]?
+    /// A feature file written by `vidtag extract` (`classify --features`), instead of media.
+    public var features: String?
 
     public struct Product: Codable, Sendable, Equatable {
         public var title: String?
@@ -36,8 +38,9 @@ public struct InputRecord: Codable, Sendable, Equatable {
             .filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
     }
 
-    /// What the input was, for output records: the video, else the cover, else the id.
-    public var input: String { video ?? cover ?? id }
+    /// What the input was, for output records: the video, else the cover, else the feature
+    /// file, else the id.
+    public var input: String { video ?? cover ?? features ?? id }
 
     /// A record from one JSON object. Relative paths resolve against `base`; a missing id
     /// becomes the file name (without extension) of the video or cover.

@@ -1,4 +1,5 @@
 import Foundation
+import Head
 import Media
 import Weights
 
@@ -27,6 +28,14 @@ public enum ErrorLine {
             return Detail(stage: "probe", code: nothing.code, message: nothing.description)
         case let quarantined as QuarantinedInput:
             return Detail(stage: "input", code: "quarantined", message: quarantined.reason)
+        case let classify as ClassifyError:
+            return Detail(stage: "head", code: classify.code, message: classify.description)
+        case let input as HeadInputError:
+            return Detail(stage: "head", code: "feature_shape", message: input.description)
+        case let features as FeatureLoadError:
+            return Detail(stage: "input", code: "bad_feature_file", message: features.description)
+        case let weights as SafetensorsError:
+            return Detail(stage: "input", code: "bad_feature_file", message: weights.description)
         default:
             return Detail(stage: "encode", code: "error", message: String(describing: error))
         }

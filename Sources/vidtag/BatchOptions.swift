@@ -38,8 +38,14 @@ struct BatchOptions: ParsableArguments {
 
     var limits: MediaLimits { MediaLimits(secondsPerFile: timeLimit) }
 
+    var hasInputs: Bool { !(inputs.isEmpty && manifest.isEmpty) }
+
+    /// For commands that need inputs (`classify --features` reads a folder instead).
+    func requireInputs() throws {
+        if !hasInputs { throw ValidationError("no inputs: give files, directories, --manifest FILE or -") }
+    }
+
     func validate() throws {
-        if inputs.isEmpty && manifest.isEmpty { throw ValidationError("no inputs: give files, directories, --manifest FILE or -") }
         if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("- (standard input) may be given once") }
         if let shard, Shard(shard) == nil { throw ValidationError("--shard takes I/N with 0 ≤ I < N, got '\(shard)'") }
         if let maxFailures, maxFailures < 1 { throw ValidationError("--max-failures must be at least 1") }
@@ -56,21 +62,29 @@ struct BatchOptions: ParsableArguments {
         return options
     }
 
-    /// Progress on standard error, with the input count when it can be known in advance.
-    func progress(label: String) -> ProgressReporter? {
+    /// Progress on standard error; `total` is the input count when it can be known in advance.
+    func progress(label: String, total: @autoclosure () -> Int?) -> ProgressReporter? {
         if quiet { return ProgressReporter(total: nil, label: label, quiet: true) }
-        let streamed = inputs.contains("-")
-        return ProgressReporter(total: streamed ? nil : Array(InputSource(specs)).count, label: label)
+        return ProgressReporter(total: total(), label: label)
+    }
+
+    /// The inputs given as arguments, and their count unless they stream from standard input.
+    var source: (inputs: InputSource, count: () -> Int?) {
+        let specs = specs
+        return (InputSource(specs), { specs.contains(.standardInput) ? nil : Array(InputSource(specs)).count })
     }
 }
 
 /// Runs a batch job, stopping cleanly on SIGINT/SIGTERM, and turns the summary into the exit
 /// status: 0 all done, 2 some inputs failed, 130 after SIGINT, 143 after SIGTERM.
 enum BatchExecution {
-    static func run<Job: BatchJob>(_ job: Job, batch: BatchOptions, journal: OutputJournal,
-                                   defaultQuarantine: String?, label: String) throws {
+    /// Runs `job` over `inputs` (default: the arguments' inputs), with `total` for the progress line.
+    static func run<Job: BatchJob, Inputs: Sequence & Sendable>(
+        _ job: Job, inputs: Inputs, total: @autoclosure () -> Int?, batch: BatchOptions, journal: OutputJournal,
+        defaultQuarantine: String?, label: String
+    ) throws where Inputs.Element == InputSource.Element {
         let runner = BatchRunner(journal: journal, options: batch.runnerOptions(defaultQuarantine: defaultQuarantine),
-                                 progress: batch.progress(label: label))
+                                 progress: batch.progress(label: label, total: total()))
         let watchers = [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")].map { signalNumber, name in
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
@@ -82,7 +96,7 @@ enum BatchExecution {
             source.resume()
             return source
         }
-        let summary = try runner.run(InputSource(batch.specs), job: job)
+        let summary = try runner.run(inputs, job: job)
         watchers.forEach { $0.cancel() }
         switch summary.stoppedBy {
         case "SIGINT": throw ExitCode(130)

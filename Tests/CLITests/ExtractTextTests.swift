@@ -38,6 +38,6 @@ import Weights
 
         let b = try SafetensorsFile(path: output.appendingPathComponent("b.safetensors").path)
         #expect(b.names == ["text.title"])
-        #expect(b.metadata["missing"] == #"{"product":"no_products","text.summary":"no_summary"}"#)
+        #expect(b.metadata["missing"] == #"{"product":"no_products","summary":"no_summary"}"#)
     }
 }

@@ -116,7 +116,8 @@ public enum FeatureDirectory {
                         withoutFeatures: withoutFeatures)
     }
 
-    static func decodeEncoders(_ text: String?, path: String) throws(FeatureLoadError) -> [String: String] {
+    /// The "encoders" metadata of a feature file: modality → SHA-256.
+    public static func decodeEncoders(_ text: String?, path: String) throws(FeatureLoadError) -> [String: String] {
         guard let text else { return [:] }
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
             throw .badMetadata(file: path, reason: "\"encoders\" is not a JSON object")

@@ -45,6 +45,7 @@ struct Extract: ParsableCommand {
     @OptionGroup var batch: BatchOptions
 
     func validate() throws {
+        try batch.requireInputs()
         if bundle == nil && visualWeights == nil && audioWeights == nil && textModel == nil {
             throw ValidationError("give --bundle DIR or encoder overrides (--visual-weights FILE, --audio-weights FILE, --text-model DIR)")
         }
@@ -68,7 +69,8 @@ struct Extract: ParsableCommand {
             throw CommandFailure(error)
         }
         if batch.resume { journal.markCompleted(FeatureSet.ids(in: output)) }
-        try BatchExecution.run(extractor, batch: batch, journal: journal,
+        let (inputs, count) = batch.source
+        try BatchExecution.run(extractor, inputs: inputs, total: count(), batch: batch, journal: journal,
                                defaultQuarantine: URL(fileURLWithPath: output).appendingPathComponent(".quarantine.jsonl").path,
                                label: "inputs")
     }

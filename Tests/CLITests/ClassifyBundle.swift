@@ -1,0 +1,58 @@
+import Foundation
+import Head
+import VisualEncoder
+import Weights
+
+/// A complete bundle for the classify tests, written once per test process into a temporary
+/// folder: seeded full-size Inception-ResNet-v2 weights (timm names) at 107×107 pixels and 2
+/// frames (cheap enough to run dozens of videos), the committed tiny BERT for texts, and a
+/// seeded (untrained) head over visual, cover, title, summary and product on the Taobao
+/// taxonomy, tied to the two encoders' hashes. Batch behaviour, not accuracy, is under test.
+enum ClassifyBundle {
+    static let directory: URL = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vidtag-classify-bundle-\(getpid())")
+        try? FileManager.default.removeItem(at: folder)
+        try! FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let visual = folder.appendingPathComponent("visual.safetensors")
+        try! SafetensorsWriter.write(SeededWeights(layout: InceptionResNetV2.layout).tensors(), to: visual.path)
+        let text = folder.appendingPathComponent("text")
+        try! FileManager.default.copyItem(at: CLI.fixtures.appendingPathComponent("text/tiny-bert"), to: text)
+        let textWeights = text.appendingPathComponent("model.safetensors")
+        let hashes = ["visual": try! SHA256.hexDigest(ofFile: visual.path),
+                      "text": try! SHA256.hexDigest(ofFile: textWeights.path)]
+
+        let taxonomy = try! Taxonomy.load(path: CLI.fixtures.deletingLastPathComponent()
+            .appendingPathComponent("Models/taxonomy/taobao.json").path)
+        let textWidth = 128
+        let modalities = [
+            ModalitySpec(name: "visual", tensor: "visual.frames", kind: .sequence, dim: 1536),
+            ModalitySpec(name: "cover", tensor: "cover", kind: .vector, dim: 1536),
+            ModalitySpec(name: "title", tensor: "text.title", kind: .vector, dim: textWidth),
+            ModalitySpec(name: "summary", tensor: "text.summary", kind: .vector, dim: textWidth),
+            ModalitySpec(name: "product", tensor: "product.items", kind: .set, dim: textWidth),
+        ]
+        var config = HeadConfig(modalities: modalities, parents: taxonomy.parents, level1Count: taxonomy.level1.count)
+        (config.width, config.fusedWidth, config.hidden1, config.hidden2, config.clusters) = (32, 32, 32, 32, 4)
+        let head = folder.appendingPathComponent("head")
+        try! HeadCheckpoint(config: config, taxonomy: taxonomy, encoders: hashes, training: nil)
+            .write(model: HeadModel(config: config, seed: 7), to: head.path)
+        let headFile = head.appendingPathComponent(HeadCheckpoint.configFile)
+
+        let bundle = ModelBundle(
+            name: "classify-test",
+            encoders: [
+                "visual": .init(architecture: "inception_resnet_v2", format: "timm-safetensors",
+                                files: ["weights": .init(path: "visual.safetensors", sha256: hashes["visual"]!)],
+                                pretrained: false),
+                "text": .init(architecture: "bert", format: "huggingface",
+                              files: ["weights": .init(path: "text/model.safetensors", sha256: hashes["text"]!)],
+                              pretrained: true),
+            ],
+            preprocessing: .init(frames: 2, sampling: "exact", imageSize: 107, textMaxLength: 64),
+            head: .init(path: "head/head.json", sha256: try! SHA256.hexDigest(ofFile: headFile.path)))
+        try! bundle.write(to: folder.path)
+        return folder
+    }()
+
+    static var path: String { directory.path }
+}
