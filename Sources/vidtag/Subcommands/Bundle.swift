@@ -5,7 +5,7 @@ import Weights
 struct Bundle: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Work with model bundles (bundle.json with encoder weights, head and taxonomy).",
-        subcommands: [BundleVerify.self, BundleSeed.self]
+        subcommands: [BundleVerify.self, BundleSeed.self, BundleImport.self]
     )
 }
 
