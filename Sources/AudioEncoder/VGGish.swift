@@ -32,10 +32,15 @@ public struct VGGish: Sendable {
     let linears: [Linear]
     /// PCA parameters that came with the weights, if any.
     public let pca: VGGishPCA?
-    /// Examples per pass through the layers. Larger batches amortise reading the 200 MB fc1_1
-    /// weight (measured on 2 cores: the fc layers take ~90 ms for 16 examples, ~140 ms for 62);
-    /// activations peak at conv1, ~2 MB per example (its output and pool), ~64 MB for 32.
+    /// Examples per pass through the convolutions: activations peak at conv1, ~1.6 MB per
+    /// example (its output), ~50 MB for 32.
     public var batchSize: Int
+    /// Examples per pass through the fully connected layers (all of a minute of audio at
+    /// once): each pass reads the 200 MB fc1_1 weight once, so passes over few rows cost
+    /// memory bandwidth rather than arithmetic. Features waiting for it take 48 KB per example.
+    public static let fullyConnectedBatch = 256
+    /// Activations and im2col scratch recycled between layers and calls.
+    private let buffers = BufferPool(limitBytes: 128 << 20)
 
     public init(weights: VGGishWeights, batchSize: Int = 32) {
         precondition(batchSize > 0, "VGGish: batch size must be positive")
@@ -63,38 +68,77 @@ public struct VGGish: Sendable {
     }
 
     /// Raw embeddings of log-mel examples: [A, 96, 64] (or [A, 96, 64, 1]) → [A, D], D = 128
-    /// for the standard architecture. Runs `batchSize` examples at a time through each layer.
+    /// for the standard architecture: `convolutionFeatures`, then `embeddings(ofFeatures:)`.
     public func embed(_ examples: Tensor) -> Tensor {
+        embeddings(ofFeatures: convolutionFeatures(examples))
+    }
+
+    /// The convolutional part: log-mel examples [A, 96, 64] (or [A, 96, 64, 1]) → the last
+    /// pooled map flattened, [A, F] (F = 6·4·512 = 12288), `batchSize` examples at a time.
+    public func convolutionFeatures(_ examples: Tensor) -> Tensor {
         let (frames, bands) = (VGGishParameters.exampleFrames, VGGishParameters.melBands)
         precondition((examples.rank == 3 || (examples.rank == 4 && examples.shape[3] == 1))
                         && examples.shape[1] == frames && examples.shape[2] == bands,
                      "VGGish: expected examples [A, \(frames), \(bands)], got \(examples.shape)")
         let count = examples.shape[0]
-        let width = architecture.embeddingWidth
+        let (perExample, width) = (frames * bands, architecture.flattenedWidth)
         var output = [Float]()
         output.reserveCapacity(count * width)
-        let perExample = frames * bands
         var start = 0
         while start < count {
             let n = min(batchSize, count - start)
-            let batch = Tensor(shape: [n, frames, bands, 1],
-                               data: Array(examples.data[start * perExample..<(start + n) * perExample]))
-            output.append(contentsOf: forward(batch).data)
+            var batch = buffers.tensor([n, frames, bands, 1])
+            examples.data.withUnsafeBufferPointer { source in
+                batch.data.withUnsafeMutableBufferPointer {
+                    $0.baseAddress!.update(from: source.baseAddress! + start * perExample, count: n * perExample)
+                }
+            }
+            let features = convolve(batch)
+            output.append(contentsOf: features.data)
+            buffers.recycle(features)
             start += n
         }
         return Tensor(shape: [count, width], data: output)
     }
 
-    /// One batch: [N, 96, 64, 1] → [N, D].
-    func forward(_ input: Tensor) -> Tensor {
+    /// The fully connected part: features [A, F] from `convolutionFeatures` → raw embeddings
+    /// [A, D], `fullyConnectedBatch` rows per pass through each layer.
+    public func embeddings(ofFeatures features: Tensor) -> Tensor {
+        let (count, width) = (features.shape[0], architecture.flattenedWidth)
+        precondition(features.rank == 2 && features.shape[1] == width,
+                     "VGGish: expected features [A, \(width)], got \(features.shape)")
+        if count <= Self.fullyConnectedBatch { return fullyConnected(features) }
+        var output = [Float]()
+        output.reserveCapacity(count * architecture.embeddingWidth)
+        for start in stride(from: 0, to: count, by: Self.fullyConnectedBatch) {
+            let n = min(Self.fullyConnectedBatch, count - start)
+            let rows = Tensor(shape: [n, width], data: Array(features.data[start * width..<(start + n) * width]))
+            output.append(contentsOf: fullyConnected(rows).data)
+        }
+        return Tensor(shape: [count, architecture.embeddingWidth], data: output)
+    }
+
+    /// One batch through the convolutions: [N, 96, 64, 1] → [N, F]; `input` is recycled.
+    private func convolve(_ input: Tensor) -> Tensor {
         var x = input
         for (conv, pool) in zip(convolutions, VGGishArchitecture.poolAfter) {
-            x = conv(x, activation: .relu)
-            if pool { x = Pooling.max(x, kernel: (2, 2), stride: (2, 2)) }
+            // Each input goes back to the pool right before `x` lets go of it.
+            let convolved = conv(x, activation: .relu, buffers: buffers)
+            buffers.recycle(x)
+            x = convolved
+            if pool {
+                let pooled = Pooling.max(x, kernel: (2, 2), stride: (2, 2), buffers: buffers)
+                buffers.recycle(x)
+                x = pooled
+            }
         }
         // [N, 6, 4, C] flattened as (h, w, c): NHWC memory order is already TF's.
-        x = x.reshaped([x.shape[0], architecture.flattenedWidth])
-        x = linears[0](x, activation: .relu)
+        return x.reshaped([x.shape[0], architecture.flattenedWidth])
+    }
+
+    /// [N, F] → [N, D].
+    private func fullyConnected(_ features: Tensor) -> Tensor {
+        var x = linears[0](features, activation: .relu)
         x = linears[1](x, activation: .relu)
         return linears[2](x)  // the embedding: no ReLU, as in TF's vggish_slim (fc2 has activation_fn=None)
     }

@@ -14,10 +14,43 @@ public enum Activation: Sendable, Equatable {
         switch self {
         case .identity: return x
         case .relu: return max(x, 0)
-        case .gelu: return 0.5 * x * (1 + erf(x * 0.70710678118654752))
-        case .geluTanh:
-            return 0.5 * x * (1 + tanh(0.79788456080286536 * (x + 0.044715 * x * x * x)))
+        case .gelu: return Self.gelu(x)
+        case .geluTanh: return Self.geluTanh(x)
         }
+    }
+
+    /// 0.5·x·(1 + erf(x/√2)) with `Activation.erf`: within 4e-7·max(1, |x|) of the same formula (measured 2.9e-7)
+    /// with libm's `erff` (ErfTests measures it), and branch-free, so loops over it vectorise.
+    @inline(__always)
+    static func gelu(_ x: Float) -> Float { 0.5 * x * (1 + erf(x * 0.70710678118654752)) }
+
+    @inline(__always)
+    static func geluTanh(_ x: Float) -> Float {
+        0.5 * x * (1 + tanh(0.79788456080286536 * (x + 0.044715 * x * x * x)))
+    }
+
+    /// erf(x) as x·P(x²)/Q(x²) on x clamped to [−4, 4] (erf(4) = 1 − 1.5e-8): the float32
+    /// rational approximation of Eigen's `generic_fast_erf_float` (also XLA's `ErfImpl32`).
+    /// Branch-free, unlike libm's `erff`, which costs a call per element and kept BERT's GELU
+    /// at 16 % of a batch. Absolute error against `erff` ≤ 1e-6 (measured: 4.2e-7, near x = 2.69;
+    /// ErfTests checks every 64th float in [−10, 10]).
+    @inline(__always)
+    public static func erf(_ value: Float) -> Float {
+        let x = min(max(value, -4), 4)
+        let x2 = x * x
+        var p: Float = -2.72614225801306e-10
+        p = p * x2 + 2.77068142495902e-08
+        p = p * x2 - 2.10102402082508e-06
+        p = p * x2 - 5.69250639462346e-05
+        p = p * x2 - 7.34990630326855e-04
+        p = p * x2 - 2.95459980854025e-03
+        p = p * x2 - 1.60960333262415e-02
+        var q: Float = -1.45660718464996e-05
+        q = q * x2 - 2.13374055278905e-04
+        q = q * x2 - 1.68282697438203e-03
+        q = q * x2 - 7.37332916720468e-03
+        q = q * x2 - 1.42647390514189e-02
+        return x * p / q
     }
 
     /// Applies the function to every element in place.
@@ -28,7 +61,7 @@ public enum Activation: Sendable, Equatable {
         values.withUnsafeMutableBufferPointer { buffer in
             let base = buffer.baseAddress!
             Threading.parallelFor(count, minChunk: 1 << 16) { range in
-                for i in range { base[i] = activation.apply(base[i]) }
+                activation.apply(base + range.lowerBound, count: range.count, bias: nil)
             }
         }
     }
@@ -38,6 +71,28 @@ public enum Activation: Sendable, Equatable {
         var y = x
         apply(to: &y.data)
         return y
+    }
+
+    /// `values[j] = f(values[j] + bias[j])` for j < count (no bias: `f(values[j])`), one loop
+    /// per function so that each is inlined and vectorised.
+    @inline(__always)
+    func apply(_ values: UnsafeMutablePointer<Float>, count: Int, bias: UnsafePointer<Float>?) {
+        switch self {
+        case .identity: Self.map(values, count, bias) { $0 }
+        case .relu: Self.map(values, count, bias) { max($0, 0) }
+        case .gelu: Self.map(values, count, bias) { Self.gelu($0) }
+        case .geluTanh: Self.map(values, count, bias) { Self.geluTanh($0) }
+        }
+    }
+
+    @inline(__always)
+    private static func map(_ values: UnsafeMutablePointer<Float>, _ count: Int, _ bias: UnsafePointer<Float>?,
+                            _ f: (Float) -> Float) {
+        if let bias {
+            for j in 0..<count { values[j] = f(values[j] + bias[j]) }
+        } else {
+            for j in 0..<count { values[j] = f(values[j]) }
+        }
     }
 }
 
@@ -49,17 +104,6 @@ func addBiasAndActivate(
 ) {
     if bias == nil && activation == .identity { return }
     Threading.parallelFor(rows, minChunk: max(1, 16_384 / max(1, columns))) { range in
-        for row in range {
-            let line = base + row * columns
-            if let bias {
-                if activation == .relu {
-                    for j in 0..<columns { line[j] = max(line[j] + bias[j], 0) }
-                } else {
-                    for j in 0..<columns { line[j] = activation.apply(line[j] + bias[j]) }
-                }
-            } else {
-                for j in 0..<columns { line[j] = activation.apply(line[j]) }
-            }
-        }
+        for row in range { activation.apply(base + row * columns, count: columns, bias: bias) }
     }
 }

@@ -1,7 +1,8 @@
 /// Joining NHWC tensors along the channel (last) axis, as Inception blocks join their branches.
 public enum Concat {
-    /// `parts`: `[..., C_i]` with equal leading axes → `[..., ΣC_i]`.
-    public static func channels(_ parts: [Tensor]) -> Tensor {
+    /// `parts`: `[..., C_i]` with equal leading axes → `[..., ΣC_i]`, the output taken from
+    /// `buffers` when given.
+    public static func channels(_ parts: [Tensor], buffers: BufferPool? = nil) -> Tensor {
         precondition(!parts.isEmpty, "Concat.channels: no parts")
         let leading = Array(parts[0].shape.dropLast())
         precondition(parts.allSatisfy { Array($0.shape.dropLast()) == leading },
@@ -9,7 +10,8 @@ public enum Concat {
         let widths = parts.map { $0.shape.last ?? 0 }
         let total = widths.reduce(0, +)
         let rows = leading.reduce(1, *)
-        var out = [Float](repeating: 0, count: rows * total)
+        // Every element is copied from a part: no zero fill.
+        var out = buffers?.take(rows * total) ?? Tensor(uninitialized: [rows * total]).data
         out.withUnsafeMutableBufferPointer { destination in
             var offset = 0
             for (part, width) in zip(parts, widths) {

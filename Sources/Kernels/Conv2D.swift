@@ -17,6 +17,13 @@ public struct Conv2D: Sendable {
     public private(set) var weight: [Float]
     /// `[Cout]`; zeros when the layer has no bias.
     public private(set) var bias: [Float]
+    /// The weights in Winograd F(2×2, 3×3) form, for 3×3 stride-1 "same" layers at least
+    /// `winogradMinimumChannels` wide; nil for the rest (im2col + GEMM).
+    private var winograd: WinogradF2x3?
+
+    /// Input and output channels from which a 3×3 stride-1 layer runs as Winograd F(2×2, 3×3):
+    /// below, the transforms cost more than the 2.25× fewer multiplications save.
+    public static let winogradMinimumChannels = 64
 
     /// A convolution from weights already packed as `[KH, KW, Cin, Cout]`.
     public init(
@@ -34,6 +41,22 @@ public struct Conv2D: Sendable {
         self.padding = padding
         self.weight = packedWeight
         self.bias = bias ?? [Float](repeating: 0, count: outChannels)
+        prepareWinograd()
+    }
+
+    /// Whether this layer runs as Winograd F(2×2, 3×3) rather than im2col + GEMM.
+    public var usesWinograd: Bool { winograd != nil }
+
+    private mutating func prepareWinograd() {
+        let padded: Bool
+        switch padding {
+        case .same: padded = true
+        case let .explicit(top, bottom, left, right): padded = top == 1 && bottom == 1 && left == 1 && right == 1
+        case .valid: padded = false
+        }
+        let qualifies = kernelH == 3 && kernelW == 3 && strideH == 1 && strideW == 1 && padded
+            && min(inChannels, outChannels) >= Self.winogradMinimumChannels
+        winograd = qualifies ? WinogradF2x3(packed: weight, inChannels: inChannels, outChannels: outChannels) : nil
     }
 
     /// A convolution from PyTorch's weight layout `[Cout, Cin, KH, KW]`.
@@ -80,6 +103,7 @@ public struct Conv2D: Sendable {
             }
         }
         for o in 0..<columns { bias[o] = bias[o] * scale[o] + shift[o] }
+        prepareWinograd()
     }
 
     func geometry(_ shape: [Int]) -> WindowGeometry {
@@ -92,26 +116,39 @@ public struct Conv2D: Sendable {
     ///
     /// With `residual` (`[N, OH, OW, Cout]`) the result is activation(residual + conv(x) + bias):
     /// the GEMM accumulates onto the residual (beta = 1), so the sum costs no extra pass.
-    public func callAsFunction(_ x: Tensor, residual: Tensor? = nil, activation: Activation = .identity) -> Tensor {
+    /// With `buffers`, the output and the im2col scratch come from that pool (see `BufferPool`).
+    public func callAsFunction(_ x: Tensor, residual: Tensor? = nil, activation: Activation = .identity,
+                               buffers: BufferPool? = nil) -> Tensor {
+        if var output = residual {
+            accumulate(x, into: &output, activation: activation, buffers: buffers)
+            return output
+        }
         let g = geometry(x.shape)
-        let shape = [g.batch, g.outHeight, g.outWidth, outChannels]
-        var output: [Float]
-        if let residual {
-            precondition(residual.shape == shape, "Conv2D: residual \(residual.shape) does not match output \(shape)")
-            output = residual.data
-        } else {
-            // Every element is written by the GEMM (beta = 0): no zero fill.
-            output = [Float](unsafeUninitializedCapacity: g.outputPixels * outChannels) { _, count in
-                count = g.outputPixels * outChannels
-            }
-        }
+        // Every element is written (GEMM with beta = 0, or the direct path): no zero fill.
+        var output = buffers?.tensor(outputShape(g)) ?? Tensor(uninitialized: outputShape(g))
         x.data.withUnsafeBufferPointer { input in
-            output.withUnsafeMutableBufferPointer { out in
-                run(input.baseAddress!, g, out.baseAddress!, activation, accumulate: residual != nil)
+            output.data.withUnsafeMutableBufferPointer { out in
+                run(input.baseAddress!, g, out.baseAddress!, activation, accumulate: false, buffers: buffers)
             }
         }
-        return Tensor(shape: shape, data: output)
+        return output
     }
+
+    /// `output` ← activation(`output` + conv(`x`) + bias) in place, `output` being
+    /// `[N, OH, OW, Cout]`: a residual connection without a separate output buffer.
+    public func accumulate(_ x: Tensor, into output: inout Tensor, activation: Activation = .identity,
+                           buffers: BufferPool? = nil) {
+        let g = geometry(x.shape)
+        precondition(output.shape == outputShape(g),
+                     "Conv2D: residual \(output.shape) does not match output \(outputShape(g))")
+        x.data.withUnsafeBufferPointer { input in
+            output.data.withUnsafeMutableBufferPointer { out in
+                run(input.baseAddress!, g, out.baseAddress!, activation, accumulate: true, buffers: buffers)
+            }
+        }
+    }
+
+    private func outputShape(_ g: WindowGeometry) -> [Int] { [g.batch, g.outHeight, g.outWidth, outChannels] }
 
     private var isPointwise: Bool {
         kernelH == 1 && kernelW == 1 && {
@@ -125,8 +162,14 @@ public struct Conv2D: Sendable {
         max(64, min(g.outputPixels, (1 << 20) / max(1, patchSize)))
     }
 
+    /// Patches at most this long (e.g. 3×3 over one channel: VGGish's conv1) are multiplied
+    /// directly: a GEMM with K this small runs at a few percent of peak (packing and the
+    /// separate epilogue pass over the output dominate), and im2col would copy each input value
+    /// K times.
+    public static let directPatchLimit = 16
+
     private func run(_ input: UnsafePointer<Float>, _ g: WindowGeometry, _ out: UnsafeMutablePointer<Float>,
-                     _ activation: Activation, accumulate: Bool) {
+                     _ activation: Activation, accumulate: Bool, buffers: BufferPool?) {
         let beta: Float = accumulate ? 1 : 0
         let m = g.outputPixels
         guard m > 0 else { return }
@@ -139,10 +182,21 @@ public struct Conv2D: Sendable {
                     addBiasAndActivate(out, rows: m, columns: outChannels, bias: b.baseAddress, activation: activation)
                     return
                 }
+                if let winograd {
+                    winograd.run(input, batch: g.batch, height: g.inHeight, width: g.inWidth, bias: b.baseAddress!,
+                                 out, activation, accumulate: accumulate, buffers: buffers)
+                    return
+                }
+                if patchSize <= Self.directPatchLimit {
+                    directConvolution(input, g, w.baseAddress!, b.baseAddress!, out, activation, accumulate: accumulate)
+                    return
+                }
                 let rowsPerTile = tileRows(g)
                 let k = patchSize
                 // im2col writes every element of each tile it uses (zeros for padding taps).
-                var scratch = [Float](unsafeUninitializedCapacity: rowsPerTile * k) { _, count in count = rowsPerTile * k }
+                var scratch = buffers?.take(rowsPerTile * k)
+                    ?? [Float](unsafeUninitializedCapacity: rowsPerTile * k) { _, count in count = rowsPerTile * k }
+                defer { buffers?.recycle(scratch) }
                 scratch.withUnsafeMutableBufferPointer { cols in
                     var start = 0
                     while start < m {
@@ -160,6 +214,47 @@ public struct Conv2D: Sendable {
                                            activation: activation)
                         start += rows
                     }
+                }
+            }
+        }
+    }
+
+    /// out[p, :] = activation((accumulate ? out[p, :] : 0) + bias + Σ_k patch_p[k]·W[k, :]) for
+    /// every output pixel p, with the patch (`[K]`, zeros for padding taps) gathered on the fly:
+    /// one pass over the output, the epilogue fused. For K ≤ `directPatchLimit`.
+    private func directConvolution(
+        _ input: UnsafePointer<Float>, _ g: WindowGeometry, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
+        _ out: UnsafeMutablePointer<Float>, _ activation: Activation, accumulate: Bool
+    ) {
+        let (c, k, cout) = (g.channels, patchSize, outChannels)
+        Threading.parallelFor(g.outputPixels, minChunk: max(1, 8192 / max(1, cout))) { range in
+            var patch = (Float(0), Float(0), Float(0), Float(0), Float(0), Float(0), Float(0), Float(0),
+                         Float(0), Float(0), Float(0), Float(0), Float(0), Float(0), Float(0), Float(0))  // [K]
+            withUnsafeMutableBytes(of: &patch) { raw in
+                let patch = raw.baseAddress!.assumingMemoryBound(to: Float.self)
+                for pixel in range {
+                    let n = pixel / (g.outHeight * g.outWidth)
+                    let oy = (pixel / g.outWidth) % g.outHeight
+                    let ox = pixel % g.outWidth
+                    let image = input + n * g.inHeight * g.inWidth * c
+                    var tap = 0
+                    for ky in 0..<g.kernelH {
+                        let iy = oy * g.strideH - g.padTop + ky
+                        for kx in 0..<g.kernelW {
+                            let ix = ox * g.strideW - g.padLeft + kx
+                            let inside = iy >= 0 && iy < g.inHeight && ix >= 0 && ix < g.inWidth
+                            for ch in 0..<c { patch[tap + ch] = inside ? image[(iy * g.inWidth + ix) * c + ch] : 0 }
+                            tap += c
+                        }
+                    }
+                    let line = out + pixel * cout
+                    if !accumulate { line.update(repeating: 0, count: cout) }
+                    for j in 0..<cout { line[j] += bias[j] }
+                    for t in 0..<k {
+                        let (value, row) = (patch[t], w + t * cout)
+                        for j in 0..<cout { line[j] += value * row[j] }
+                    }
+                    activation.apply(line, count: cout, bias: nil)
                 }
             }
         }

@@ -1,8 +1,10 @@
 /// Max and average pooling over NHWC tensors, and global average pooling.
 public enum Pooling {
-    /// `x`: `[N, H, W, C]` → `[N, OH, OW, C]`; padded taps never win.
-    public static func max(_ x: Tensor, kernel: (Int, Int), stride: (Int, Int), padding: Padding = .valid) -> Tensor {
-        pool(x, kernel: kernel, stride: stride, padding: padding, initial: -.infinity,
+    /// `x`: `[N, H, W, C]` → `[N, OH, OW, C]`; padded taps never win. The output comes from
+    /// `buffers` when given (as for `average`).
+    public static func max(_ x: Tensor, kernel: (Int, Int), stride: (Int, Int), padding: Padding = .valid,
+                           buffers: BufferPool? = nil) -> Tensor {
+        pool(x, kernel: kernel, stride: stride, padding: padding, buffers: buffers, initial: -.infinity,
              combine: { Swift.max($0, $1) }, finish: { value, _ in value })
     }
 
@@ -10,10 +12,10 @@ public enum Pooling {
     /// taps inside the input only (PyTorch's `count_include_pad=False`, TF's "SAME" average pool).
     public static func average(
         _ x: Tensor, kernel: (Int, Int), stride: (Int, Int), padding: Padding = .valid,
-        countIncludePad: Bool = false
+        countIncludePad: Bool = false, buffers: BufferPool? = nil
     ) -> Tensor {
         let fullWindow = Float(kernel.0 * kernel.1)
-        return pool(x, kernel: kernel, stride: stride, padding: padding, initial: 0, combine: +,
+        return pool(x, kernel: kernel, stride: stride, padding: padding, buffers: buffers, initial: 0, combine: +,
                     finish: { sum, inside in sum / (countIncludePad ? fullWindow : Float(inside)) })
     }
 
@@ -36,12 +38,13 @@ public enum Pooling {
     }
 
     private static func pool(
-        _ x: Tensor, kernel: (Int, Int), stride: (Int, Int), padding: Padding, initial: Float,
+        _ x: Tensor, kernel: (Int, Int), stride: (Int, Int), padding: Padding, buffers: BufferPool?, initial: Float,
         combine: (Float, Float) -> Float, finish: (Float, Int) -> Float
     ) -> Tensor {
         let g = WindowGeometry(input: x.shape, kernel: kernel, stride: stride, padding: padding)
         let c = g.channels
-        var out = [Float](repeating: 0, count: g.outputPixels * c)
+        // Every output element is written: no zero fill.
+        var out = buffers?.take(g.outputPixels * c) ?? Tensor(uninitialized: [g.outputPixels * c]).data
         x.data.withUnsafeBufferPointer { input in
             out.withUnsafeMutableBufferPointer { output in
                 let (inBase, outBase) = (input.baseAddress!, output.baseAddress!)

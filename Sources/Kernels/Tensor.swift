@@ -22,6 +22,14 @@ public struct Tensor: Sendable, Equatable {
         self.init(shape: shape, data: [Float](repeating: 0, count: shape.reduce(1, *)))
     }
 
+    /// A tensor whose values are unspecified, for kernels that write every element.
+    public init(uninitialized shape: [Int]) {
+        let count = shape.reduce(1, *)
+        self.init(shape: shape, data: [Float](unsafeUninitializedCapacity: count) { _, initialized in
+            initialized = count
+        })
+    }
+
     /// The number of elements.
     public var count: Int { data.count }
 

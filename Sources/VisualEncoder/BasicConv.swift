@@ -25,6 +25,6 @@ struct BasicConv {
             .folding(batchNorm)
     }
 
-    /// `[N, H, W, in]` → `[N, OH, OW, out]`, ReLU applied.
-    func callAsFunction(_ x: Tensor) -> Tensor { conv(x, activation: .relu) }
+    /// `[N, H, W, in]` → `[N, OH, OW, out]`, ReLU applied; the output taken from `buffers`.
+    func callAsFunction(_ x: Tensor, _ buffers: BufferPool) -> Tensor { conv(x, activation: .relu, buffers: buffers) }
 }

@@ -6,8 +6,10 @@ import Weights
 struct MixedBlock {
     let branches: [InceptionBranch]
 
-    /// `[N, H, W, C]` → `[N, OH, OW, ΣC_branch]`.
-    func callAsFunction(_ x: Tensor) -> Tensor { Concat.channels(branches.map { $0(x) }) }
+    /// `[N, H, W, C]` → `[N, OH, OW, ΣC_branch]`, taken from `buffers`.
+    func callAsFunction(_ x: Tensor, _ buffers: BufferPool) -> Tensor {
+        joinBranches(branches, x, buffers)
+    }
 
     /// 35×35×192 → 35×35×320.
     static func mixed5b(_ s: WeightScope) throws -> MixedBlock {
@@ -59,9 +61,12 @@ struct ResidualBlock {
     let up: Conv2D
     let relu: Bool
 
-    /// `[N, H, W, C]` → `[N, H, W, C]`.
-    func callAsFunction(_ x: Tensor) -> Tensor {
-        up(Concat.channels(branches.map { $0(x) }), residual: x, activation: relu ? .relu : .identity)
+    /// `x`: `[N, H, W, C]` → `[N, H, W, C]` in place (the up-projection accumulates onto `x`);
+    /// scratch from `buffers`.
+    func apply(to x: inout Tensor, _ buffers: BufferPool) {
+        let joined = joinBranches(branches, x, buffers)
+        up.accumulate(joined, into: &x, activation: relu ? .relu : .identity, buffers: buffers)
+        buffers.recycle(joined)
     }
 
     private init(_ s: WeightScope, branches: [InceptionBranch], joined: Int, channels: Int, scale: Float,
@@ -107,4 +112,13 @@ struct ResidualBlock {
                     try BasicConv(s.scope("branch1.2"), 224, 256, kernel: (3, 1), padding: (1, 0))]),
         ], joined: 448, channels: 2080, scale: scale, relu: relu)
     }
+}
+
+/// The outputs of `branches` on `x` joined along channels (`[N, OH, OW, ΣC_branch]`); the
+/// branch outputs go back to `buffers` once copied.
+private func joinBranches(_ branches: [InceptionBranch], _ x: Tensor, _ buffers: BufferPool) -> Tensor {
+    var parts = branches.map { $0(x, buffers) }
+    let joined = Concat.channels(parts, buffers: buffers)
+    while let part = parts.popLast() { buffers.recycle(part) }
+    return joined
 }

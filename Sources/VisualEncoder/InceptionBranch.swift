@@ -10,16 +10,25 @@ enum InceptionBranch {
     /// 3×3, stride 1, padding 1 average pool that excludes the padding from the mean, then a conv.
     case averagePoolThenConv(BasicConv)
 
-    /// `[N, H, W, C]` → `[N, OH, OW, C_branch]`.
-    func callAsFunction(_ x: Tensor) -> Tensor {
+    /// `[N, H, W, C]` → `[N, OH, OW, C_branch]`, a new tensor from `buffers` (never `x` itself);
+    /// intermediate tensors go back to `buffers`.
+    func callAsFunction(_ x: Tensor, _ buffers: BufferPool) -> Tensor {
         switch self {
         case .convs(let convs):
-            return convs.reduce(x) { $1($0) }
+            var y = convs[0](x, buffers)
+            for conv in convs.dropFirst() {
+                let previous = y
+                y = conv(previous, buffers)
+                buffers.recycle(previous)
+            }
+            return y
         case .maxPool:
-            return Pooling.max(x, kernel: (3, 3), stride: (2, 2))
+            return Pooling.max(x, kernel: (3, 3), stride: (2, 2), buffers: buffers)
         case .averagePoolThenConv(let conv):
-            return conv(Pooling.average(x, kernel: (3, 3), stride: (1, 1), padding: .symmetric(1, 1),
-                                        countIncludePad: false))
+            let pooled = Pooling.average(x, kernel: (3, 3), stride: (1, 1), padding: .symmetric(1, 1),
+                                         countIncludePad: false, buffers: buffers)
+            defer { buffers.recycle(pooled) }
+            return conv(pooled, buffers)
         }
     }
 }

@@ -23,6 +23,9 @@ public struct InceptionResNetV2: Sendable {
     private let repeat8: [ResidualBlock]
     private let block8: ResidualBlock
     private let conv7b: BasicConv
+    /// Activations and scratch recycled between layers and calls (see `BufferPool`): at batch
+    /// 16 the stem's outputs are 44–88 MB each.
+    private let buffers = BufferPool()
 
     /// Loads strictly by timm's state-dict names: a missing tensor, a wrong shape or an unused
     /// tensor is a `WeightLoadError`. The classifier (`classif.*`) and BN step counters
@@ -68,27 +71,39 @@ public struct InceptionResNetV2: Sendable {
     /// `images`: `[N, H, W, 3]` normalised → `[N, 1536]` pooled features.
     /// `stage` is called with each of `stageNames` and its output `[N, h, w, c]`.
     public func forward(_ images: Tensor, stage: ((String, Tensor) -> Void)? = nil) -> Tensor {
+        // Each step's input goes back to the pool once consumed (except the caller's images).
         var x = images
-        for layer in stem {
-            x = layer.map { $0(x) } ?? Pooling.max(x, kernel: (3, 3), stride: (2, 2))
+        for (index, layer) in stem.enumerated() {
+            let next = layer.map { $0(x, buffers) } ?? Pooling.max(x, kernel: (3, 3), stride: (2, 2), buffers: buffers)
+            if index > 0 { buffers.recycle(x) }
+            x = next
         }
         stage?("maxpool_5a", x)
-        x = mixed5b(x)
+        x = replaced(x) { mixed5b($0, buffers) }
         stage?("mixed_5b", x)
-        x = repeat35.reduce(x) { $1($0) }
+        for block in repeat35 { block.apply(to: &x, buffers) }
         stage?("repeat", x)
-        x = mixed6a(x)
+        x = replaced(x) { mixed6a($0, buffers) }
         stage?("mixed_6a", x)
-        x = repeat17.reduce(x) { $1($0) }
+        for block in repeat17 { block.apply(to: &x, buffers) }
         stage?("repeat_1", x)
-        x = mixed7a(x)
+        x = replaced(x) { mixed7a($0, buffers) }
         stage?("mixed_7a", x)
-        x = repeat8.reduce(x) { $1($0) }
+        for block in repeat8 { block.apply(to: &x, buffers) }
         stage?("repeat_2", x)
-        x = block8(x)
+        block8.apply(to: &x, buffers)
         stage?("block8", x)
-        x = conv7b(x)
+        x = replaced(x) { conv7b($0, buffers) }
         stage?("conv2d_7b", x)
-        return Pooling.globalAverage(x)
+        let pooled = Pooling.globalAverage(x)
+        buffers.recycle(x)
+        return pooled
+    }
+
+    /// `layer(x)`, with `x` handed back to the pool.
+    private func replaced(_ x: Tensor, _ layer: (Tensor) -> Tensor) -> Tensor {
+        let y = layer(x)
+        buffers.recycle(x)
+        return y
     }
 }
