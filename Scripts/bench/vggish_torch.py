@@ -5,7 +5,9 @@ Same work on both sides: --seconds of 16 kHz mono audio (a deterministic tone pl
 - frontend:   vggish_input.waveform_to_examples (Google's numpy log-mel, float64),
 - network:    torchvggish's VGG (last ReLU removed, as vidtag's raw embedding) on those
               examples, all in one batch as torchvggish runs them, float32,
-- end_to_end: both in a row.
+- end_to_end: both in a row,
+- network_onnxruntime: the same network exported to ONNX, run by onnxruntime with the same
+              threads (onnx_runtime.py; skipped with --no-onnx or without onnxruntime).
 Each runs --warmup times untimed, then --repeats times timed with time.perf_counter_ns under
 torch.inference_mode and torch.set_num_threads(--threads); the best run counts. The figure
 of merit is seconds of audio encoded per second of wall time. Writes JSON for
@@ -22,6 +24,8 @@ import types
 
 import numpy as np
 import torch
+
+import onnx_runtime
 
 for missing in ("resampy", "soundfile"):  # imported by vggish_input for file reading only
     sys.modules.setdefault(missing, types.ModuleType(missing))
@@ -53,6 +57,7 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--no-onnx", action="store_true", help="do not time ONNX Runtime")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -75,13 +80,19 @@ def main():
         with torch.inference_mode():
             model(torch.from_numpy(e.astype(np.float32))[:, None, :, :])
 
+    cases = [("frontend", frontend), ("network", network), ("end_to_end", end_to_end)]
+    if not args.no_onnx and onnx_runtime.available():
+        session = onnx_runtime.session(model, batch[:1], args.threads)
+        cases.append(("network_onnxruntime", lambda: onnx_runtime.run(session, batch.numpy())))
+
     results = {}
-    for name, work in [("frontend", frontend), ("network", network), ("end_to_end", end_to_end)]:
+    for name, work in cases:
         best, times = best_of(work, args.warmup, args.repeats)
         results[name] = {"best": best, "samples": times, "audio_seconds_per_second": args.seconds / best}
         print(f"torch {name}: best {best:.3f} s → {args.seconds / best:.1f} s of audio per second", file=sys.stderr)
     report = {"tool": "torchvggish", "torch": torch.__version__, "threads": args.threads, "seconds": args.seconds,
-              "examples": int(examples.shape[0]), "repeats": args.repeats, "warmup": args.warmup, "results": results}
+              "examples": int(examples.shape[0]),
+              "onnxruntime": onnx_runtime.version() if onnx_runtime.available() else None, "repeats": args.repeats, "warmup": args.warmup, "results": results}
     with open(args.out, "w") as out:
         json.dump(report, out, indent=2, sort_keys=True)
 

@@ -17,7 +17,8 @@ struct AudioBenchCommand: ParsableCommand {
             (VGGish.embed on the examples, --batch-size at a time) and "end_to_end" (AudioEmbedder \
             fed 1 s chunks, as extraction runs it). For the reference, run first:
               python3 Scripts/bench/vggish_torch.py --out torch.json --seconds S --threads T
-            then pass --torch torch.json.
+            then pass --torch torch.json (its ONNX Runtime time for the network, when present, is \
+            shown too).
             """
     )
 
@@ -118,6 +119,10 @@ struct AudioBenchCommand: ParsableCommand {
                 line += String(format: " %9.3f %11.1f %9.2f×", theirs.best, theirs.audioSecondsPerSecond, theirs.best / ours.best)
             }
             print(line)
+        }
+        if let onnx = reference?.results["network_onnxruntime"] {
+            print(String(format: "%-11@ %9@ %11@ %9.3f %11.1f %9.2f×", "network (onnxruntime)", "", "", onnx.best,
+                         onnx.audioSecondsPerSecond, onnx.best / results["network"]!.best))
         }
         if let reference, reference.threads != Threading.threads || reference.seconds != seconds {
             print("note: the torch run used \(reference.threads) threads on \(reference.seconds) s of audio")

@@ -4,7 +4,8 @@ import Kernels
 ///
 /// Operands are random in [-1, 1) (seeded, so every run multiplies the same numbers) and are
 /// allocated once, outside the timed work. What the encoders allocate per call is allocated per
-/// call here too: `Conv2D` and `Linear` return a fresh output tensor.
+/// call here too: `Linear` returns a fresh output tensor; `Conv2D` takes its output and scratch
+/// from a `BufferPool` and the output goes back to it, as in the encoders.
 enum CaseRunner {
     static func work(for benchCase: KernelCase) -> () -> Void {
         switch benchCase.kind {
@@ -46,12 +47,18 @@ enum CaseRunner {
         return { keep(layer(x).data[0]) }
     }
 
-    /// `Conv2D` with bias and ReLU: x `[N, H, W, Cin]` → `[N, OH, OW, Cout]`.
+    /// `Conv2D` with bias and ReLU: x `[N, H, W, Cin]` → `[N, OH, OW, Cout]` (Winograd
+    /// F(2×2, 3×3) where the layer qualifies, see `Conv2D.usesWinograd`).
     private static func conv(_ shape: ConvShape) -> () -> Void {
         let layer = makeConv2D(shape)
+        let buffers = BufferPool()
         let x = Tensor(shape: [shape.batch, shape.height, shape.width, shape.inChannels],
                        data: randomValues(shape.batch * shape.height * shape.width * shape.inChannels, seed: 6))
-        return { keep(layer(x, activation: .relu).data[0]) }
+        return {
+            let y = layer(x, activation: .relu, buffers: buffers)
+            keep(y.data[0])
+            buffers.recycle(y)
+        }
     }
 
     static func makeConv2D(_ shape: ConvShape) -> Conv2D {

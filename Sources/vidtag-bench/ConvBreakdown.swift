@@ -16,7 +16,8 @@ struct ConvBreakdown: Codable, Sendable {
     /// The GEMMs of every tile (`[rows, K] · [K, Cout]`), without the copies.
     let tiledGEMM: Timing
     /// Allocating the zero-filled output `[M, Cout]` and scratch `[rows, K]` arrays, as `Conv2D`
-    /// does on every call (fresh pages from the kernel when they are larger than malloc keeps).
+    /// does on every call without a `BufferPool` (fresh pages from the kernel when they are
+    /// larger than malloc keeps); with one, as the encoders run it, this cost is gone.
     let allocation: Timing
 
     /// The largest disturbance of the parts (see `Timing.otherCores`).

@@ -1,3 +1,5 @@
+import Kernels
+
 /// The table of kernel benchmark cases: the matrix products and convolutions that vidtag's
 /// three encoders run, at the batch sizes the CLI uses, plus one large square GEMM whose
 /// throughput is taken as the machine's peak for the run.
@@ -43,6 +45,16 @@ struct ConvShape: Codable, Sendable, Equatable {
 
     /// `Conv2D`'s fast path: an unpadded stride-1 1×1 kernel reads the input as the GEMM operand.
     var isPointwise: Bool { kernel == [1, 1] && stride == [1, 1] && padding == [0, 0] }
+
+    /// How `Conv2D` computes it: "1×1" (the input is the GEMM operand), "winograd"
+    /// (F(2×2, 3×3)), "direct" (patches of at most `Conv2D.directPatchLimit` values) or "im2col".
+    var path: String {
+        if isPointwise { return "1×1" }
+        if kernel == [3, 3] && stride == [1, 1] && padding == [1, 1]
+            && min(inChannels, outChannels) >= Conv2D.winogradMinimumChannels { return "winograd" }
+        if kernel[0] * kernel[1] * inChannels <= Conv2D.directPatchLimit { return "direct" }
+        return "im2col"
+    }
 
     /// e.g. "3×3 s2" or "1×7 p0,3".
     var kernelDescription: String {

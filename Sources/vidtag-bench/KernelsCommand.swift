@@ -96,7 +96,7 @@ struct KernelsCommand: ParsableCommand {
         var breakdowns: [String: ConvBreakdown] = [:]
         if breakdown {
             for benchCase in cases {
-                guard let conv = benchCase.conv, !conv.isPointwise else { continue }
+                guard let conv = benchCase.conv, conv.path == "im2col" else { continue }
                 progress("breakdown \(benchCase.name)\n")
                 breakdowns[benchCase.name] = leastDisturbed({
                     ConvBreakdown.measure(conv, warmup: warmup, repeats: repeats)

@@ -59,7 +59,7 @@ struct KernelsReport {
         for benchCase in cases where benchCase.kind == .conv {
             guard let result = ours.results[benchCase.name], let conv = benchCase.conv else { continue }
             let ownGEMM = ours.results[gemmName(of: benchCase)].map { percent(result.gflops / $0.gflops) } ?? "—"
-            table.add([benchCase.name, benchCase.shapeDescription, conv.isPointwise ? "1×1" : "im2col",
+            table.add([benchCase.name, benchCase.shapeDescription, conv.path,
                        number(benchCase.flops * 1e-9, 2)]
                       + timingColumns(result) + [ownGEMM] + torchColumns(benchCase.name, result))
         }

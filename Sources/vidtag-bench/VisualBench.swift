@@ -5,7 +5,8 @@ import VisualEncoder
 import Weights
 
 /// `vidtag-bench irv2`: Inception-ResNet-v2 images per second at several batch sizes and the
-/// achieved GFLOPS, beside timm in PyTorch eager measured by Scripts/bench/irv2_torch.py.
+/// achieved GFLOPS, beside timm in PyTorch eager and ONNX Runtime measured by
+/// Scripts/bench/irv2_torch.py.
 struct VisualBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "irv2",
@@ -29,7 +30,9 @@ struct VisualBench: ParsableCommand {
         let flops = peer?["flops_per_image"] as? Double ?? Self.defaultFlopsPerImage
         let model = try InceptionResNetV2(weights: SeededWeights(layout: InceptionResNetV2.layout))
         print("Inception-ResNet-v2, \(Threading.threads) threads, \(String(format: "%.1f", flops / 1e9)) GFLOP per image")
-        print("batch   vidtag images/s   GFLOPS   | timm images/s   GFLOPS   | ratio")
+        let onnx = (peer?["onnxruntime"] as? [String: Any])?["batches"] as? [String: Any]
+        print("batch   vidtag images/s   GFLOPS   | timm images/s   GFLOPS   | ratio"
+              + (onnx == nil ? "" : "   | onnxruntime images/s   ratio"))
         for batch in batches.split(separator: ",").compactMap({ Int($0) }) {
             var input = [Float](repeating: 0, count: batch * 299 * 299 * 3)
             for i in input.indices { input[i] = Float((i * 7919) % 255) / 127.5 - 1 }
@@ -47,6 +50,9 @@ struct VisualBench: ParsableCommand {
             if let theirs = (peer?["batches"] as? [String: Any])?["\(batch)"] as? [String: Any],
                let theirRate = theirs["images_per_second"] as? Double {
                 line += String(format: "   | %13.2f   %6.1f   | %.2f×", theirRate, flops * theirRate / 1e9, rate / theirRate)
+            }
+            if let theirs = onnx?["\(batch)"] as? [String: Any], let theirRate = theirs["images_per_second"] as? Double {
+                line += String(format: "   | %20.2f   %.2f×", theirRate, rate / theirRate)
             }
             print(line)
         }
