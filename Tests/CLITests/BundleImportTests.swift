@@ -149,3 +149,27 @@ import Weights
         #expect(badTaxonomy.stderr.contains("not a valid taxonomy"), "\(badTaxonomy.stderr)")
     }
 }
+
+/// `vidtag bundle seed` writes the demo bundle's stand-in weights with exactly the SHA-256 that
+/// Models/demo/bundle.json pins (and its head is tied to): a change to the seeded generators
+/// or to the safetensors writer shows up here, not as a broken demo.
+@Suite struct BundleSeedTests {
+    @Test func seededWeightsHaveTheDemoBundlesHashes() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vidtag-seed-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CLI.run(["bundle", "seed", "--output", folder.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let demo = CLI.fixtures.deletingLastPathComponent().appendingPathComponent("Models/demo")
+        let data = try Data(contentsOf: demo.appendingPathComponent("bundle.json"))
+        let pinned = try JSONDecoder().decode(ModelBundle.self, from: data)
+        #expect(result.lines.count == 3)
+        for line in result.lines {
+            let record = CLI.object(line)
+            let modality = try #require(record["modality"] as? String), role = try #require(record["role"] as? String)
+            #expect(record["pretrained"] as? Bool == false)
+            #expect(pinned.encoders[modality]?.pretrained == false)
+            #expect(record["sha256"] as? String == pinned.encoders[modality]?.files[role]?.sha256,
+                    "\(modality) \(role): seeded file differs from Models/demo/bundle.json")
+        }
+    }
+}
