@@ -5,6 +5,7 @@ import Darwin
 #endif
 import AudioEncoder
 import Foundation
+import Head
 import TextEncoder
 import VisualEncoder
 import Weights
@@ -13,10 +14,12 @@ import Weights
 /// timm's `inception_resnet_v2` safetensors, torchvggish's `.pth` (or safetensors) with its
 /// optional PCA file, and a Hugging Face BERT directory. `vidtag bundle import` is its CLI.
 ///
-/// Two steps, so that a caller can check more (a head's encoder hashes, a taxonomy) between them:
-/// 1. ``validate()`` loads every file strictly with the loaders `vidtag extract` uses
-///    (``InceptionResNetV2``, ``VGGishWeights``, ``VGGishPCA``, ``TextEncoder``): a file that
-///    would fail later fails here, with the loader's message;
+/// Two steps:
+/// 1. ``validate()`` loads every file strictly with the loaders `vidtag extract` and
+///    `vidtag classify` use (``InceptionResNetV2``, ``VGGishWeights``, ``VGGishPCA``,
+///    ``TextEncoder``, ``Taxonomy``, ``HeadCheckpoint``): a file that would fail later fails
+///    here, with the loader's message; a head must have been trained on this taxonomy and on
+///    features of exactly these encoders;
 /// 2. ``write(_:to:)`` hard-links (or copies, across file systems) the files into a new folder,
 ///    hashes what landed there into `bundle.json` (`pretrained: true`), and moves the folder to
 ///    its place in one rename, so a failed import leaves nothing behind. It never overwrites.
@@ -79,7 +82,10 @@ public struct BundleImporter: Sendable {
     /// Loads every source strictly and hashes it.
     ///
     /// - Throws: ``BundleImportError/noEncoders``, ``BundleImportError/missingSource(role:path:)``,
-    ///   ``BundleImportError/invalidWeights(modality:path:reason:)`` with the loader's message.
+    ///   ``BundleImportError/invalidWeights(modality:path:reason:)``,
+    ///   ``BundleImportError/invalidTaxonomy(path:reason:)``, ``BundleImportError/invalidHead(path:reason:)``
+    ///   with the loader's message; ``BundleImportError/headTaxonomyMismatch(head:taxonomy:expected:found:)``,
+    ///   ``BundleImportError/headEncoderMismatch(head:modality:expected:found:)``.
     public func validate() throws(BundleImportError) -> Plan {
         guard sources.visual != nil || sources.audio != nil || sources.text != nil else { throw .noEncoders }
         if sources.audioPCA != nil && sources.audio == nil {
@@ -87,6 +93,12 @@ public struct BundleImporter: Sendable {
         }
         var plan = Plan(encoders: [:], featureHashes: [:], files: [], head: nil)
         try Self.requireFile(sources.taxonomy, role: "taxonomy")
+        let taxonomy: Taxonomy
+        do {
+            taxonomy = try Taxonomy.load(path: sources.taxonomy)
+        } catch {
+            throw .invalidTaxonomy(path: sources.taxonomy, reason: String(describing: error))
+        }
         plan.files.append((sources.taxonomy, Self.taxonomyFile))
 
         if let path = sources.visual {
@@ -141,15 +153,38 @@ public struct BundleImporter: Sendable {
         }
 
         if let head = sources.head {
-            for name in ["head.json", "head.safetensors"] {
+            try Self.check(head: head, taxonomy: taxonomy, taxonomyPath: sources.taxonomy, encoders: plan.featureHashes)
+            for name in [HeadCheckpoint.configFile, HeadCheckpoint.weightsFile] {
                 let path = URL(fileURLWithPath: head).appendingPathComponent(name).path
                 try Self.requireFile(path, role: "head")
                 plan.files.append((path, Self.headFolder + "/" + name))
             }
-            let json = URL(fileURLWithPath: head).appendingPathComponent("head.json").path
-            plan.head = .init(path: Self.headFolder + "/head.json", sha256: try Self.hash(json))
+            let json = URL(fileURLWithPath: head).appendingPathComponent(HeadCheckpoint.configFile).path
+            plan.head = .init(path: Self.headFolder + "/" + HeadCheckpoint.configFile, sha256: try Self.hash(json))
         }
         return plan
+    }
+
+    /// The head loads (weights' hash, every tensor's shape), was trained on `taxonomy`, and on
+    /// features of exactly `encoders` (feature-file hash names: visual, audio, audio.pca, text).
+    static func check(head: String, taxonomy: Taxonomy, taxonomyPath: String, encoders: [String: String])
+        throws(BundleImportError)
+    {
+        let checkpoint: HeadCheckpoint
+        do {
+            (checkpoint, _) = try HeadCheckpoint.load(directory: head)
+        } catch {
+            throw .invalidHead(path: head, reason: String(describing: error))
+        }
+        guard checkpoint.taxonomy == taxonomy else {
+            throw .headTaxonomyMismatch(head: head, taxonomy: taxonomyPath, expected: checkpoint.taxonomy.sha256,
+                                        found: taxonomy.sha256)
+        }
+        for modality in Set(checkpoint.encoders.keys).union(encoders.keys).sorted()
+        where checkpoint.encoders[modality] != encoders[modality] {
+            throw .headEncoderMismatch(head: head, modality: modality, expected: checkpoint.encoders[modality],
+                                       found: encoders[modality])
+        }
     }
 
     /// The BERT directory's files: model.safetensors and every .json/.txt file (sub-folders
@@ -330,8 +365,11 @@ public enum BundleImportError: Error, Equatable, CustomStringConvertible {
         case let .invalidHead(path, reason):
             return "\(path): not a usable head: \(reason)"
         case let .headEncoderMismatch(head, modality, expected, found):
-            return "\(head): the head was trained on \(modality) features of weights with SHA-256 \(expected ?? "(none)"), "
-                + "the imported \(modality) weights have \(found ?? "(none)"): re-extract the features with this bundle and retrain"
+            let trained = expected.map { "trained on \(modality) features of weights with SHA-256 \($0)" }
+                ?? "trained without \(modality) features"
+            let imported = found.map { "the imported \(modality) weights have SHA-256 \($0)" }
+                ?? "the bundle has no \(modality) weights"
+            return "\(head): the head was \(trained), \(imported): extract features with this bundle and retrain the head"
         case let .headTaxonomyMismatch(head, taxonomy, expected, found):
             return "\(head): the head's taxonomy (SHA-256 \(expected)) is not \(taxonomy) (SHA-256 \(found))"
         case let .outputExists(path):

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Head
 import Pipeline
 import Weights
 
@@ -78,38 +77,12 @@ struct BundleImport: ParsableCommand {
             name: bundleName,
             preprocessing: .init(frames: frames, sampling: sampling, imageSize: 299, textMaxLength: textMaxLength))
         do {
-            let tree: Taxonomy
-            do {
-                tree = try Taxonomy.load(path: taxonomy)
-            } catch {
-                throw BundleImportError.invalidTaxonomy(path: taxonomy, reason: String(describing: error))
-            }
             let plan = try importer.validate()
-            if let head { try Self.check(head: head, taxonomy: tree, taxonomyPath: taxonomy, encoders: plan.featureHashes) }
             let bundle = try importer.write(plan, to: output)
             for line in try bundle.verify() { print(line) }
             print("\(output): bundle '\(bundle.name)' imported\(bundle.head == nil ? " (no head yet)" : " with its head")")
         } catch {
             throw CommandFailure(error)
-        }
-    }
-
-    /// The head loads, was trained on `taxonomy`, and on features of exactly `encoders`.
-    static func check(head: String, taxonomy: Taxonomy, taxonomyPath: String, encoders: [String: String]) throws(BundleImportError) {
-        let checkpoint: HeadCheckpoint
-        do {
-            (checkpoint, _) = try HeadCheckpoint.load(directory: head)
-        } catch {
-            throw .invalidHead(path: head, reason: String(describing: error))
-        }
-        guard checkpoint.taxonomy == taxonomy else {
-            throw .headTaxonomyMismatch(head: head, taxonomy: taxonomyPath, expected: checkpoint.taxonomy.sha256,
-                                        found: taxonomy.sha256)
-        }
-        for modality in Set(checkpoint.encoders.keys).union(encoders.keys).sorted()
-        where checkpoint.encoders[modality] != encoders[modality] {
-            throw .headEncoderMismatch(head: head, modality: modality, expected: checkpoint.encoders[modality],
-                                       found: encoders[modality])
         }
     }
 }
