@@ -17,13 +17,18 @@ public struct Conv2D: Sendable {
     public private(set) var weight: [Float]
     /// `[Cout]`; zeros when the layer has no bias.
     public private(set) var bias: [Float]
-    /// The weights in Winograd F(2×2, 3×3) form, for 3×3 stride-1 "same" layers at least
-    /// `winogradMinimumChannels` wide; nil for the rest (im2col + GEMM).
+    /// The weights in Winograd F(2×2, 3×3) form, for 3×3 stride-1 layers wide enough
+    /// (`prefersWinograd`); nil for the rest.
     private var winograd: WinogradF2x3?
 
-    /// Input and output channels from which a 3×3 stride-1 layer runs as Winograd F(2×2, 3×3):
-    /// below, the transforms cost more than the 2.25× fewer multiplications save.
-    public static let winogradMinimumChannels = 64
+    /// Whether a 3×3 stride-1 layer this wide runs as Winograd F(2×2, 3×3). Measured on one
+    /// thread against im2col + GEMM (`vidtag-bench kernels`, Inception-ResNet-v2 and VGGish
+    /// shapes at batch 16 / 62): 1.3–1.8× faster from 32→64 channels up (conv2d_2b, conv2d_4a,
+    /// block35 48→64, mixed_6a/7a, VGGish conv2–conv4_2), even at 32→48, but 1.9× slower at
+    /// 32→32 (conv2d_2a), where the 16 GEMMs are too narrow for their packing to pay.
+    public static func prefersWinograd(inChannels: Int, outChannels: Int) -> Bool {
+        inChannels >= 32 && outChannels >= 48
+    }
 
     /// A convolution from weights already packed as `[KH, KW, Cin, Cout]`.
     public init(
@@ -48,14 +53,8 @@ public struct Conv2D: Sendable {
     public var usesWinograd: Bool { winograd != nil }
 
     private mutating func prepareWinograd() {
-        let padded: Bool
-        switch padding {
-        case .same: padded = true
-        case let .explicit(top, bottom, left, right): padded = top == 1 && bottom == 1 && left == 1 && right == 1
-        case .valid: padded = false
-        }
-        let qualifies = kernelH == 3 && kernelW == 3 && strideH == 1 && strideW == 1 && padded
-            && min(inChannels, outChannels) >= Self.winogradMinimumChannels
+        let qualifies = kernelH == 3 && kernelW == 3 && strideH == 1 && strideW == 1
+            && Self.prefersWinograd(inChannels: inChannels, outChannels: outChannels)
         winograd = qualifies ? WinogradF2x3(packed: weight, inChannels: inChannels, outChannels: outChannels) : nil
     }
 
@@ -183,8 +182,8 @@ public struct Conv2D: Sendable {
                     return
                 }
                 if let winograd {
-                    winograd.run(input, batch: g.batch, height: g.inHeight, width: g.inWidth, bias: b.baseAddress!,
-                                 out, activation, accumulate: accumulate, buffers: buffers)
+                    winograd.run(input, g, bias: b.baseAddress!, out, activation, accumulate: accumulate,
+                                 buffers: buffers)
                     return
                 }
                 if patchSize <= Self.directPatchLimit {

@@ -1,5 +1,4 @@
-/// A 3×3, stride-1 convolution with one pixel of zero padding on each side, computed with
-/// Winograd's minimal filtering F(2×2, 3×3) (Lavin & Gray, "Fast Algorithms for Convolutional
+/// A 3×3, stride-1 convolution (any zero padding), computed with Winograd's minimal filtering F(2×2, 3×3) (Lavin & Gray, "Fast Algorithms for Convolutional
 /// Neural Networks", CVPR 2016, https://arxiv.org/abs/1509.09308, section 4.1):
 ///
 ///     Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A
@@ -51,11 +50,14 @@ struct WinogradF2x3: Sendable {
         max(32, min(total, (1 << 22) / (16 * (inChannels + outChannels))))
     }
 
-    /// `input` `[N, H, W, Cin]` → `out` `[N, H, W, Cout]` = activation((accumulate ? out : 0)
-    /// + conv + bias). `buffers` supplies the block scratch.
-    func run(_ input: UnsafePointer<Float>, batch: Int, height: Int, width: Int, bias: UnsafePointer<Float>,
+    /// `input` `[N, H, W, Cin]` → `out` `[N, OH, OW, Cout]` = activation((accumulate ? out : 0)
+    /// + conv + bias), for the window placement `g` (3×3, stride 1). `buffers` supplies the
+    /// block scratch.
+    func run(_ input: UnsafePointer<Float>, _ g: WindowGeometry, bias: UnsafePointer<Float>,
              _ out: UnsafeMutablePointer<Float>, _ activation: Activation, accumulate: Bool, buffers: BufferPool?) {
-        let (tilesH, tilesW) = ((height + 1) / 2, (width + 1) / 2)
+        let (batch, height, width) = (g.batch, g.inHeight, g.inWidth)
+        let (outHeight, outWidth, padTop, padLeft) = (g.outHeight, g.outWidth, g.padTop, g.padLeft)
+        let (tilesH, tilesW) = ((outHeight + 1) / 2, (outWidth + 1) / 2)
         let total = batch * tilesH * tilesW
         guard total > 0 else { return }
         let block = tilesPerBlock(total)
@@ -80,7 +82,7 @@ struct WinogradF2x3: Sendable {
                             let (n, ty, tx) = (tile / (tilesH * tilesW), (tile / tilesW) % tilesH, tile % tilesW)
                             for i in 0..<4 {
                                 for j in 0..<4 {
-                                    let (y, x) = (2 * ty - 1 + i, 2 * tx - 1 + j)
+                                    let (y, x) = (2 * ty - padTop + i, 2 * tx - padLeft + j)
                                     taps[i * 4 + j] = y >= 0 && y < height && x >= 0 && x < width
                                         ? input + ((n * height + y) * width + x) * cin : UnsafePointer(zeros)
                                 }
@@ -105,8 +107,8 @@ struct WinogradF2x3: Sendable {
                                 for a in 0..<2 {
                                     for b in 0..<2 {
                                         let (oy, ox) = (2 * ty + a, 2 * tx + b)
-                                        guard oy < height && ox < width else { continue }
-                                        let line = out + ((n * height + oy) * width + ox) * cout
+                                        guard oy < outHeight && ox < outWidth else { continue }
+                                        let line = out + ((n * outHeight + oy) * outWidth + ox) * cout
                                         let value = y + (a * 2 + b) * cout
                                         if accumulate {
                                             for o in 0..<cout { value[o] += line[o] }

@@ -50,8 +50,8 @@ struct ConvShape: Codable, Sendable, Equatable {
     /// (F(2×2, 3×3)), "direct" (patches of at most `Conv2D.directPatchLimit` values) or "im2col".
     var path: String {
         if isPointwise { return "1×1" }
-        if kernel == [3, 3] && stride == [1, 1] && padding == [1, 1]
-            && min(inChannels, outChannels) >= Conv2D.winogradMinimumChannels { return "winograd" }
+        if kernel == [3, 3] && stride == [1, 1]
+            && Conv2D.prefersWinograd(inChannels: inChannels, outChannels: outChannels) { return "winograd" }
         if kernel[0] * kernel[1] * inChannels <= Conv2D.directPatchLimit { return "direct" }
         return "im2col"
     }
