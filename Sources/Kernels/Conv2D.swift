@@ -5,6 +5,11 @@
 /// `[M, Cout]` output rows directly in NHWC order. A 1×1 convolution skips im2col: at stride 1
 /// the input itself is the `[N·H·W, Cin]` matrix; at stride > 1 only the sampled pixels are
 /// gathered. Bias and activation are applied in the same pass after each GEMM.
+///
+/// Two other paths, chosen at construction by the layer's shape: wide 3×3 stride-1 layers run
+/// as Winograd F(2×2, 3×3) (`WinogradF2x3`, `prefersWinograd`), and patches of at most
+/// `directPatchLimit` values are multiplied directly. Callers that pass a `BufferPool` get
+/// their output and scratch from it.
 public struct Conv2D: Sendable {
     public let kernelH: Int
     public let kernelW: Int
