@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Head
-import Kernels
 import Media
 import Pipeline
 import Weights
@@ -50,15 +49,8 @@ struct Classify: ParsableCommand {
     @Option(help: "Classify the feature files in this folder (from `vidtag extract`) instead of media inputs.")
     var features: String?
 
-    @Option(help: "Pairs in each record's top list.")
-    var top = 5
-
-    @Option(help: "Withhold level 2 (null) when its probability is below this.")
-    var threshold: Float?
-
-    @Option(help: "Threads (default: VIDTAG_THREADS, else all cores).")
-    var threads: Int?
-
+    @OptionGroup var prediction: PredictionOptions
+    @OptionGroup var threads: ThreadOptions
     @OptionGroup var sampling: SamplingOptions
     @OptionGroup var batch: BatchOptions
 
@@ -70,13 +62,10 @@ struct Classify: ParsableCommand {
         }
         if batch.resume && output == nil { throw ValidationError("--resume continues an --output FILE; give one") }
         if let output, output == embeddings { throw ValidationError("--output and --embeddings must be different files") }
-        guard top >= 1 else { throw ValidationError("--top must be at least 1") }
-        if let threshold, !(0...1).contains(threshold) { throw ValidationError("--threshold is in [0, 1]") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
-        if let threads { Threading.configure(threads: threads) }
+        threads.apply()
         var classifier: Classifier
         let journal: OutputJournal
         let featureFiles: FeatureFileSource?
@@ -96,8 +85,8 @@ struct Classify: ParsableCommand {
                     limits: batch.limits, outputDirectory: "")
                 classifier = Classifier(trained: trained, source: .media(extractor))
             }
-            classifier.top = top
-            classifier.threshold = threshold
+            classifier.top = prediction.top
+            classifier.threshold = prediction.threshold
             journal = try OutputJournal(path: output, resume: batch.resume)
             classifier.embeddings = try embeddings.map { try OutputJournal(path: $0, resume: batch.resume) }
             warnIfNotPretrained(trained.bundle)

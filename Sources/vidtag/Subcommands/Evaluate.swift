@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Head
-import Kernels
 
 /// `vidtag eval`: evaluates a trained head on labelled feature files.
 struct Evaluate: ParsableCommand {
@@ -30,8 +29,6 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Seed for --drop-modalities.")
     var seed: UInt64 = 0
 
-    @Option(help: "Withhold level 2 (null) when its probability is below this.")
-    var threshold: Float?
 
     @Flag(help: "Print one JSON object instead of the table.")
     var json = false
@@ -42,21 +39,15 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Write one prediction record per item (JSON lines) here.")
     var predictions: String?
 
-    @Option(help: "Pairs in each prediction record's top list.")
-    var top = 5
-
-    @Option(help: "Threads (default: VIDTAG_THREADS, else all cores).")
-    var threads: Int?
+    @OptionGroup var prediction: PredictionOptions
+    @OptionGroup var threads: ThreadOptions
 
     func validate() throws {
         guard (0..<1).contains(dropModalities) else { throw ValidationError("--drop-modalities is a probability in [0, 1)") }
-        if let threshold, !(0...1).contains(threshold) { throw ValidationError("--threshold is in [0, 1]") }
-        guard top >= 1 else { throw ValidationError("--top must be at least 1") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
-        if let threads { Threading.configure(threads: threads) }
+        threads.apply()
         let checkpoint: HeadCheckpoint
         let model: HeadModel
         let contents: FeatureDirectory.Contents
@@ -73,7 +64,7 @@ struct Evaluate: ParsableCommand {
             FileHandle.standardError.write(Data(("evaluating \(contents.examples.count) items; \(contents.unlabelled.count) feature files "
                 + "without a label and \(contents.withoutFeatures.count) labels without a feature file skipped\n").utf8))
         }
-        let evaluator = HeadEvaluator(dropRate: dropModalities, seed: seed, threshold: threshold, top: top)
+        let evaluator = HeadEvaluator(dropRate: dropModalities, seed: seed, threshold: prediction.threshold, top: prediction.top)
         let output = evaluator.run(model, contents.examples)
         let metrics = evaluator.metrics(output, examples: contents.examples, config: model.config, taxonomy: checkpoint.taxonomy)
         if let predictions {

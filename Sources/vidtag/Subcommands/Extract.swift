@@ -41,6 +41,7 @@ struct Extract: ParsableCommand {
     @Option(help: "The folder for the feature files (created if missing).")
     var output: String
 
+    @OptionGroup var threads: ThreadOptions
     @OptionGroup var sampling: SamplingOptions
     @OptionGroup var batch: BatchOptions
 
@@ -52,6 +53,7 @@ struct Extract: ParsableCommand {
     }
 
     func run() throws {
+        threads.apply()
         let extractor: FeatureExtractor
         let journal: OutputJournal
         do {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Head
-import Kernels
 
 /// `vidtag train`: trains the classifier head on feature files (design.md §3) with labels and
 /// a taxonomy, and writes the head (head.safetensors + head.json) to --output.
@@ -78,8 +77,7 @@ struct Train: ParsableCommand {
     @Option(help: "Seed for initialisation, the validation split, shuffling and modal dropout.")
     var seed: UInt64 = 0
 
-    @Option(help: "Threads (default: VIDTAG_THREADS, else all cores).")
-    var threads: Int?
+    @OptionGroup var threads: ThreadOptions
 
     func validate() throws {
         guard HeadConfig.Fusion(rawValue: fusion) != nil else { throw ValidationError("--fusion is attention, concat, tfn or lmf") }
@@ -89,7 +87,6 @@ struct Train: ParsableCommand {
         guard clusters >= 1, width >= 1, tfnWidth >= 1, lmfRank >= 1 else {
             throw ValidationError("--clusters, --width, --tfn-width and --lmf-rank must be at least 1")
         }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     var options: TrainingOptions {
@@ -106,7 +103,7 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
-        if let threads { Threading.configure(threads: threads) }
+        threads.apply()
         let log = { (line: String) in FileHandle.standardError.write(Data((line + "\n").utf8)) }
         let tree: Taxonomy
         let contents: FeatureDirectory.Contents
