@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""The end-to-end benchmark of issue 10: `vidtag classify` against the Python peer pipeline
+(Scripts/bench/peer_pipeline.py) on the same generated videos, in one run.
+
+    python3 Scripts/bench/end_to_end.py [--count 3] [--runs 3] [--threads 2]
+                                        [--sampling exact,keyframe] [--python /work/venv/bin/python]
+                                        [--bundle Models/demo] [--json e2e.json]
+
+Steps, all in this run:
+1. the videos: Scripts/bench/make_e2e_videos.sh (60 s, 1280x720 H.264 + AAC, cover, title,
+   summary, two products each) into .build-e2e/;
+2. the machine's SGEMM peak: `vidtag-bench kernels --filter peak` (2048^3, best of 5);
+3. per sampling mode, --runs timed runs of `vidtag classify --frames 16` over the manifest
+   (after one untimed warm-up run) and of the peer (`--runs` passes after a warm-up pass).
+   vidtag's time per video is the batch runner's own wall time (its summary "seconds", from the
+   first input to the last line, weights loaded before) divided by the videos; the peer's the
+   same (its "total", models loaded before). Peak memory: vidtag's maximum RSS from
+   /usr/bin/time, the peer's from getrusage.
+4. the fraction of the FLOP bound: model FLOPs per video (17 x 26.3 GFLOP Inception-ResNet-v2,
+   1.72 GFLOP per 0.96 s VGGish example, the texts ignored) / the SGEMM peak, over the measured
+   time per video.
+
+Prints a table and writes everything as JSON (--json). Needs the release build
+(`swift build -c release`), the demo bundle (`bash Scripts/setup.sh`), ffmpeg, and for the peer a
+Python with torch, timm, sentence-transformers, av and torchvggish (never needed by CI).
+"""
+import argparse
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+IRV2_GFLOP = 26.3          # per 299x299 image (counted with hooks by Scripts/bench/irv2_torch.py)
+VGGISH_GFLOP = 1.72        # per 0.96 s example (96x64 log-mel patch)
+FRAMES = 16
+
+
+def log(text):
+    print(text, file=sys.stderr, flush=True)
+
+
+def run(command, **kwargs):
+    return subprocess.run(command, check=True, text=True, **kwargs)
+
+
+def sgemm_peak(bench, threads):
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        run([bench, "kernels", "--filter", "peak", "--repeats", "5", "--threads", str(threads), "--json", out.name],
+            stdout=subprocess.DEVNULL)
+        report = json.load(open(out.name))
+    return report["results"][report["peak_case"]]["gflops"]
+
+
+def vidtag_run(vidtag, bundle, manifest, sampling, threads):
+    """One classify run: (seconds per video, per-stage seconds per video, peak RSS MB)."""
+    with tempfile.TemporaryDirectory() as folder:
+        rss_file = os.path.join(folder, "rss")
+        output = os.path.join(folder, "out.jsonl")
+        result = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", "-o", rss_file, vidtag, "classify", "--bundle", bundle,
+             "--frames", str(FRAMES), "--sampling", sampling, "--threads", str(threads), "--quiet",
+             "--output", output, "--manifest", manifest],
+            text=True, stderr=subprocess.PIPE)
+        if result.returncode != 0:
+            sys.exit(f"vidtag classify failed ({result.returncode}):\n{result.stderr}")
+        summary = [json.loads(line) for line in result.stderr.splitlines() if line.startswith('{"summary"')][-1]["summary"]
+        records = [json.loads(line) for line in open(output)]
+        rss_mb = int(open(rss_file).read().split()[-1]) / 1024
+    n = len(records)
+    stages = {}
+    for record in records:
+        for stage, seconds in record["timings"].items():
+            stages[stage] = stages.get(stage, 0) + seconds / n
+    return summary["seconds"] / n, stages, rss_mb
+
+
+def median(values):
+    return statistics.median(values) if values else math.nan
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=3, help="videos (default 3)")
+    parser.add_argument("--runs", type=int, default=3, help="timed runs per side and mode (median reported)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--sampling", default="exact,keyframe")
+    parser.add_argument("--python", default="/work/venv/bin/python", help="the peer's Python ('' to skip the peer)")
+    parser.add_argument("--bundle", default=os.path.join(ROOT, "Models/demo"))
+    parser.add_argument("--videos", default=os.path.join(ROOT, ".build-e2e"))
+    parser.add_argument("--json", help="write the results here")
+    args = parser.parse_args()
+
+    vidtag = os.path.join(ROOT, ".build/release/vidtag")
+    bench = os.path.join(ROOT, ".build/release/vidtag-bench")
+    for tool in (vidtag, bench):
+        if not os.access(tool, os.X_OK):
+            sys.exit(f"{tool} missing: run `swift build -c release` first")
+    log(f"videos: {args.count} into {args.videos}")
+    run(["bash", os.path.join(ROOT, "Scripts/bench/make_e2e_videos.sh"), "--count", str(args.count),
+         "--out", args.videos], stdout=subprocess.DEVNULL)
+    manifest = os.path.join(args.videos, "manifest.jsonl")
+    count = sum(1 for line in open(manifest) if line.strip())
+
+    log("SGEMM peak …")
+    peak = sgemm_peak(bench, args.threads)
+    results = {"videos": count, "threads": args.threads, "runs": args.runs, "sgemm_peak_gflops": peak, "modes": {}}
+
+    for sampling in args.sampling.split(","):
+        log(f"[{sampling}] vidtag warm-up + {args.runs} runs …")
+        vidtag_run(vidtag, args.bundle, manifest, sampling, args.threads)
+        runs = [vidtag_run(vidtag, args.bundle, manifest, sampling, args.threads) for _ in range(args.runs)]
+        per_video = [r[0] for r in runs]
+        best = runs[per_video.index(median(per_video))] if args.runs % 2 else min(runs)
+        # FLOPs per video: 17 images + the audio examples (A = audio seconds / 0.96).
+        audio_seconds = 60.0
+        gflop = (FRAMES + 1) * IRV2_GFLOP + math.floor(audio_seconds / 0.96) * VGGISH_GFLOP
+        mode = {"vidtag": {"seconds_per_video": median(per_video), "videos_per_second": 1 / median(per_video),
+                           "runs_seconds_per_video": per_video, "stages": best[1],
+                           "peak_rss_mb": max(r[2] for r in runs)},
+                "model_gflop_per_video": gflop,
+                "flop_bound_seconds_per_video": gflop / peak}
+        mode["vidtag"]["fraction_of_flop_bound"] = (gflop / peak) / median(per_video)
+        if "visual" in best[1]:
+            mode["vidtag"]["visual_gflops"] = (FRAMES + 1) * IRV2_GFLOP / best[1]["visual"]
+        if args.python:
+            log(f"[{sampling}] peer: warm-up + {args.runs} passes …")
+            with tempfile.NamedTemporaryFile(suffix=".json") as out:
+                run([args.python, os.path.join(ROOT, "Scripts/bench/peer_pipeline.py"), "--manifest", manifest,
+                     "--threads", str(args.threads), "--sampling", sampling, "--runs", str(args.runs),
+                     "--text-model", os.path.join(ROOT, "Models/demo/text/all-MiniLM-L6-v2"), "--out", out.name],
+                    stdout=subprocess.DEVNULL)
+                peer = json.load(open(out.name))
+            mode["peer"] = peer
+            mode["speedup"] = peer["stages"]["total"] / mode["vidtag"]["seconds_per_video"]
+        results["modes"][sampling] = mode
+
+    print(f"{count} videos (60 s 1280x720 H.264+AAC), {args.threads} threads, median of {args.runs} runs; "
+          f"SGEMM peak {peak:.0f} GFLOPS")
+    for sampling, mode in results["modes"].items():
+        ours = mode["vidtag"]
+        print(f"\n[{sampling} sampling]")
+        print(f"  vidtag: {ours['seconds_per_video']:.2f} s/video = {ours['videos_per_second']:.3f} videos/s, "
+              f"peak RSS {ours['peak_rss_mb']:.0f} MB, {100 * ours['fraction_of_flop_bound']:.0f}% of the FLOP bound "
+              f"({mode['model_gflop_per_video']:.0f} GFLOP/video = {mode['flop_bound_seconds_per_video']:.2f} s at peak)")
+        print("          stages (s/video; decode+audio overlap the encoders): "
+              + ", ".join(f"{k} {v:.2f}" for k, v in sorted(ours["stages"].items())))
+        if "visual_gflops" in ours:
+            print(f"          Inception-ResNet-v2 at {ours['visual_gflops']:.0f} GFLOPS")
+        if "peer" in mode:
+            peer = mode["peer"]
+            print(f"  peer:   {peer['stages']['total']:.2f} s/video = {peer['videos_per_second']:.3f} videos/s, "
+                  f"peak RSS {peer['peak_rss_mb']:.0f} MB; stages: "
+                  + ", ".join(f"{k} {peer['stages'][k]:.2f}" for k in peer["stages"]))
+            print(f"  vidtag / peer videos per second: {mode['speedup']:.2f}x")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
