@@ -12,7 +12,7 @@ import Weights
 @Suite(.serialized) struct BundleImportTests {
     /// A temporary folder with the three sources, a taxonomy, labels and a manifest.
     static let workspace: URL = {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vidtag-import-\(getpid())")
+        let folder = TestFolder.root.appendingPathComponent("import")
         try? FileManager.default.removeItem(at: folder)
         try! FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var visual = SeededWeights(layout: InceptionResNetV2.layout, seed: 7).tensors()
@@ -155,7 +155,7 @@ import Weights
 /// or to the safetensors writer shows up here, not as a broken demo.
 @Suite struct BundleSeedTests {
     @Test func seededWeightsHaveTheDemoBundlesHashes() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vidtag-seed-\(getpid())")
+        let folder = TestFolder.root.appendingPathComponent("seed")
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try CLI.run(["bundle", "seed", "--output", folder.path])
         #expect(result.status == 0, "\(result.stderr)")

@@ -53,7 +53,7 @@ enum CLI {
         let stderr: URL
 
         init(_ arguments: [String], environment: [String: String]? = nil) throws {
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vidtag-run-\(UUID().uuidString)")
+            let folder = TestFolder.root.appendingPathComponent("run-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             (stdout, stderr) = (folder.appendingPathComponent("stdout"), folder.appendingPathComponent("stderr"))
             FileManager.default.createFile(atPath: stdout.path, contents: nil)

@@ -10,7 +10,7 @@ import Weights
 /// taxonomy, tied to the two encoders' hashes. Batch behaviour, not accuracy, is under test.
 enum ClassifyBundle {
     static let directory: URL = {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vidtag-classify-bundle-\(getpid())")
+        let folder = TestFolder.root.appendingPathComponent("classify-bundle")
         try? FileManager.default.removeItem(at: folder)
         try! FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let visual = folder.appendingPathComponent("visual.safetensors")

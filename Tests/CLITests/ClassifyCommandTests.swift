@@ -12,7 +12,7 @@ import Testing
 
     /// A fresh temporary folder.
     static func folder(_ name: String) -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("vidtag-classify-\(name)-\(getpid())")
+        let url = TestFolder.root.appendingPathComponent("classify-\(name)")
         try? FileManager.default.removeItem(at: url)
         try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url

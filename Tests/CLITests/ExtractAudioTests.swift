@@ -10,7 +10,7 @@ import Weights
 @Suite(.serialized) struct ExtractAudioTests {
     /// Full-size seeded VGGish weights in torchvggish's names, written at test time.
     static let weights: String = {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("vidtag-vggish-\(getpid()).safetensors").path
+        let path = TestFolder.root.appendingPathComponent("vggish.safetensors").path
         try! SafetensorsWriter.write(VGGishWeights.seeded().namedTensors, to: path)
         return path
     }()
@@ -18,7 +18,7 @@ import Weights
     func media(_ name: String) -> String { CLI.fixtures.appendingPathComponent("media/\(name)").path }
 
     @Test func soundtracksBecomeAudioFrames() throws {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("vidtag-extract-audio-\(getpid())")
+        let output = TestFolder.root.appendingPathComponent("extract-audio")
         let inputs = ["h264_aac.mp4", "audio_48k_stereo.wav", "no_audio.mp4"].map(media)
         let result = try CLI.run(["extract", "--audio-weights", Self.weights, "--quiet", "--output", output.path] + inputs)
         #expect(result.status == 2, "no_audio.mp4 has nothing for the audio encoder")
@@ -46,7 +46,7 @@ import Weights
     @Test func tooShortAudioIsAMissingModalityWithItsReason() throws {
         // one_frame.mp4 has no audio; cover.png is a picture: with both encoders, extraction
         // works and lists what is missing.
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("vidtag-extract-short-\(getpid())")
+        let output = TestFolder.root.appendingPathComponent("extract-short")
         let visual = ExtractCommandTests.workspace.appendingPathComponent("visual.safetensors").path
         let result = try CLI.run(["extract", "--visual-weights", visual, "--audio-weights", Self.weights, "--quiet",
                                   "--frames", "2", "--output", output.path, media("no_audio.mp4")])

@@ -9,7 +9,7 @@ import Weights
     /// A temporary folder with `visual.safetensors` (timm's names, plus the classifier tensors
     /// timm files carry) and a bundle naming it.
     static let workspace: URL = {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vidtag-extract-\(getpid())")
+        let folder = TestFolder.root.appendingPathComponent("extract")
         try! FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var tensors = SeededWeights(layout: InceptionResNetV2.layout).tensors()
         tensors += SeededWeights(layout: [("classif.weight", [1000, 1536]), ("classif.bias", [1000])]).tensors()

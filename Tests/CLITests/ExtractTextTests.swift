@@ -9,7 +9,7 @@ import Weights
     let model = CLI.fixtures.appendingPathComponent("text/tiny-bert").path
 
     @Test func manifestTextsBecomeTextAndProductFeatures() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vidtag-extract-text-\(getpid())")
+        let folder = TestFolder.root.appendingPathComponent("extract-text")
         try? FileManager.default.removeItem(at: folder)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let manifest = folder.appendingPathComponent("manifest.jsonl")

@@ -15,7 +15,7 @@ import Testing
     ]
 
     static func file(_ text: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("similar-\(UUID().uuidString).jsonl").path
+        let path = TestFolder.root.appendingPathComponent("similar-\(UUID().uuidString).jsonl").path
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         return path
     }
