@@ -121,6 +121,10 @@ public struct HeadConfig: Codable, Equatable, Sendable {
         if modalities.isEmpty { return "no modalities" }
         if Set(modalities.map(\.name)).count != modalities.count { return "duplicate modality names" }
         if let bad = modalities.first(where: { $0.dim <= 0 }) { return "modality \(bad.name) has width \(bad.dim)" }
+        if let bad = modalities.first(where: { spec in spec.centre.map { $0.count != spec.dim } ?? false }) {
+            return "modality \(bad.name) has a centre of \(bad.centre!.count) values, expected \(bad.dim)"
+        }
+        if modalities.contains(where: { $0.centre?.contains { !$0.isFinite } ?? false }) { return "a modality centre is not finite" }
         if level1Count <= 0 || parents.isEmpty { return "empty taxonomy" }
         if parents.contains(where: { $0 < 0 || $0 >= level1Count }) { return "a level-2 parent is out of range" }
         if zip(parents, parents.dropFirst()).contains(where: { $0 > $1 }) {

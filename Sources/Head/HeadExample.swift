@@ -3,7 +3,9 @@ import Kernels
 /// The cached features of one item, preprocessed for the head: one entry per configured
 /// modality, absent ones empty.
 ///
-/// Preprocessing (no parameters, the same at training and inference):
+/// Preprocessing (the same at training and inference; no learned parameters):
+/// - when the modality has a centre (the training mean, ``ModalitySpec/centre``), it is
+///   subtracted first from every frame, vector or product mean;
 /// - every frame and every vector is scaled to unit RMS, x·√D/‖x‖, so that modalities from
 ///   different encoders (IRv2 pre-logits, raw VGGish embeddings, unit-norm sentence
 ///   embeddings) enter at the same scale;
@@ -42,7 +44,7 @@ public struct HeadExample: Sendable {
                 guard tensor.shape == [d] else {
                     throw .shape(id: id, tensor: spec.tensor, expected: "[\(d)]", found: tensor.shape)
                 }
-                let v = Self.unitRMS(tensor.data[...])
+                let v = Self.unitRMS(Self.centred(tensor.data[...], spec.centre))
                 features.append(v ?? [])
                 rows.append(v == nil ? 0 : 1)
             case .sequence:
@@ -53,7 +55,7 @@ public struct HeadExample: Sendable {
                 out.reserveCapacity(tensor.count)
                 var count = 0
                 for t in 0..<tensor.shape[0] {
-                    if let v = Self.unitRMS(tensor.data[(t * d)..<((t + 1) * d)]) {
+                    if let v = Self.unitRMS(Self.centred(tensor.data[(t * d)..<((t + 1) * d)], spec.centre)) {
                         out.append(contentsOf: v)
                         count += 1
                     }
@@ -64,20 +66,28 @@ public struct HeadExample: Sendable {
                 guard tensor.rank == 2, tensor.shape[1] == d else {
                     throw .shape(id: id, tensor: spec.tensor, expected: "[P, \(d)]", found: tensor.shape)
                 }
-                var mean = [Float](repeating: 0, count: d)
+                var sum = [Float](repeating: 0, count: d)
                 var count = 0
                 for t in 0..<tensor.shape[0] {
                     let row = tensor.data[(t * d)..<((t + 1) * d)]
                     if row.allSatisfy({ $0 == 0 }) { continue }
-                    for (j, x) in row.enumerated() { mean[j] += x }
+                    for (j, x) in row.enumerated() { sum[j] += x }
                     count += 1
                 }
-                let v = count == 0 ? nil : Self.unitRMS(mean[...])
+                // The sum's scale does not matter to unit RMS; a centre needs the mean itself.
+                let mean = spec.centre == nil ? sum[...] : sum.map { $0 / Float(max(count, 1)) }[...]
+                let v = count == 0 ? nil : Self.unitRMS(Self.centred(mean, spec.centre))
                 features.append(v ?? [])
                 rows.append(v == nil ? 0 : 1)
             }
         }
         self.init(id: id, features: features, rows: rows, level1: level1, level2: level2)
+    }
+
+    /// x − centre (x itself without a centre).
+    static func centred(_ x: ArraySlice<Float>, _ centre: [Float]?) -> ArraySlice<Float> {
+        guard let centre else { return x }
+        return zip(x, centre).map { $0 - $1 }[...]
     }
 
     /// x·√D/‖x‖, or nil for a zero (or non-finite) vector.

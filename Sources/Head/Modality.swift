@@ -25,6 +25,11 @@ public struct ModalitySpec: Codable, Equatable, Sendable {
     public var kind: Kind
     /// The width of one frame / vector / item.
     public var dim: Int
+    /// The training features' mean frame / vector / product mean (`dim` floats), subtracted
+    /// before scaling (``HeadExample``); nil: no centring. Encoders whose outputs share a large
+    /// common part (post-ReLU pooled features, random stand-in weights) differ from item to
+    /// item mostly in what is left after it.
+    public var centre: [Float]?
 
     public init(name: String, tensor: String, kind: Kind, dim: Int) {
         (self.name, self.tensor, self.kind, self.dim) = (name, tensor, kind, dim)

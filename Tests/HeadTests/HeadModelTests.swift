@@ -178,6 +178,53 @@ enum Small {
         }
     }
 
+    /// Centring: the centre `FeatureDirectory.load(centre: true)` stores is the mean computed
+    /// here in float64 from the items' raw tensors, and each example is unit-RMS(x − centre).
+    @Test func centredModalitiesSubtractTheTrainingMean() throws {
+        let world = SyntheticWorld(spec: Small.spec, seed: 5)
+        let dir = Small.temporaryDirectory("centred")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try SyntheticWriter.write(world: world, count: 10, split: 1, to: dir)
+        let labels = try Labels.load(path: dir + "/labels.jsonl", taxonomy: Taxonomy.load(path: dir + "/taxonomy.json"))
+        let contents = try FeatureDirectory.load(directory: dir + "/features", labels: labels, centre: true)
+        let raw = (0..<10).map { world.item($0, split: 1) }
+        var worst: Float = 0
+        for spec in contents.modalities {
+            let centre = try #require(spec.centre)
+            // reference mean: frames (sequence) or vectors pooled over items; sets: mean of item means
+            var total = [Double](repeating: 0, count: spec.dim)
+            var count = 0
+            for item in raw {
+                guard let t = item.tensors[spec.tensor] else { continue }
+                let rows = (0..<(t.count / spec.dim)).map { Array(t.data[($0 * spec.dim)..<(($0 + 1) * spec.dim)]) }
+                    .filter { !$0.allSatisfy { $0 == 0 } }
+                guard !rows.isEmpty else { continue }
+                if spec.kind == .set {
+                    for j in 0..<spec.dim { total[j] += rows.reduce(0.0) { $0 + Double($1[j]) } / Double(rows.count) }
+                    count += 1
+                } else {
+                    for row in rows { for j in 0..<spec.dim { total[j] += Double(row[j]) } }
+                    count += rows.count
+                }
+            }
+            for j in 0..<spec.dim { worst = max(worst, abs(centre[j] - Float(total[j] / Double(count)))) }
+        }
+        print("centres vs a float64 mean: max |Δ| \(worst) (tolerance 1e-6)")
+        #expect(worst <= 1e-6)
+
+        // one example by hand: a vector modality, unit RMS of x − centre
+        let spec = try #require(contents.modalities.first { $0.kind == .vector })
+        let m = try #require(contents.modalities.firstIndex(of: spec))
+        let item = try #require(raw.first { $0.tensors[spec.tensor] != nil })
+        let x = item.tensors[spec.tensor]!.data
+        let d = zip(x, spec.centre!).map { Double($0) - Double($1) }
+        let scale = (Double(spec.dim) / d.reduce(0) { $0 + $1 * $1 }).squareRoot()
+        let example = try #require(contents.examples.first { $0.id == item.id })
+        let difference = zip(example.features[m], d).map { abs(Double($0) - $1 * scale) }.max() ?? .infinity
+        print("centred example vs by hand: max |Δ| \(difference) (tolerance 1e-5)")
+        #expect(difference <= 1e-5)
+    }
+
     @Test func featureDirectoriesRefuseMixedEncoders() throws {
         let world = SyntheticWorld(spec: Small.spec, seed: 4)
         let dir = Small.temporaryDirectory("features")

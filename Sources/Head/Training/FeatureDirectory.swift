@@ -42,9 +42,11 @@ public enum FeatureDirectory {
     /// - modalities: the head's modalities (evaluation); nil infers them from the files
     ///   (training): every catalogue modality present in at least one file, with its width.
     /// - encoders: the hashes the files must carry (evaluation against a trained head).
+    /// - centre: with inferred modalities, give each one a centre — the mean over the items
+    ///   (labelled ones when labels are given) of their frames, vectors or product means.
     public static func load(
         directory: String, labels: Labels?, modalities given: [ModalitySpec]? = nil,
-        encoders expected: [String: String]? = nil
+        encoders expected: [String: String]? = nil, centre: Bool = false
     ) throws(FeatureLoadError) -> Contents {
         let paths = try files(in: directory)
         var opened: [(path: String, file: SafetensorsFile, id: String)] = []
@@ -78,10 +80,14 @@ public enum FeatureDirectory {
         if let expected, expected != hashes {
             throw .encodersDiffer(expected: expected, found: hashes, file: encodersFile)
         }
-        let modalities = given ?? ModalitySpec.catalogue.compactMap { spec in
+        var modalities = given ?? ModalitySpec.catalogue.compactMap { spec in
             widths[spec.tensor].map { var m = spec; m.dim = $0.0; return m }
         }
         if modalities.isEmpty { throw .noModalities(path: directory) }
+        if centre && given == nil {
+            let items = opened.filter { labels?.entries[$0.id] != nil || labels == nil }
+            for m in modalities.indices { modalities[m].centre = try mean(of: modalities[m], in: items.map { ($0.path, $0.file) }) }
+        }
         var examples: [HeadExample] = []
         var examplePaths: [String] = []
         var unlabelled: [String] = []
@@ -114,6 +120,41 @@ public enum FeatureDirectory {
         let withoutFeatures = labels.map { $0.order.filter { !seen.contains($0) } } ?? []
         return Contents(examples: examples, paths: examplePaths, modalities: modalities, encoders: hashes, unlabelled: unlabelled,
                         withoutFeatures: withoutFeatures)
+    }
+
+    /// The mean frame (sequences), vector, or product mean (sets) of a modality over files;
+    /// all-zero rows are absent and skipped, as in ``HeadExample``. Nil when no file has it.
+    static func mean(of spec: ModalitySpec, in files: [(path: String, file: SafetensorsFile)])
+        throws(FeatureLoadError) -> [Float]?
+    {
+        let d = spec.dim
+        var total = [Double](repeating: 0, count: d)
+        var count = 0
+        for (path, file) in files where file.names.contains(spec.tensor) {
+            let values: [Float]
+            do {
+                values = try file.floats(spec.tensor)
+            } catch {
+                throw .unreadableFile(path: path, reason: String(describing: error))
+            }
+            var itemSum = [Double](repeating: 0, count: d)
+            var itemRows = 0
+            for r in 0..<(values.count / d) {
+                let row = values[(r * d)..<((r + 1) * d)]
+                if row.allSatisfy({ $0 == 0 }) { continue }
+                for (j, x) in row.enumerated() { itemSum[j] += Double(x) }
+                itemRows += 1
+            }
+            guard itemRows > 0 else { continue }
+            if spec.kind == .set {
+                for j in 0..<d { total[j] += itemSum[j] / Double(itemRows) }
+                count += 1
+            } else {
+                for j in 0..<d { total[j] += itemSum[j] }
+                count += itemRows
+            }
+        }
+        return count == 0 ? nil : total.map { Float($0 / Double(count)) }
     }
 
     /// The "encoders" metadata of a feature file: modality → SHA-256.

@@ -77,6 +77,10 @@ struct Train: ParsableCommand {
     @Option(help: "Seed for initialisation, the validation split, shuffling and modal dropout.")
     var seed: UInt64 = 0
 
+    @Flag(inversion: .prefixedNo,
+          help: "Subtract each modality's training mean from its features before scaling (stored in the head, applied at inference).")
+    var centre = true
+
     @OptionGroup var threads: ThreadOptions
 
     func validate() throws {
@@ -110,7 +114,7 @@ struct Train: ParsableCommand {
         do {
             tree = try Taxonomy.load(path: taxonomy)
             let labelled = try Labels.load(path: data.labels, taxonomy: tree)
-            contents = try FeatureDirectory.load(directory: data.features, labels: labelled)
+            contents = try FeatureDirectory.load(directory: data.features, labels: labelled, centre: centre)
         } catch {
             throw CommandFailure(error)
         }
