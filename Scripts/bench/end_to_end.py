@@ -3,7 +3,7 @@
 (Scripts/bench/peer_pipeline.py) on the same generated videos, in one run.
 
     python3 Scripts/bench/end_to_end.py [--count 3] [--runs 3] [--threads 2]
-                                        [--sampling exact,keyframe] [--python /work/venv/bin/python]
+                                        [--sampling exact,keyframe] [--gop 50] [--python /work/venv/bin/python]
                                         [--bundle Models/demo] [--json e2e.json]
 
 Steps, all in this run:
@@ -90,7 +90,8 @@ def main():
     parser.add_argument("--sampling", default="exact,keyframe")
     parser.add_argument("--python", default="/work/venv/bin/python", help="the peer's Python ('' to skip the peer)")
     parser.add_argument("--bundle", default=os.path.join(ROOT, "Models/demo"))
-    parser.add_argument("--videos", default=os.path.join(ROOT, ".build-e2e"))
+    parser.add_argument("--gop", type=int, default=50, help="keyframe interval of the videos in frames (50 = 2 s)")
+    parser.add_argument("--videos", help="folder for the videos (default .build-e2e, or .build-e2e-gopN)")
     parser.add_argument("--json", help="write the results here")
     args = parser.parse_args()
 
@@ -99,15 +100,16 @@ def main():
     for tool in (vidtag, bench):
         if not os.access(tool, os.X_OK):
             sys.exit(f"{tool} missing: run `swift build -c release` first")
+    args.videos = args.videos or os.path.join(ROOT, ".build-e2e" if args.gop == 50 else f".build-e2e-gop{args.gop}")
     log(f"videos: {args.count} into {args.videos}")
     run(["bash", os.path.join(ROOT, "Scripts/bench/make_e2e_videos.sh"), "--count", str(args.count),
-         "--out", args.videos], stdout=subprocess.DEVNULL)
+         "--gop", str(args.gop), "--out", args.videos], stdout=subprocess.DEVNULL)
     manifest = os.path.join(args.videos, "manifest.jsonl")
     count = sum(1 for line in open(manifest) if line.strip())
 
     log("SGEMM peak …")
     peak = sgemm_peak(bench, args.threads)
-    results = {"videos": count, "threads": args.threads, "runs": args.runs, "sgemm_peak_gflops": peak, "modes": {}}
+    results = {"videos": count, "gop_frames": args.gop, "threads": args.threads, "runs": args.runs, "sgemm_peak_gflops": peak, "modes": {}}
 
     for sampling in args.sampling.split(","):
         log(f"[{sampling}] vidtag warm-up + {args.runs} runs …")
@@ -138,7 +140,7 @@ def main():
             mode["speedup"] = peer["stages"]["total"] / mode["vidtag"]["seconds_per_video"]
         results["modes"][sampling] = mode
 
-    print(f"{count} videos (60 s 1280x720 H.264+AAC), {args.threads} threads, median of {args.runs} runs; "
+    print(f"{count} videos (60 s 1280x720 H.264+AAC, a keyframe every {args.gop} frames), {args.threads} threads, median of {args.runs} runs; "
           f"SGEMM peak {peak:.0f} GFLOPS")
     for sampling, mode in results["modes"].items():
         ours = mode["vidtag"]

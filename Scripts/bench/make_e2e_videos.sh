@@ -2,7 +2,7 @@
 # Generates the end-to-end benchmark's input: N videos of 60 s, 1280×720 H.264 + AAC, each with
 # a cover picture, a title, a summary and two products, described by one manifest.
 #
-#   Scripts/bench/make_e2e_videos.sh [--count N] [--seconds S] [--out DIR]
+#   Scripts/bench/make_e2e_videos.sh [--count N] [--seconds S] [--gop FRAMES] [--out DIR]
 #
 # DIR (default .build-e2e) receives video-K.mp4, cover-K.png and manifest.jsonl, one input
 # record per line ({"id", "video", "cover", "title", "summary", "products": [{"title",
@@ -10,17 +10,20 @@
 # Scripts/bench/peer_pipeline.py read. Videos are deterministic: ffmpeg's testsrc2 pattern with a
 # moving box (so every frame differs and the encoder does real work), a sine chord plus seeded
 # noise as the soundtrack, x264 "medium" at CRF 23 with a keyframe every 2 s (typical of
-# uploaded clips), AAC 128 kb/s stereo 44.1 kHz. Existing files are kept (delete DIR to redo).
+# uploaded clips), AAC 128 kb/s stereo 44.1 kHz. --gop sets the keyframe interval in frames (default 50 = 2 s; 250 is
+# x264's own default, 10 s). Existing files are kept (delete DIR to redo).
 set -euo pipefail
 
 count=3
 seconds=60
 out=".build-e2e"
+gop=50
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --count) count="$2"; shift 2 ;;
         --seconds) seconds="$2"; shift 2 ;;
         --out) out="$2"; shift 2 ;;
+        --gop) gop="$2"; shift 2 ;;
         -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "make_e2e_videos.sh: unknown argument '$1' (see --help)" >&2; exit 1 ;;
     esac
@@ -56,7 +59,7 @@ for ((k = 0; k < count; k++)); do
             -f lavfi -i "sine=frequency=$((330 + 55 * k)):sample_rate=44100:duration=$seconds" \
             -f lavfi -i "anoisesrc=color=pink:amplitude=0.05:seed=$((k + 1)):sample_rate=44100:duration=$seconds" \
             -filter_complex "[0:v][1:v]overlay=x='mod(t*200,1120)':y='280+200*sin(t)'[v];[2:a][3:a][4:a]amix=inputs=3,aformat=channel_layouts=stereo[a]" \
-            -map "[v]" -map "[a]" -c:v libx264 -preset medium -crf 23 -g 50 -pix_fmt yuv420p \
+            -map "[v]" -map "[a]" -c:v libx264 -preset medium -crf 23 -g "$gop" -pix_fmt yuv420p \
             -c:a aac -b:a 128k -ar 44100 -movflags +faststart "$out/$video"
     fi
     if [[ ! -s "$out/$cover" ]]; then
