@@ -69,6 +69,6 @@ let package = Package(
         .testTarget(name: "AudioEncoderTests", dependencies: ["AudioEncoder", "Media"]),
         .testTarget(name: "TextEncoderTests", dependencies: ["TextEncoder"]),
         .testTarget(name: "HeadTests", dependencies: ["Head"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Head"]),
     ]
 )

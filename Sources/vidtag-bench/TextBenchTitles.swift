@@ -1,10 +1,12 @@
+import Head
+
 /// The titles `vidtag-bench text` encodes: short-video and product titles as vidtag sees them,
 /// half Taobao-style Chinese with sizes and prices, half English, 5–40 word pieces each, made
 /// by a seeded generator so that every run (and the PyTorch side, which reads them from a file)
 /// encodes the same texts.
 enum TextBenchTitles {
     static func make(count: Int, seed: UInt64 = 20261126) -> [String] {
-        var random = SplitMix64(seed: seed)
+        var random = SeededRandom(seed: seed)
         return (0..<count).map { index in index % 2 == 0 ? chinese(&random) : english(&random) }
     }
 
@@ -26,14 +28,14 @@ enum TextBenchTitles {
                                 "top 10 places to visit in Japan", "unboxing the new pixel watch",
                                 "what I eat in a day (vegan)", "cute cat compilation part 3"]
 
-    private static func chinese(_ random: inout SplitMix64) -> String {
+    private static func chinese(_ random: inout SeededRandom) -> String {
         if random.next() % 4 == 0 { return random.pick(videos) + " " + random.pick(extras) }
         var parts = [random.pick(seasons) + random.pick(styles) + random.pick(items)]
         for _ in 0..<(random.next() % 4) { parts.append(random.pick(extras)) }
         return parts.joined(separator: " ")
     }
 
-    private static func english(_ random: inout SplitMix64) -> String {
+    private static func english(_ random: inout SeededRandom) -> String {
         if random.next() % 4 == 0 { return random.pick(clips) }
         var parts = [random.pick(brands), random.pick(things)]
         for _ in 0..<(random.next() % 4) { parts.append(random.pick(details)) }
@@ -41,18 +43,7 @@ enum TextBenchTitles {
     }
 }
 
-/// SplitMix64 (Steele, Lea and Flood 2014): a small seeded generator.
-private struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func pick<T>(_ values: [T]) -> T { values[Int(next() % UInt64(values.count))] }
+extension SeededRandom {
+    /// One of `values`, by the remainder of the next draw (the titles' fixed recipe).
+    fileprivate mutating func pick<T>(_ values: [T]) -> T { values[Int(next() % UInt64(values.count))] }
 }

@@ -1,10 +1,10 @@
 import Foundation
 import Head
-import VisualEncoder
 import Weights
 
 /// A complete bundle for the classify tests, written once per test process into a temporary
-/// folder: seeded full-size Inception-ResNet-v2 weights (timm names) at 107×107 pixels and 2
+/// folder: the extract tests' seeded full-size Inception-ResNet-v2 weights (timm names, hard
+/// linked) at 107×107 pixels and 2
 /// frames (cheap enough to run dozens of videos), the committed tiny BERT for texts, and a
 /// seeded (untrained) head over visual, cover, title, summary and product on the Taobao
 /// taxonomy, tied to the two encoders' hashes. Batch behaviour, not accuracy, is under test.
@@ -13,8 +13,10 @@ enum ClassifyBundle {
         let folder = TestFolder.root.appendingPathComponent("classify-bundle")
         try? FileManager.default.removeItem(at: folder)
         try! FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // The same seeded timm-named file the extract tests write (written once per test process).
         let visual = folder.appendingPathComponent("visual.safetensors")
-        try! SafetensorsWriter.write(SeededWeights(layout: InceptionResNetV2.layout).tensors(), to: visual.path)
+        try! FileManager.default.linkItem(at: ExtractCommandTests.workspace.appendingPathComponent("visual.safetensors"),
+                                          to: visual)
         let text = folder.appendingPathComponent("text")
         try! FileManager.default.copyItem(at: CLI.fixtures.appendingPathComponent("text/tiny-bert"), to: text)
         let textWeights = text.appendingPathComponent("model.safetensors")

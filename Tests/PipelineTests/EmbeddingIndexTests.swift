@@ -1,4 +1,5 @@
 import Foundation
+import Head
 import Testing
 @testable import Pipeline
 
@@ -8,24 +9,10 @@ import Testing
 /// Tolerance: 1e-6 on cosines (the index rescoring in double and rounding to float32 is
 /// within ~6e-8; normalising in float32 first adds ~1e-7).
 @Suite struct EmbeddingIndexTests {
-    /// SplitMix64 (Steele, Lea & Flood 2014), for reproducible vectors.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        /// Uniform in [-1, 1).
-        mutating func uniform() -> Float { Float(next() >> 40) / Float(1 << 23) - 1 }
-    }
-
     /// N random vectors of width D with planted near-duplicates: row 2's exact copies at 5, 17
     /// and 40, a scaled copy (×3) at 41, and noisy copies of row 9 at 60 (±1e-3) and 61 (±1e-2).
     static func corpus(n: Int = 300, d: Int = 24, seed: UInt64 = 7) -> (ids: [String], vectors: [[Float]]) {
-        var generator = Generator(state: seed)
+        var generator = SeededRandom(seed: seed)
         var vectors = (0..<n).map { _ in (0..<d).map { _ in generator.uniform() } }
         for copy in [5, 17, 40] { vectors[copy] = vectors[2] }
         vectors[41] = vectors[2].map { $0 * 3 }
@@ -258,4 +245,9 @@ import Testing
         #expect(loaded.rows == direct.rows)
         #expect(try loaded.neighbours(of: "video-9", top: 2).map(\.id) == ["video-60", "video-61"])
     }
+}
+
+extension SeededRandom {
+    /// Uniform in [-1, 1), from the top 24 bits.
+    mutating func uniform() -> Float { Float(next() >> 40) / Float(1 << 23) - 1 }
 }
