@@ -51,8 +51,7 @@ public struct Classifier: BatchJob {
         case let (.features(set, read), _):
             timings = read
             features = set
-            try trained.checkEncoders(try FeatureDirectory.decodeEncoders(set.metadata["encoders"], path: record.input),
-                                      source: record.input)
+            try trained.checkEncoders(set.encoders, source: record.input)
         default:
             preconditionFailure("Classifier: prepared item does not match the source")
         }
@@ -70,13 +69,10 @@ public struct Classifier: BatchJob {
         guard example.present.contains(true) else { throw ClassifyError.nothingToClassify(id: record.id) }
         let evaluator = HeadEvaluator(batchSize: 1, threshold: threshold, top: top)
         let output = evaluator.run(trained.model, [example], embeddings: true)
-        let reasons = features.metadata["missing"].flatMap {
-            try? JSONDecoder().decode([String: String].self, from: Data($0.utf8))
-        } ?? [:]
         let prediction = PredictionRecord(
             id: record.id, input: record.input, prediction: output.predictions[0], taxonomy: trained.checkpoint.taxonomy,
             modalities: config.modalities.map(\.name), attention: output.attention.isEmpty ? nil : output.attention[...],
-            mask: output.mask[...], reasons: reasons)
+            mask: output.mask[...], reasons: features.missing)
         return (prediction, output.embeddings)
     }
 }

@@ -118,7 +118,7 @@ public struct FeatureExtractor: BatchJob {
         sources["video"] = record.video
         sources["cover"] = record.cover
         features.metadata["sources"] = JSONText.encode(sources)
-        features.metadata["encoders"] = JSONText.encode(encoders.hashes)
+        features.encoders = encoders.hashes
         var missing = decoded.missing
         if let audio = decoded.audio { features.tensors["audio.frames"] = audio }
         if let visual = encoders.visual {
@@ -144,7 +144,7 @@ public struct FeatureExtractor: BatchJob {
         if let text = encoders.text {
             timings.measure("text") { encodeText(text, record, into: &features, missing: &missing) }
         }
-        if !missing.isEmpty { features.metadata["missing"] = JSONText.encode(missing) }
+        features.missing = missing
         return features
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Head
 import Kernels
 import Weights
 
@@ -12,6 +13,11 @@ public struct FeatureSet: Sendable {
 
     public var id: String
     public var tensors: [String: Tensor] = [:]
+    /// Modality → SHA-256 of the encoder weights the tensors came from (metadata "encoders").
+    public var encoders: [String: String] = [:]
+    /// Modality → why it is absent (metadata "missing"), e.g. "audio": "no_audio_stream".
+    public var missing: [String: String] = [:]
+    /// The other metadata (sources, frame timestamps…).
     public var metadata: [String: String] = [:]
 
     public init(id: String) { self.id = id }
@@ -22,7 +28,11 @@ public struct FeatureSet: Sendable {
         let path = URL(fileURLWithPath: directory, isDirectory: true)
             .appendingPathComponent(FeatureSet.fileName(for: id)).path
         let ordered = Self.tensorNames.compactMap { name in tensors[name].map { (name: name, tensor: $0) } }
-        try SafetensorsWriter.write(ordered, metadata: metadata.merging(["id": id]) { $1 }, to: path)
+        var stored = metadata
+        stored["id"] = id
+        stored["encoders"] = JSONText.encode(encoders)
+        if !missing.isEmpty { stored["missing"] = JSONText.encode(missing) }
+        try SafetensorsWriter.write(ordered, metadata: stored, to: path)
         return path
     }
 
@@ -32,6 +42,8 @@ public struct FeatureSet: Sendable {
         var set = FeatureSet(id: file.metadata["id"] ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)
         for name in file.names where tensorNames.contains(name) { set.tensors[name] = try file.tensor(name) }
         set.metadata = file.metadata
+        set.encoders = try FeatureDirectory.stringMap(set.metadata.removeValue(forKey: "encoders"), key: "encoders", path: path)
+        set.missing = try FeatureDirectory.stringMap(set.metadata.removeValue(forKey: "missing"), key: "missing", path: path)
         return set
     }
 

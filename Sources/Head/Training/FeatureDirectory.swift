@@ -60,7 +60,7 @@ public enum FeatureDirectory {
             } catch {
                 throw .unreadableFile(path: path, reason: String(describing: error))
             }
-            let hashes = try decodeEncoders(file.metadata["encoders"], path: path)
+            let hashes = try stringMap(file.metadata["encoders"], key: "encoders", path: path)
             if let encoders, encoders != hashes {
                 throw .mixedEncoders(first: encodersFile, firstHashes: encoders, file: path, hashes: hashes)
             }
@@ -157,20 +157,21 @@ public enum FeatureDirectory {
         return count == 0 ? nil : total.map { Float($0 / Double(count)) }
     }
 
-    /// The "encoders" metadata of a feature file: modality → SHA-256.
-    public static func decodeEncoders(_ text: String?, path: String) throws(FeatureLoadError) -> [String: String] {
+    /// A feature file's metadata entry holding a JSON object of strings ("encoders": modality →
+    /// SHA-256, "missing": modality → reason); empty when the entry is absent.
+    public static func stringMap(_ text: String?, key: String, path: String) throws(FeatureLoadError) -> [String: String] {
         guard let text else { return [:] }
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-            throw .badMetadata(file: path, reason: "\"encoders\" is not a JSON object")
+            throw .badMetadata(file: path, reason: "\"\(key)\" is not a JSON object")
         }
-        var hashes: [String: String] = [:]
-        for (key, value) in object {
-            guard let hash = value as? String else {
-                throw .badMetadata(file: path, reason: "\"encoders\".\(key) is not a string")
+        var map: [String: String] = [:]
+        for (name, value) in object {
+            guard let string = value as? String else {
+                throw .badMetadata(file: path, reason: "\"\(key)\".\(name) is not a string")
             }
-            hashes[key] = hash
+            map[name] = string
         }
-        return hashes
+        return map
     }
 }
 
