@@ -4,36 +4,80 @@ import Foundation
 
 /// The threading policy of every kernel in this module.
 ///
-/// - GEMM is parallelised by OpenBLAS alone, with `Threading.threads` threads.
-/// - Our own loops (im2col, epilogues, pooling, normalisation) split their outer loop over the
-///   same number of threads with `parallelFor`, and only between GEMM calls, never during one,
-///   so the two never compete for cores.
-/// - The count comes from `VIDTAG_THREADS`, else the number of active cores. Callers that run
-///   several models side by side lower it with `configure(threads:)`.
+/// - OpenBLAS runs every call on the calling thread alone (`openblas_set_num_threads(1)`, once).
+///   All parallelism is ours, so that several callers can multiply at the same time without
+///   OpenBLAS's worker threads spinning against each other or against decoding.
+/// - `threads` (from `VIDTAG_THREADS`, else the number of active cores; `configure(threads:)`)
+///   is how many threads a parallel region uses. Regions come in two grains:
+///   - coarse: `forEach` hands whole items (e.g. one image through a whole network) to the
+///     workers, one at a time, so that a worker slowed down by another process simply takes
+///     fewer items;
+///   - fine: `parallelFor` splits one loop (im2col, epilogues, pooling) and `GEMM.multiply`
+///     splits one product into contiguous blocks.
+/// - A thread inside a region, or inside `serial`, is *serial*: everything it calls runs on it
+///   alone (no nested regions). A pipeline stage that shares the cores with another (e.g.
+///   decoding and audio on the look-ahead thread) runs inside `serial`.
 public enum Threading {
     nonisolated(unsafe) private static var current: Int = initialThreads()
 
-    /// The number of threads kernels use.
+    /// The number of threads a parallel region uses.
     public static var threads: Int { current }
 
-    /// Sets the thread count for OpenBLAS and for our own loops (at least 1).
+    /// Sets `threads` (at least 1).
     public static func configure(threads: Int) {
         current = max(1, threads)
-        openblas_set_num_threads(Int32(current))
     }
 
     private static func initialThreads() -> Int {
+        openblas_set_num_threads(1)
         let fromEnvironment = ProcessInfo.processInfo.environment["VIDTAG_THREADS"].flatMap { Int($0) }
-        let count = max(1, fromEnvironment ?? ProcessInfo.processInfo.activeProcessorCount)
-        openblas_set_num_threads(Int32(count))
-        return count
+        return max(1, fromEnvironment ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 
-    /// Runs `body` over `0..<count` split into at most `threads` contiguous chunks.
-    /// Chunks smaller than `minChunk` items are not split further, so small loops stay serial.
+    /// Threads available to a region started on the calling thread: 1 on a serial thread.
+    public static var width: Int {
+        let budget = current  // first use also sets OpenBLAS to one thread
+        return isSerial ? 1 : budget
+    }
+
+    /// Whether the calling thread is serial (a region's worker, or inside `serial`).
+    public static var isSerial: Bool { pthread_getspecific(serialKey) != nil }
+
+    /// Runs `body` with the calling thread serial: every kernel it calls stays on this thread.
+    public static func serial<T>(_ body: () throws -> T) rethrows -> T {
+        let previous = pthread_getspecific(serialKey)
+        pthread_setspecific(serialKey, UnsafeRawPointer(bitPattern: 1))
+        defer { pthread_setspecific(serialKey, previous) }
+        return try body()
+    }
+
+    /// Runs `body(i)` for every `i` in `0..<count` on up to `width` threads, each call on one
+    /// serial thread. Items are handed out one at a time in order, so uneven items, or a worker
+    /// that another process slows down, leave no thread idle while items remain. Returns when
+    /// every call has returned.
+    public static func forEach(_ count: Int, _ body: (Int) -> Void) {
+        let workers = min(width, count)
+        guard workers > 1 else {
+            serial { for index in 0..<count { body(index) } }
+            return
+        }
+        let next = ItemCounter()
+        withoutActuallyEscaping(body) { body in
+            let shared = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                serial {
+                    while let index = next.take(below: count) { shared.value(index) }
+                }
+            }
+        }
+    }
+
+    /// Runs `body` over `0..<count` split into at most `width` contiguous chunks, each on a
+    /// serial thread. Chunks smaller than `minChunk` items are not split further, so small loops
+    /// stay on the calling thread.
     public static func parallelFor(_ count: Int, minChunk: Int = 1, _ body: (Range<Int>) -> Void) {
         guard count > 0 else { return }
-        let chunks = min(threads, max(1, count / max(1, minChunk)))
+        let chunks = min(width, max(1, count / max(1, minChunk)))
         if chunks == 1 {
             body(0..<count)
             return
@@ -44,9 +88,20 @@ public enum Threading {
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                 let start = chunk * step
                 let end = min(count, start + step)
-                if start < end { shared.value(start..<end) }
+                if start < end { serial { shared.value(start..<end) } }
             }
         }
+    }
+
+    /// Runs `body` serially on our side with OpenBLAS threading each call itself over `threads`
+    /// threads, then returns OpenBLAS to one thread. Only for measuring OpenBLAS's own
+    /// multithreaded SGEMM (the peak a benchmark compares against); nothing else may multiply
+    /// meanwhile.
+    public static func withOpenBLASThreads<T>(_ threads: Int, _ body: () throws -> T) rethrows -> T {
+        _ = width  // OpenBLAS's default (one thread) is set before it is changed here
+        openblas_set_num_threads(Int32(max(1, threads)))
+        defer { openblas_set_num_threads(1) }
+        return try serial(body)
     }
 
     /// The OpenBLAS build in use, e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64".
@@ -55,10 +110,31 @@ public enum Threading {
         let core = openblas_get_corename().map { String(cString: $0) } ?? "unknown core"
         return "\(config) (\(core))"
     }
+
+    /// The thread-specific flag behind `isSerial` (non-nil = serial).
+    private static let serialKey: pthread_key_t = {
+        var key = pthread_key_t()
+        precondition(pthread_key_create(&key, nil) == 0, "Threading: no thread-specific key available")
+        return key
+    }()
+}
+
+/// The next unclaimed item of a `forEach`.
+private final class ItemCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+
+    func take(below count: Int) -> Int? {
+        lock.withLock {
+            guard next < count else { return nil }
+            defer { next += 1 }
+            return next
+        }
+    }
 }
 
 /// Hands a value to `concurrentPerform`'s workers. Sound here because each worker touches a
-/// disjoint range and `parallelFor` returns only after all of them finish.
+/// disjoint range (or item) and the region returns only after all of them finish.
 private struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }

@@ -1,8 +1,12 @@
 import Foundation
+import Kernels
 
 /// The work a batch does on one item, in two stages so that decoding of the next items
 /// overlaps the encoding of the current one: `prepare` (decoding) runs ahead on its own thread,
-/// at most `lookahead` items ahead; `finish` (encoding, the output line) runs in input order.
+/// at most `lookahead` items ahead, on that one thread alone (`Threading.serial`); `finish`
+/// (encoding, the output line) runs in input order with every thread (`Threading.threads`).
+/// So on two cores a video's images go through two workers while the next video decodes, and
+/// the three threads share the cores without any of them spinning.
 public protocol BatchJob: Sendable {
     associatedtype Prepared
     func prepare(_ record: InputRecord) throws -> Prepared
@@ -74,7 +78,7 @@ public final class BatchRunner: @unchecked Sendable {
         let queue = BoundedQueue<Work<Job.Prepared>>(capacity: max(1, options.lookahead))
         stop.onSet = { queue.close() }
         let producer = Thread { [self] in
-            produce(inputs, job: job, into: queue)
+            Threading.serial { produce(inputs, job: job, into: queue) }
         }
         producer.stackSize = 8 << 20
         producer.start()

@@ -121,24 +121,25 @@ public struct FeatureExtractor: BatchJob {
         features.encoders = encoders.hashes
         var missing = decoded.missing
         if let audio = decoded.audio { features.tensors["audio.frames"] = audio }
-        if let visual = encoders.visual {
+        // The frames and the cover as one batch: [T (+1), 1536].
+        let frameImages = decoded.video?.frames.map(\.image) ?? []
+        let images = frameImages + (decoded.cover.map { [$0] } ?? [])
+        if let visual = encoders.visual, !images.isEmpty {
+            let encoded = timings.measure("visual") { encode(visual, images) }
+            let width = InceptionResNetV2.featureWidth
+            func row(_ i: Int) -> Tensor { Tensor(shape: [width], data: Array(encoded.data[i * width..<(i + 1) * width])) }
             if let video = decoded.video {
-                let frames = timings.measure("visual") { encode(visual, video.frames.map(\.image)) }
-                features.tensors["visual.frames"] = frames
+                features.tensors["visual.frames"] = Tensor(shape: [frameImages.count, width],
+                                                           data: Array(encoded.data[..<(frameImages.count * width)]))
                 features.metadata["frame_timestamps"] = JSONText.encode(video.frames.map(\.time))
                 features.metadata["sampling"] = mode.rawValue
                 if video.truncated { features.metadata["truncated"] = "true" }
-                if decoded.cover == nil {
-                    let (middle, width) = (frames.shape[0] / 2, InceptionResNetV2.featureWidth)
-                    features.tensors["cover"] = Tensor(shape: [width],
-                                                       data: Array(frames.data[middle * width..<(middle + 1) * width]))
-                    missing["cover"] = "cover_from_frame"
-                }
             }
-            if let cover = decoded.cover {
-                features.tensors["cover"] = timings.measure("visual") {
-                    encode(visual, [cover]).reshaped([InceptionResNetV2.featureWidth])
-                }
+            if decoded.cover != nil {
+                features.tensors["cover"] = row(frameImages.count)
+            } else {
+                features.tensors["cover"] = row(frameImages.count / 2)
+                missing["cover"] = "cover_from_frame"
             }
         }
         if let text = encoders.text {

@@ -69,8 +69,32 @@ public struct InceptionResNetV2: Sendable {
     }
 
     /// `images`: `[N, H, W, 3]` normalised → `[N, 1536]` pooled features.
-    /// `stage` is called with each of `stageNames` and its output `[N, h, w, c]`.
+    ///
+    /// With several threads (`Threading.width` > 1) the images go through the network one per
+    /// thread at a time (`Threading.forEach`), each layer's GEMM on its worker alone: on two cores
+    /// that beats splitting every layer of the whole batch over both (no hand-off per layer, and
+    /// a core that decoding borrows merely takes fewer images). Results do not depend on the split.
+    /// `stage` is called with each of `stageNames` and its output `[N, h, w, c]` (the batch
+    /// then goes through whole, layer by layer).
     public func forward(_ images: Tensor, stage: ((String, Tensor) -> Void)? = nil) -> Tensor {
+        let count = images.shape[0]
+        guard stage == nil, count > 1, Threading.width > 1 else { return forwardBatch(images, stage: stage) }
+        let imageSize = images.count / count
+        var pooled = Tensor(uninitialized: [count, Self.featureWidth])
+        pooled.data.withUnsafeMutableBufferPointer { out in
+            let out = out.baseAddress!  // each worker writes its own image's row
+            Threading.forEach(count) { index in
+                let image = Tensor(shape: [1] + images.shape.dropFirst(),
+                                   data: Array(images.data[index * imageSize..<(index + 1) * imageSize]))
+                let features = forwardBatch(image, stage: nil)
+                (out + index * Self.featureWidth).update(from: features.data, count: Self.featureWidth)
+            }
+        }
+        return pooled
+    }
+
+    /// The whole batch through each layer in turn; see `forward`.
+    private func forwardBatch(_ images: Tensor, stage: ((String, Tensor) -> Void)?) -> Tensor {
         // Each step's input goes back to the pool once consumed (except the caller's images).
         var x = images
         for (index, layer) in stem.enumerated() {
