@@ -6,7 +6,9 @@ import TextEncoder
 import VisualEncoder
 
 /// Computes the feature set of one input record with the loaded encoders and writes it as a
-/// feature file: decoding in `prepare`, encoding and writing in `finish` (see BatchJob).
+/// feature file (see BatchJob): in `prepare`, on the look-ahead thread, decoding, the soundtrack
+/// through VGGish (as it streams in) and the cover picture; in `finish`, the frames through
+/// Inception-ResNet-v2 on every thread, the texts, and the file.
 ///
 /// - a video gives `visual.frames` [T, 1536] with the frame timestamps in the metadata;
 /// - a cover image gives `cover` [1536]; a video without one takes the middle sampled frame's
@@ -38,7 +40,9 @@ public struct FeatureExtractor: BatchJob {
     /// Decoded pictures and embedded sound of one record.
     public struct Decoded: @unchecked Sendable {
         var video: VideoSample?
-        var cover: RGBImage?
+        /// `[1536]`: the cover picture, encoded here on the look-ahead thread, so that the
+        /// encoding stage's workers share the frames evenly (16 frames on 2 workers).
+        var cover: Tensor?
         /// `[A, 128]` raw VGGish embeddings.
         var audio: Tensor?
         /// Modality → why it is absent.
@@ -52,11 +56,7 @@ public struct FeatureExtractor: BatchJob {
         if let path = record.video {
             let file = try MediaFile(path: path, limits: limits)
             if file.isStillImage {
-                if encoders.visual != nil {
-                    decoded.cover = try decoded.timings.measure("decode") {
-                        try ImageLoader.load(path, width: imageSize, height: imageSize, limits: limits)
-                    }
-                }
+                if let visual = encoders.visual { decoded.cover = try encodeCover(path, visual, &decoded.timings) }
             } else {
                 if encoders.visual != nil {
                     if file.videoStream != nil {
@@ -80,10 +80,8 @@ public struct FeatureExtractor: BatchJob {
                 }
             }
         }
-        if let cover = record.cover, encoders.visual != nil {
-            decoded.cover = try decoded.timings.measure("decode") {
-                try ImageLoader.load(cover, width: imageSize, height: imageSize, limits: limits)
-            }
+        if let cover = record.cover, let visual = encoders.visual {
+            decoded.cover = try encodeCover(cover, visual, &decoded.timings)
         }
         let hasText = encoders.text != nil
             && (record.texts.contains { JunkText.reason($0.text) == nil } || !record.productTexts.isEmpty)
@@ -93,6 +91,14 @@ public struct FeatureExtractor: BatchJob {
             throw NothingToEncode(path: record.input, reasons: reasons)
         }
         return decoded
+    }
+
+    /// The picture at `path` through Inception-ResNet-v2: `[1536]`.
+    private func encodeCover(_ path: String, _ model: InceptionResNetV2, _ timings: inout StageTimings) throws -> Tensor {
+        let image = try timings.measure("decode") {
+            try ImageLoader.load(path, width: imageSize, height: imageSize, limits: limits)
+        }
+        return timings.measure("visual") { encode(model, [image]).reshaped([InceptionResNetV2.featureWidth]) }
     }
 
     /// The file's soundtrack through VGGish, chunk by chunk: `[A, 128]`.
@@ -121,24 +127,17 @@ public struct FeatureExtractor: BatchJob {
         features.encoders = encoders.hashes
         var missing = decoded.missing
         if let audio = decoded.audio { features.tensors["audio.frames"] = audio }
-        // The frames and the cover as one batch: [T (+1), 1536].
-        let frameImages = decoded.video?.frames.map(\.image) ?? []
-        let images = frameImages + (decoded.cover.map { [$0] } ?? [])
-        if let visual = encoders.visual, !images.isEmpty {
-            let encoded = timings.measure("visual") { encode(visual, images) }
-            let width = InceptionResNetV2.featureWidth
-            func row(_ i: Int) -> Tensor { Tensor(shape: [width], data: Array(encoded.data[i * width..<(i + 1) * width])) }
-            if let video = decoded.video {
-                features.tensors["visual.frames"] = Tensor(shape: [frameImages.count, width],
-                                                           data: Array(encoded.data[..<(frameImages.count * width)]))
-                features.metadata["frame_timestamps"] = JSONText.encode(video.frames.map(\.time))
-                features.metadata["sampling"] = mode.rawValue
-                if video.truncated { features.metadata["truncated"] = "true" }
-            }
-            if decoded.cover != nil {
-                features.tensors["cover"] = row(frameImages.count)
-            } else {
-                features.tensors["cover"] = row(frameImages.count / 2)
+        if let cover = decoded.cover { features.tensors["cover"] = cover }
+        if let visual = encoders.visual, let video = decoded.video {
+            let frames = timings.measure("visual") { encode(visual, video.frames.map(\.image)) }
+            features.tensors["visual.frames"] = frames
+            features.metadata["frame_timestamps"] = JSONText.encode(video.frames.map(\.time))
+            features.metadata["sampling"] = mode.rawValue
+            if video.truncated { features.metadata["truncated"] = "true" }
+            if decoded.cover == nil {
+                let (middle, width) = (frames.shape[0] / 2, InceptionResNetV2.featureWidth)
+                features.tensors["cover"] = Tensor(shape: [width],
+                                                   data: Array(frames.data[middle * width..<(middle + 1) * width]))
                 missing["cover"] = "cover_from_frame"
             }
         }
