@@ -18,7 +18,12 @@ Steps, all in this run:
    /usr/bin/time, the peer's from getrusage.
 4. the fraction of the FLOP bound: model FLOPs per video (17 x 26.3 GFLOP Inception-ResNet-v2,
    1.72 GFLOP per 0.96 s VGGish example, the texts ignored) / the SGEMM peak, over the measured
-   time per video.
+   time per video;
+5. each encoder alone beside PyTorch and ONNX Runtime, same threads (skipped with --no-encoders
+   or without the peer's Python): Inception-ResNet-v2 on a batch of 16 images
+   (irv2_torch.py, `vidtag-bench irv2`), VGGish's network on 60 s of audio (vggish_torch.py,
+   `vidtag-bench vggish`), the text encoder on 256 titles in batches of 32 (`vidtag-bench text`,
+   which runs text_torch.py).
 
 Prints a table and writes everything as JSON (--json). Needs the release build
 (`swift build -c release`), the demo bundle (`bash Scripts/setup.sh`), ffmpeg, and for the peer a
@@ -78,6 +83,47 @@ def vidtag_run(vidtag, bundle, manifest, sampling, threads):
     return summary["seconds"] / n, stages, rss_mb
 
 
+def encoder_benches(bench, python, threads):
+    """Each encoder alone: {name: {"unit", "vidtag", "pytorch", "onnxruntime"}} in seconds per unit."""
+    env = dict(os.environ, VIDTAG_THREADS=str(threads))
+    scripts = os.path.join(ROOT, "Scripts/bench")
+    results = {}
+    with tempfile.TemporaryDirectory() as folder:
+        theirs, ours = os.path.join(folder, "theirs.json"), os.path.join(folder, "ours.json")
+        log("encoders: Inception-ResNet-v2 …")
+        run([python, os.path.join(scripts, "irv2_torch.py"), "--batches", "16", "--repeats", "3",
+             "--threads", str(threads), "--out", theirs], stdout=subprocess.DEVNULL)
+        run([bench, "irv2", "--batches", "16", "--repeats", "3", "--torch", theirs, "--json", ours],
+            stdout=subprocess.DEVNULL, env=env)
+        peer, mine = json.load(open(theirs)), json.load(open(ours))
+        onnx = peer.get("onnxruntime", {}).get("batches", {}).get("16")
+        results["Inception-ResNet-v2"] = {
+            "unit": "ms per image (batch 16)", "vidtag": 1e3 / mine["images_per_second"]["16"],
+            "pytorch": 1e3 / peer["batches"]["16"]["images_per_second"],
+            "onnxruntime": 1e3 / onnx["images_per_second"] if onnx else None}
+        log("encoders: VGGish …")
+        run([python, os.path.join(scripts, "vggish_torch.py"), "--seconds", "60", "--threads", str(threads),
+             "--out", theirs], stdout=subprocess.DEVNULL)
+        run([bench, "vggish", "--seconds", "60", "--threads", str(threads), "--torch", theirs, "--json", ours],
+            stdout=subprocess.DEVNULL)
+        peer, mine = json.load(open(theirs)), json.load(open(ours))
+        onnx = peer["results"].get("network_onnxruntime")
+        results["VGGish"] = {
+            "unit": "s per 60 s of audio (network)", "vidtag": mine["results"]["network"]["best"],
+            "pytorch": peer["results"]["network"]["best"], "onnxruntime": onnx["best"] if onnx else None}
+        log("encoders: text …")
+        run([bench, "text", "--threads", str(threads), "--batch-sizes", "32", "--python", python,
+             "--json", ours], stdout=subprocess.DEVNULL, cwd=ROOT)
+        report = json.load(open(ours))
+        titles, torch = report["titles"], report.get("torch") or {}
+        onnx = (torch.get("onnxruntime") or {}).get("seconds", {}).get("32")
+        results["text (MiniLM)"] = {
+            "unit": "ms per title (batch 32)", "vidtag": 1e3 * report["vidtagSeconds"]["32"] / titles,
+            "pytorch": 1e3 * torch["seconds"]["32"] / titles if torch else None,
+            "onnxruntime": 1e3 * onnx / titles if onnx else None}
+    return results
+
+
 def median(values):
     return statistics.median(values) if values else math.nan
 
@@ -92,6 +138,7 @@ def main():
     parser.add_argument("--bundle", default=os.path.join(ROOT, "Models/demo"))
     parser.add_argument("--gop", type=int, default=50, help="keyframe interval of the videos in frames (50 = 2 s)")
     parser.add_argument("--videos", help="folder for the videos (default .build-e2e, or .build-e2e-gopN)")
+    parser.add_argument("--no-encoders", action="store_true", help="skip the encoder-by-encoder comparison")
     parser.add_argument("--json", help="write the results here")
     args = parser.parse_args()
 
@@ -158,6 +205,18 @@ def main():
                   f"peak RSS {peer['peak_rss_mb']:.0f} MB; stages: "
                   + ", ".join(f"{k} {peer['stages'][k]:.2f}" for k in peer["stages"]))
             print(f"  vidtag / peer videos per second: {mode['speedup']:.2f}x")
+    if args.python and not args.no_encoders:
+        results["encoders"] = encoder_benches(bench, args.python, args.threads)
+        print(f"\nEach encoder alone, {args.threads} threads (lower is better; ratio = their time / ours):")
+        print(f"  {'encoder':<20} {'unit':<30} {'vidtag':>8} {'PyTorch':>8} {'ONNX RT':>8} {'vs PyTorch':>11} {'vs ORT':>7}")
+        for name, r in results["encoders"].items():
+            def cell(v):
+                return f"{v:8.2f}" if v is not None else f"{'-':>8}"
+
+            def ratio(v):
+                return f"{v / r['vidtag']:.2f}x" if v is not None else "-"
+            print(f"  {name:<20} {r['unit']:<30} {cell(r['vidtag'])} {cell(r['pytorch'])} {cell(r['onnxruntime'])} "
+                  f"{ratio(r['pytorch']):>11} {ratio(r['onnxruntime']):>7}")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=2)

@@ -1,4 +1,4 @@
-"""ONNX Runtime beside PyTorch in the encoder benchmarks (irv2_torch.py, vggish_torch.py).
+"""ONNX Runtime beside PyTorch in the encoder benchmarks (irv2_torch.py, vggish_torch.py, text_torch.py).
 
 A torch module is exported with torch.onnx (the TorchScript-based exporter, dynamo=False, which
 needs no onnxscript; opset 17, batch axis dynamic) to a temporary file and loaded into an
@@ -19,9 +19,11 @@ def available():
         return False
 
 
-def session(model, example, threads):
+def session(model, example, threads, input_names=("x",), dynamic_axes=None):
     """An InferenceSession running `model` (a torch.nn.Module in eval mode) on inputs shaped like
-    `example` (any batch size); call it as `run(session, array)`."""
+    `example` (a tensor, or a tuple of tensors named `input_names`); by default the batch axis of
+    the single input "x" and output "y" is dynamic. Call it as `run(session, array)` (one input)
+    or `session.run(None, {name: array, ...})`."""
     import onnxruntime as ort
     import torch
 
@@ -29,8 +31,9 @@ def session(model, example, threads):
         path = os.path.join(directory, "model.onnx")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            torch.onnx.export(model, example, path, dynamo=False, opset_version=17, input_names=["x"],
-                              output_names=["y"], dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}})
+            torch.onnx.export(model, example, path, dynamo=False, opset_version=17, input_names=list(input_names),
+                              output_names=["y"],
+                              dynamic_axes=dynamic_axes or {"x": {0: "batch"}, "y": {0: "batch"}})
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1

@@ -74,7 +74,10 @@ public struct VGGish: Sendable {
     }
 
     /// The convolutional part: log-mel examples [A, 96, 64] (or [A, 96, 64, 1]) → the last
-    /// pooled map flattened, [A, F] (F = 6·4·512 = 12288), `batchSize` examples at a time.
+    /// pooled map flattened, [A, F] (F = 6·4·512 = 12288), at most `batchSize` examples at a
+    /// time. With several threads (`Threading.width` > 1) the batches go to the workers whole
+    /// (`Threading.forEach`), made small enough that each worker gets two; on one thread (e.g.
+    /// the extraction's look-ahead thread) they run in turn.
     public func convolutionFeatures(_ examples: Tensor) -> Tensor {
         let (frames, bands) = (VGGishParameters.exampleFrames, VGGishParameters.melBands)
         precondition((examples.rank == 3 || (examples.rank == 4 && examples.shape[3] == 1))
@@ -82,23 +85,26 @@ public struct VGGish: Sendable {
                      "VGGish: expected examples [A, \(frames), \(bands)], got \(examples.shape)")
         let count = examples.shape[0]
         let (perExample, width) = (frames * bands, architecture.flattenedWidth)
-        var output = [Float]()
-        output.reserveCapacity(count * width)
-        var start = 0
-        while start < count {
-            let n = min(batchSize, count - start)
-            var batch = buffers.tensor([n, frames, bands, 1])
-            examples.data.withUnsafeBufferPointer { source in
-                batch.data.withUnsafeMutableBufferPointer {
-                    $0.baseAddress!.update(from: source.baseAddress! + start * perExample, count: n * perExample)
+        let tasks = 2 * Threading.width
+        let perBatch = Threading.width > 1 ? max(1, min(batchSize, (count + tasks - 1) / tasks)) : batchSize
+        let starts = Array(stride(from: 0, to: count, by: perBatch))
+        var output = Tensor(uninitialized: [count, width])
+        examples.data.withUnsafeBufferPointer { source in
+            output.data.withUnsafeMutableBufferPointer { out in
+                let (source, out) = (source.baseAddress!, out.baseAddress!)  // each batch its own rows
+                Threading.forEach(starts.count) { index in
+                    let (start, n) = (starts[index], min(perBatch, count - starts[index]))
+                    var batch = buffers.tensor([n, frames, bands, 1])
+                    batch.data.withUnsafeMutableBufferPointer {
+                        $0.baseAddress!.update(from: source + start * perExample, count: n * perExample)
+                    }
+                    let features = convolve(batch)
+                    (out + start * width).update(from: features.data, count: n * width)
+                    buffers.recycle(features)
                 }
             }
-            let features = convolve(batch)
-            output.append(contentsOf: features.data)
-            buffers.recycle(features)
-            start += n
         }
-        return Tensor(shape: [count, width], data: output)
+        return output
     }
 
     /// The fully connected part: features [A, F] from `convolutionFeatures` → raw embeddings

@@ -54,11 +54,12 @@ public enum Threading {
     /// Runs `body(i)` for every `i` in `0..<count` on up to `width` threads, each call on one
     /// serial thread. Items are handed out one at a time in order, so uneven items, or a worker
     /// that another process slows down, leave no thread idle while items remain. Returns when
-    /// every call has returned.
+    /// every call has returned. A single item (or a width of 1) runs on the calling thread as it
+    /// is, its kernels free to use the calling thread's width.
     public static func forEach(_ count: Int, _ body: (Int) -> Void) {
         let workers = min(width, count)
         guard workers > 1 else {
-            serial { for index in 0..<count { body(index) } }
+            for index in 0..<count { body(index) }
             return
         }
         let next = ItemCounter()

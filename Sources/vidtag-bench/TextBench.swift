@@ -101,15 +101,18 @@ struct TextBenchCommand: ParsableCommand {
               + "(above ~0.2 on an idle machine: other processes disturbed the numbers)")
         print("vidtag: \(Threading.blasDescription)")
         print("torch:  " + (torch.map { "torch \($0.torch), sentence-transformers \($0.sentenceTransformers), "
-            + "threads \($0.threads)" } ?? "not run"))
+            + "threads \($0.threads)" + ($0.onnxruntime.map { "; onnxruntime \($0.version)" } ?? "") } ?? "not run"))
         print("")
-        print("batch   vidtag titles/s   torch titles/s   vidtag/torch")
+        print("batch   vidtag titles/s   torch titles/s   vidtag/torch   onnxruntime titles/s   vidtag/onnxruntime")
         for size in sizes {
             let mine = Double(texts.count) / ours[size]!
-            let theirs = torch?.seconds[String(size)].map { Double(texts.count) / $0 }
-            let torchColumn = theirs.map { String(format: "%.1f", $0) } ?? "-"
-            let ratio = theirs.map { String(format: "%.2f", mine / $0) } ?? "-"
-            print(String(format: "%5d   %15.1f   ", size, mine) + pad(torchColumn, 14) + "   " + pad(ratio, 12))
+            var line = String(format: "%5d   %15.1f", size, mine)
+            for (seconds, width) in [(torch?.seconds, 14), (torch?.onnxruntime?.seconds, 20)] {
+                let theirs = seconds?[String(size)].map { Double(texts.count) / $0 }
+                line += "   " + pad(theirs.map { String(format: "%.1f", $0) } ?? "-", width)
+                line += "   " + pad(theirs.map { String(format: "%.2f", mine / $0) } ?? "-", width == 14 ? 12 : 18)
+            }
+            print(line)
         }
         if let json {
             let report = TextBenchReport(model: model, titles: texts.count, meanTokens: meanTokens,
@@ -172,16 +175,27 @@ struct TextTorchResults: Codable {
     let threads: Int
     /// Batch size → best seconds per pass over all titles.
     let seconds: [String: Double]
+    /// The same work with the BERT part in ONNX Runtime, when it ran.
+    let onnxruntime: ONNXRuntimeTimes?
+
+    struct ONNXRuntimeTimes: Codable {
+        let version: String
+        let seconds: [String: Double]
+    }
 
     enum CodingKeys: String, CodingKey {
-        case torch, threads, seconds
+        case torch, threads, seconds, onnxruntime
         case sentenceTransformers = "sentence_transformers"
     }
 
     /// Both runs' best times.
     func merged(with other: TextTorchResults) -> TextTorchResults {
-        TextTorchResults(torch: torch, sentenceTransformers: sentenceTransformers, threads: threads,
-                         seconds: seconds.merging(other.seconds, uniquingKeysWith: min))
+        let onnx = onnxruntime.map { mine in
+            ONNXRuntimeTimes(version: mine.version,
+                             seconds: mine.seconds.merging(other.onnxruntime?.seconds ?? [:], uniquingKeysWith: min))
+        } ?? other.onnxruntime
+        return TextTorchResults(torch: torch, sentenceTransformers: sentenceTransformers, threads: threads,
+                                seconds: seconds.merging(other.seconds, uniquingKeysWith: min), onnxruntime: onnx)
     }
 }
 

@@ -21,6 +21,9 @@ struct VisualBench: ParsableCommand {
     @Option(help: "JSON written by Scripts/bench/irv2_torch.py in the same run, printed beside ours.")
     var torch: String?
 
+    @Option(help: "Write our images per second by batch size to this JSON file.")
+    var json: String?
+
     /// timm's count for one 299×299 image (Scripts/bench/irv2_torch.py measures it with hooks).
     static let defaultFlopsPerImage = 26.4e9
 
@@ -33,6 +36,7 @@ struct VisualBench: ParsableCommand {
         let onnx = (peer?["onnxruntime"] as? [String: Any])?["batches"] as? [String: Any]
         print("batch   vidtag images/s   GFLOPS   | timm images/s   GFLOPS   | ratio"
               + (onnx == nil ? "" : "   | onnxruntime images/s   ratio"))
+        var rates: [String: Double] = [:]
         for batch in batches.split(separator: ",").compactMap({ Int($0) }) {
             var input = [Float](repeating: 0, count: batch * 299 * 299 * 3)
             for i in input.indices { input[i] = Float((i * 7919) % 255) / 127.5 - 1 }
@@ -46,6 +50,7 @@ struct VisualBench: ParsableCommand {
             }
             let median = times.sorted()[times.count / 2]
             let rate = Double(batch) / median
+            rates[String(batch)] = rate
             var line = String(format: "%5d   %15.2f   %6.1f", batch, rate, flops * rate / 1e9)
             if let theirs = (peer?["batches"] as? [String: Any])?["\(batch)"] as? [String: Any],
                let theirRate = theirs["images_per_second"] as? Double {
@@ -55,6 +60,12 @@ struct VisualBench: ParsableCommand {
                 line += String(format: "   | %20.2f   %.2f×", theirRate, rate / theirRate)
             }
             print(line)
+        }
+        if let json {
+            let report: [String: Any] = ["threads": Threading.threads, "flops_per_image": flops,
+                                         "images_per_second": rates]
+            try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
+                .write(to: URL(fileURLWithPath: json))
         }
     }
 }
