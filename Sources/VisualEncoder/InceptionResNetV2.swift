@@ -93,8 +93,9 @@ public struct InceptionResNetV2: Sendable {
         return pooled
     }
 
-    /// The whole batch through each layer in turn; see `forward`.
-    private func forwardBatch(_ images: Tensor, stage: ((String, Tensor) -> Void)?) -> Tensor {
+    /// The whole batch through each layer in turn, each layer's GEMMs and loops split over
+    /// `Threading.width` threads (what `forward` does on one thread, or with `stage`).
+    public func forwardBatch(_ images: Tensor, stage: ((String, Tensor) -> Void)? = nil) -> Tensor {
         // Each step's input goes back to the pool once consumed (except the caller's images).
         var x = images
         for (index, layer) in stem.enumerated() {

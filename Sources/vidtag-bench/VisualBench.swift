@@ -24,6 +24,10 @@ struct VisualBench: ParsableCommand {
     @Option(help: "Write our images per second by batch size to this JSON file.")
     var json: String?
 
+    @Flag(help: ArgumentHelp("Also time the batch going whole through each layer, every layer split over the threads "
+                             + "(forwardBatch), beside the default one image per worker (forward)."))
+    var layerByLayer = false
+
     /// timm's count for one 299×299 image (Scripts/bench/irv2_torch.py measures it with hooks).
     static let defaultFlopsPerImage = 26.4e9
 
@@ -41,16 +45,23 @@ struct VisualBench: ParsableCommand {
             var input = [Float](repeating: 0, count: batch * 299 * 299 * 3)
             for i in input.indices { input[i] = Float((i * 7919) % 255) / 127.5 - 1 }
             let images = Tensor(shape: [batch, 299, 299, 3], data: input)
-            _ = model.forward(images)
-            var times: [Double] = []
-            for _ in 0..<repeats {
-                let start = DispatchTime.now().uptimeNanoseconds
-                _ = model.forward(images)
-                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+            func imagesPerSecond(_ forward: (Tensor) -> Tensor) -> Double {
+                _ = forward(images)
+                var times: [Double] = []
+                for _ in 0..<repeats {
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    _ = forward(images)
+                    times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+                }
+                return Double(batch) / times.sorted()[times.count / 2]
             }
-            let median = times.sorted()[times.count / 2]
-            let rate = Double(batch) / median
+            let rate = imagesPerSecond { model.forward($0) }
             rates[String(batch)] = rate
+            if layerByLayer {
+                let whole = imagesPerSecond { model.forwardBatch($0) }
+                print(String(format: "%5d   layer by layer: %.2f images/s, %.1f GFLOPS (one image per worker: %.2f×)",
+                             batch, whole, flops * whole / 1e9, rate / whole))
+            }
             var line = String(format: "%5d   %15.2f   %6.1f", batch, rate, flops * rate / 1e9)
             if let theirs = (peer?["batches"] as? [String: Any])?["\(batch)"] as? [String: Any],
                let theirRate = theirs["images_per_second"] as? Double {
