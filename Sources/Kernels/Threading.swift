@@ -15,8 +15,9 @@ import Foundation
 ///   - fine: `parallelFor` splits one loop (im2col, epilogues, pooling) and `GEMM.multiply`
 ///     splits one product into contiguous blocks.
 /// - A thread inside a region, or inside `serial`, is *serial*: everything it calls runs on it
-///   alone (no nested regions). A pipeline stage that shares the cores with another (e.g.
-///   decoding and audio on the look-ahead thread) runs inside `serial`.
+///   alone (no nested regions). A pipeline stage that shares the cores with another (decoding
+///   and audio on the look-ahead thread) runs `adaptive`: serial while the other stage
+///   computes, with every thread while it waits.
 public enum Threading {
     nonisolated(unsafe) private static var current: Int = initialThreads()
 
@@ -34,20 +35,37 @@ public enum Threading {
         return max(1, fromEnvironment ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 
-    /// Threads available to a region started on the calling thread: 1 on a serial thread.
+    /// Threads available to a region started on the calling thread: 1 on a serial thread,
+    /// what its rule says on an `adaptive` one, else `threads`.
     public static var width: Int {
         let budget = current  // first use also sets OpenBLAS to one thread
-        return isSerial ? 1 : budget
+        guard let value = pthread_getspecific(threadKey) else { return budget }
+        if value == serialMarker { return 1 }
+        return min(budget, max(1, Unmanaged<WidthRule>.fromOpaque(value).takeUnretainedValue().width()))
     }
 
     /// Whether the calling thread is serial (a region's worker, or inside `serial`).
-    public static var isSerial: Bool { pthread_getspecific(serialKey) != nil }
+    public static var isSerial: Bool { pthread_getspecific(threadKey) == serialMarker }
 
     /// Runs `body` with the calling thread serial: every kernel it calls stays on this thread.
     public static func serial<T>(_ body: () throws -> T) rethrows -> T {
-        let previous = pthread_getspecific(serialKey)
-        pthread_setspecific(serialKey, UnsafeRawPointer(bitPattern: 1))
-        defer { pthread_setspecific(serialKey, previous) }
+        let previous = pthread_getspecific(threadKey)
+        pthread_setspecific(threadKey, serialMarker)
+        defer { pthread_setspecific(threadKey, previous) }
+        return try body()
+    }
+
+    /// Runs `body` with the calling thread's width given by `width()` (clamped to 1...threads),
+    /// asked afresh by every region it starts: e.g. a look-ahead thread that takes every core
+    /// while the stage it feeds waits for it, and one core otherwise.
+    public static func adaptive<T>(_ width: @escaping () -> Int, _ body: () throws -> T) rethrows -> T {
+        let previous = pthread_getspecific(threadKey)
+        let rule = Unmanaged.passRetained(WidthRule(width))
+        pthread_setspecific(threadKey, rule.toOpaque())
+        defer {
+            pthread_setspecific(threadKey, previous)
+            rule.release()
+        }
         return try body()
     }
 
@@ -112,12 +130,21 @@ public enum Threading {
         return "\(config) (\(core))"
     }
 
-    /// The thread-specific flag behind `isSerial` (non-nil = serial).
-    private static let serialKey: pthread_key_t = {
+    /// The calling thread's width rule: nil (all threads), `serialMarker`, or a `WidthRule`.
+    private static let threadKey: pthread_key_t = {
         var key = pthread_key_t()
         precondition(pthread_key_create(&key, nil) == 0, "Threading: no thread-specific key available")
         return key
     }()
+}
+
+/// The value of `Threading.threadKey` on a serial thread (never a valid object address).
+nonisolated(unsafe) private let serialMarker = UnsafeMutableRawPointer(bitPattern: 1)!
+
+/// The width of an `adaptive` thread.
+private final class WidthRule {
+    let width: () -> Int
+    init(_ width: @escaping () -> Int) { self.width = width }
 }
 
 /// The next unclaimed item of a `forEach`.

@@ -3,10 +3,12 @@ import Kernels
 
 /// The work a batch does on one item, in two stages so that decoding of the next items
 /// overlaps the encoding of the current one: `prepare` (decoding) runs ahead on its own thread,
-/// at most `lookahead` items ahead, on that one thread alone (`Threading.serial`); `finish`
-/// (encoding, the output line) runs in input order with every thread (`Threading.threads`).
-/// So on two cores a video's images go through two workers while the next video decodes, and
-/// the three threads share the cores without any of them spinning.
+/// at most `lookahead` items ahead; `finish` (encoding, the output line) runs in input order
+/// with every thread (`Threading.threads`). `prepare` keeps to its one thread while `finish`
+/// has work, and takes every thread whenever `finish` waits for it (the first item, or decoding
+/// slower than encoding): `Threading.adaptive`, asked at each of its parallel regions. So on two
+/// cores a video's images go through two workers while the next video decodes, and the three
+/// threads share the cores without any of them spinning.
 public protocol BatchJob: Sendable {
     associatedtype Prepared
     func prepare(_ record: InputRecord) throws -> Prepared
@@ -78,7 +80,10 @@ public final class BatchRunner: @unchecked Sendable {
         let queue = BoundedQueue<Work<Job.Prepared>>(capacity: max(1, options.lookahead))
         stop.onSet = { queue.close() }
         let producer = Thread { [self] in
-            Threading.serial { produce(inputs, job: job, into: queue) }
+            // One thread while `finish` computes; all of them while it waits for this thread.
+            Threading.adaptive({ queue.isAwaited ? Threading.threads : 1 }) {
+                produce(inputs, job: job, into: queue)
+            }
         }
         producer.stackSize = 8 << 20
         producer.start()
@@ -188,6 +193,8 @@ final class BoundedQueue<Element>: @unchecked Sendable {
     private var items: [Element] = []
     private var closed = false
     private let capacity: Int
+    /// Threads blocked in `take`.
+    private var takers = 0
 
     init(capacity: Int) { self.capacity = capacity }
 
@@ -206,11 +213,22 @@ final class BoundedQueue<Element>: @unchecked Sendable {
     func take() -> Element? {
         condition.lock()
         defer { condition.unlock() }
-        while items.isEmpty && !closed { condition.wait() }
+        while items.isEmpty && !closed {
+            takers += 1
+            condition.wait()
+            takers -= 1
+        }
         guard !items.isEmpty else { return nil }
         let item = items.removeFirst()
         condition.broadcast()
         return item
+    }
+
+    /// Empty with a taker waiting: the next item put is awaited.
+    var isAwaited: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return items.isEmpty && takers > 0
     }
 
     func close() {

@@ -82,6 +82,26 @@ import Testing
         #expect(!Threading.isSerial, "the caller is not left serial")
     }
 
+    /// An adaptive thread's width follows its rule at every region it starts.
+    @Test func adaptiveWidthIsAskedAtEachRegion() {
+        let lock = NSLock()
+        var wide = false
+        func chunks() -> Int {
+            var count = 0
+            Threading.parallelFor(1000) { _ in lock.withLock { count += 1 } }
+            return count
+        }
+        Threading.adaptive({ lock.withLock { wide } ? 99 : 1 }) {
+            #expect(chunks() == 1)
+            lock.withLock { wide = true }
+            #expect(chunks() == Threading.threads, "clamped to the thread count")
+            #expect(Threading.serial { chunks() } == 1)
+            lock.withLock { wide = false }
+            #expect(Threading.width == 1)
+        }
+        #expect(Threading.width == Threading.threads)
+    }
+
     @Test func parallelForCoversTheRangeInSerialChunks() {
         let lock = NSLock()
         var covered = [Int](repeating: 0, count: 1000)
