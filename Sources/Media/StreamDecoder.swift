@@ -20,7 +20,8 @@ final class StreamDecoder {
     private(set) var damagedPackets = 0
     private var draining = false
 
-    init(file: MediaFile, streamIndex: Int) throws(MediaError) {
+    /// `threads`: the codec's threads (0: FFmpeg picks, bounded by the cores).
+    init(file: MediaFile, streamIndex: Int, threads: Int32 = 0) throws(MediaError) {
         self.file = file
         self.streamIndex = streamIndex
         let parameters = file.stream(streamIndex).pointee.codecpar!
@@ -36,7 +37,7 @@ final class StreamDecoder {
         var status = avcodec_parameters_to_context(codec, parameters)
         if status >= 0 {
             codec.pointee.pkt_timebase = file.stream(streamIndex).pointee.time_base
-            codec.pointee.thread_count = 0  // FFmpeg picks, bounded by the cores
+            codec.pointee.thread_count = threads
             status = avcodec_open2(codec, decoder, nil)
         }
         guard status >= 0 else {
