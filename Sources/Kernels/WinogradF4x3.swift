@@ -144,7 +144,7 @@ struct WinogradF4x3: Sendable {
 
     /// One column (or row) of Bᵀ d: the six input taps d_0…d_5 → the six transformed values.
     @inline(__always)
-    private static func inputLine(_ d0: Lanes, _ d1: Lanes, _ d2: Lanes, _ d3: Lanes, _ d4: Lanes, _ d5: Lanes)
+    static func inputLine(_ d0: Lanes, _ d1: Lanes, _ d2: Lanes, _ d3: Lanes, _ d4: Lanes, _ d5: Lanes)
         -> (Lanes, Lanes, Lanes, Lanes, Lanes, Lanes) {
         // Bᵀ = [[2, −3, −4, 3, 2, 0], [0, −2, 1, 5, 2, 0], [0, −2, 5, −1, −2, 0],
         //       [0, 2, 1, −2, −1, 0], [0, 1, −2, −1, 2, 0], [0, 2, −3, −4, 3, 2]].
@@ -159,7 +159,7 @@ struct WinogradF4x3: Sendable {
 
     /// One column (or row) of Aᵀ M: six products → four outputs.
     @inline(__always)
-    private static func outputLine(_ m0: Lanes, _ m1: Lanes, _ m2: Lanes, _ m3: Lanes, _ m4: Lanes, _ m5: Lanes)
+    static func outputLine(_ m0: Lanes, _ m1: Lanes, _ m2: Lanes, _ m3: Lanes, _ m4: Lanes, _ m5: Lanes)
         -> (Lanes, Lanes, Lanes, Lanes) {
         // Aᵀ = [[1, 1, 1, 1, 1, 0], [0, 1, −1, ½, −2, 0], [0, 1, 1, ¼, 4, 0], [0, 1, −1, ⅛, −8, 1]].
         let (sum, difference) = (m1 + m2, m1 - m2)
@@ -171,7 +171,7 @@ struct WinogradF4x3: Sendable {
     }
 
     /// `u[ξ·stride + c]` = (Bᵀ d B)_ξ for the 6×6 patch d whose tap ξ = 6i + j reads
-    /// `taps[ξ][c]`, eight channels at a time; `work` holds 36 lanes.
+    /// `taps[ξ][c]`, four channels at a time; `work` holds 36 lanes.
     @inline(__always)
     private static func transformInput(_ taps: UnsafePointer<UnsafePointer<Float>>, into u: UnsafeMutablePointer<Float>,
                                        stride: Int, channels: Int, work: UnsafeMutablePointer<Lanes>) {
@@ -197,7 +197,7 @@ struct WinogradF4x3: Sendable {
                 r.4.store(base + 4 * stride, c, count: lanes)
                 r.5.store(base + 5 * stride, c, count: lanes)
             }
-            c += 8
+            c += Lanes.scalarCount
         }
     }
 
@@ -228,7 +228,7 @@ struct WinogradF4x3: Sendable {
                 Self.put(r.2, lines[4 * a + 2], o, lanes, accumulate)
                 Self.put(r.3, lines[4 * a + 3], o, lanes, accumulate)
             }
-            o += 8
+            o += Lanes.scalarCount
         }
     }
 

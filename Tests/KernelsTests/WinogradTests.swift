@@ -43,11 +43,11 @@ import Testing
     }
 
     /// 3×3 layers through both 2-D forms: `(batch, height, width, pad)`, 32 → 80 channels, plus
-    /// 20 → 12 (channel counts that are not a multiple of the 8 lanes of the transforms).
+    /// 21 → 13 (channel counts that are not a multiple of the 4 lanes of the transforms).
     @Test(arguments: [(2, 7, 9, 1), (1, 8, 6, 1), (3, 5, 5, 1), (2, 9, 8, 0), (1, 6, 7, 0), (1, 17, 17, 1),
                       (1, 13, 11, 0), (2, 3, 4, 1)])
     func squareKernelsMatchTheDefinition(batch: Int, height: Int, width: Int, pad: Int) {
-        for (cin, cout) in [(32, 80), (20, 12)] {
+        for (cin, cout) in [(32, 80), (21, 13)] {
             let conv = Self.layer(kernel: (3, 3), inChannels: cin, outChannels: cout, padding: .symmetric(pad, pad))
             for algorithm in [ConvolutionAlgorithm.winogradF2x3, .winogradF4x3] {
                 let (worst, largest) = Self.worstError(conv, algorithm, input: [batch, height, width, cin])
@@ -59,12 +59,12 @@ import Testing
     }
 
     /// 1×r and r×1 layers through the 1-D forms: `(batch, height, width, padded)`, with the
-    /// layer's "same" padding along the kernel's axis when `padded`, 32 → 40 and 20 → 12 channels.
+    /// layer's "same" padding along the kernel's axis when `padded`, 32 → 40 and 21 → 13 channels.
     @Test(arguments: [(2, 7, 9, true), (1, 17, 17, true), (1, 8, 8, true), (3, 5, 6, true), (1, 9, 11, false),
                       (2, 12, 10, false)])
     func lineKernelsMatchTheDefinition(batch: Int, height: Int, width: Int, padded: Bool) {
         for form in [Winograd1D.Form.f2x7, .f2x3, .f4x3] {
-            for (cin, cout) in [(32, 40), (20, 12)] {
+            for (cin, cout) in [(32, 40), (21, 13)] {
                 for kernel in [(1, form.taps), (form.taps, 1)] {
                     let half = padded ? form.taps / 2 : 0
                     let padding = Padding.symmetric(kernel.0 == 1 ? 0 : half, kernel.0 == 1 ? half : 0)
@@ -87,5 +87,25 @@ import Testing
         let (worst, _) = Self.worstError(conv, .winogradF4x3, input: [1, 9, 10, 32])
         #expect(conv.algorithm == .winogradF4x3)
         #expect(worst <= Self.tolerance)
+    }
+
+    /// The written-out 1-D transforms (`WinogradLine`) are the Cook–Toom matrices of their form
+    /// (`Winograd1D.Form.inputMatrix`, `outputMatrix`), column by column, exactly.
+    @Test func lineTransformsAreTheirMatrices() {
+        let lines: [(Winograd1D.Form, any WinogradLine.Type)] = [(.f2x3, LineF2x3.self), (.f4x3, LineF4x3.self),
+                                                                  (.f2x7, LineF2x7.self)]
+        for (form, line) in lines {
+            let (m, n) = (form.outputs, form.points)
+            #expect(line.outputs == m && line.points == n)
+            for column in 0..<n {
+                var d = (0..<n).map { Lanes(repeating: $0 == column ? 1 : 0) }
+                d.withUnsafeMutableBufferPointer { line.input($0.baseAddress!) }
+                var y = [Lanes](repeating: Lanes(), count: m)
+                let unit = (0..<n).map { Lanes(repeating: $0 == column ? 1 : 0) }
+                unit.withUnsafeBufferPointer { p in y.withUnsafeMutableBufferPointer { line.output(p.baseAddress!, into: $0.baseAddress!) } }
+                #expect((0..<n).allSatisfy { Double(d[$0][0]) == form.inputMatrix[$0][column] }, "\(form) Bᵀ column \(column)")
+                #expect((0..<m).allSatisfy { Double(y[$0][0]) == form.outputMatrix[$0][column] }, "\(form) Aᵀ column \(column)")
+            }
+        }
     }
 }

@@ -75,4 +75,40 @@ import Testing
                   + "; chosen \(chosen)")
         }
     }
+
+    /// The GEMMs alone of some of the layers above (`VIDTAG_WINOGRAD_GEMMS=rounds`): `(name, count, m, n, k)`.
+    @Test func gemmsAlone() {
+        guard let rounds = ProcessInfo.processInfo.environment["VIDTAG_WINOGRAD_GEMMS"].flatMap({ Int($0) }) else {
+            return
+        }
+        Threading.configure(threads: 1)
+        let shapes: [(String, Int, Int, Int, Int)] = [
+            ("block17 1×7 im2col", 1, 289, 160, 896), ("block17 1×7 F(2,7)", 8, 153, 160, 128),
+            ("block17 7×1 im2col", 1, 289, 192, 1120), ("block17 7×1 F(2,7)", 8, 153, 192, 160),
+            ("conv2d_2a F(4×4)", 36, 1369, 32, 32), ("conv2d_2a im2col", 1, 21609, 32, 288),
+            ("mixed_7a F(4×4)", 36, 25, 288, 256), ("mixed_7a F(2×2)", 16, 81, 288, 256),
+        ]
+        for (name, count, m, n, k) in shapes {
+            let a = DirectConvolutionTests.values(count * m * k, seed: 1)
+            let b = DirectConvolutionTests.values(count * k * n, seed: 2)
+            var c = [Float](repeating: 0, count: count * m * n)
+            var best = Double.infinity
+            for _ in 0...rounds {
+                let start = DispatchTime.now().uptimeNanoseconds
+                a.withUnsafeBufferPointer { a in
+                    b.withUnsafeBufferPointer { b in
+                        c.withUnsafeMutableBufferPointer { c in
+                            for i in 0..<count {
+                                GEMM.multiply(m: m, n: n, k: k, a: a.baseAddress! + i * m * k, lda: k,
+                                              b: b.baseAddress! + i * k * n, ldb: n, c: c.baseAddress! + i * m * n, ldc: n)
+                            }
+                        }
+                    }
+                }
+                best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            }
+            let gflops = 2 * Double(count * m * n * k) / best / 1e6
+            print("gemm \(name) \(count)× \(m)×\(n)×\(k): \(String(format: "%.3f", best)) ms, \(String(format: "%.1f", gflops)) GFLOPS")
+        }
+    }
 }
