@@ -105,9 +105,9 @@ struct Winograd1D: Sendable {
         weight = v
     }
 
-    /// Runs per block: U and M of a block take about 4 M floats (16 MB).
+    /// Runs per block: see `WinogradBlocking`.
     private func runsPerBlock(_ total: Int) -> Int {
-        max(16, min(total, (1 << 22) / (form.points * (inChannels + outChannels))))
+        WinogradBlocking.tilesPerBlock(total: total, positions: form.points, inChannels: inChannels, outChannels: outChannels)
     }
 
     /// `input` `[N, H, W, Cin]` → `out` `[N, OH, OW, Cout]` = activation((accumulate ? out : 0)
@@ -136,7 +136,8 @@ struct Winograd1D: Sendable {
         guard total > 0 else { return }
         let block = runsPerBlock(total)
         let (cin, cout) = (inChannels, outChannels)
-        let scratchCount = n * block * (cin + cout) + cin
+        let (uStride, mStride) = (WinogradBlocking.planeStride(block * cin), WinogradBlocking.planeStride(block * cout))
+        let scratchCount = n * (uStride + mStride) + cin
         var scratch = buffers?.take(scratchCount) ?? Tensor(uninitialized: [scratchCount]).data
         defer { buffers?.recycle(scratch) }
         // Run (y, x) covers outputs (y, m·x + s) (along the width) or (m·y + s, x), s < m; tap k
@@ -144,9 +145,9 @@ struct Winograd1D: Sendable {
         let (stepY, stepX) = alongWidth ? (0, 1) : (1, 0)
         let (scaleY, scaleX) = alongWidth ? (1, m) : (m, 1)
         scratch.withUnsafeMutableBufferPointer { scratch in
-            let u = scratch.baseAddress!                       // [n, block, Cin]
-            let products = u + n * block * cin                 // [n, block, Cout]
-            let zeros = products + n * block * cout            // [Cin] of zeros, for padding taps
+            let u = scratch.baseAddress!                       // [n, block, Cin], planes uStride apart
+            let products = u + n * uStride                     // [n, block, Cout], planes mStride apart
+            let zeros = products + n * mStride                 // [Cin] of zeros, for padding taps
             zeros.update(repeating: 0, count: cin)
             weight.withUnsafeBufferPointer { v in
                 var start = 0
@@ -172,7 +173,7 @@ struct Winograd1D: Sendable {
                                         let lanes = cin - c
                                         for k in 0..<n { work[k] = .load(taps[k], c, count: lanes) }
                                         Line.input(work)
-                                        for k in 0..<n { work[k].store(target + k * block * cin, c, count: lanes) }
+                                        for k in 0..<n { work[k].store(target + k * uStride, c, count: lanes) }
                                         c += Lanes.scalarCount
                                     }
                                 }
@@ -180,9 +181,9 @@ struct Winograd1D: Sendable {
                         }
                     }
                     for position in 0..<n {
-                        GEMM.multiply(m: count, n: cout, k: cin, a: u + position * block * cin, lda: cin,
+                        GEMM.multiply(m: count, n: cout, k: cin, a: u + position * uStride, lda: cin,
                                       b: v.baseAddress! + position * cin * cout, ldb: cout,
-                                      c: products + position * block * cout, ldc: cout)
+                                      c: products + position * mStride, ldc: cout)
                     }
                     Threading.parallelFor(count, minChunk: 8) { range in
                         withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Float>?.self, capacity: m) { lines in
@@ -201,7 +202,7 @@ struct Winograd1D: Sendable {
                                     var o = 0
                                     while o < cout {
                                         let lanes = cout - o
-                                        for k in 0..<n { work[k] = .load(source + k * block * cout, o, count: lanes) }
+                                        for k in 0..<n { work[k] = .load(source + k * mStride, o, count: lanes) }
                                         Line.output(work, into: work + n)
                                         for s in 0..<m {
                                             guard let line = lines[s] else { continue }

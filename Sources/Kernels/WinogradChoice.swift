@@ -30,23 +30,25 @@ enum ConvolutionAlgorithm: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The algorithm for a layer, from measurements on one thread (OpenBLAS single-threaded),
-    /// Inception-ResNet-v2 at batch 1 and 2 and VGGish at batch 32, best of 4 interleaved runs
-    /// (`WinogradTimings`; ms, ratio to im2col in brackets):
+    /// Inception-ResNet-v2 at batch 1 and 2 and VGGish at batch 32, best of 7 interleaved runs
+    /// (`WinogradTimings`; ms, speed-up over im2col in brackets, batch 1 unless stated):
     ///
-    /// - 3×3 → F(4×4, 3×3) from 32 channels in and out: it beat both im2col and F(2×2, 3×3) on
-    ///   every such layer but one. Batch 1: conv2d_2a 32→32 @147² 4.8 ms (1.25×; F(2×2) 0.47×),
-    ///   conv2d_2b 32→64 @147² 7.4 (1.41×; F(2×2) 1.08×), conv2d_4a 80→192 @71² 7.4 (2.06×; 1.41×),
-    ///   mixed_5b 64→96 / 96→96 @35² 2.7× / 3.0× (1.5× / 1.7×), block35 32→32, 32→48, 48→64
-    ///   2.3×, 2.3×, 2.7× (1.5×, 1.6×, 1.8×), mixed_6a 256→256 @35² 6.5 ms (2.47×; 1.28×);
-    ///   batch 2 alike. VGGish batch 32: conv2 1.74×, conv3_1 2.25×, conv3_2 2.92×, conv4_1
-    ///   2.91×, conv4_2 3.30× (F(2×2): 1.37–1.84×). The exception, mixed_7a 256→288 @17², where
-    ///   a 4×4 tiling covers 20×20 for 17×17 outputs: F(4×4) 1.37× against F(2×2)'s 1.45× at
-    ///   batch 1, but 1.78× against 1.55× at batch 2; one form per layer keeps F(4×4).
-    ///   F(2×2, 3×3) (`WinogradF2x3`) stays available but no layer picks it.
-    /// - 1×7 / 7×1 → F(2, 7) from 32 channels: block17's 1×7 128→160 and 7×1 160→192 @17²
-    ///   1.25× and 1.13× at batch 1, 1.23× and 1.18× at batch 2.
-    /// - 1×3 / 3×1 → F(4, 3) from 32 channels: block8's 1×3 192→224 and 3×1 224→256 @8²
-    ///   1.51× and 1.49× at batch 1 (F(2, 3): 0.98×, 1.08×), 1.37× and 1.42× at batch 2.
+    /// - 3×3 → F(4×4, 3×3) from 32 channels in and out, faster than im2col on every such layer
+    ///   and than F(2×2, 3×3) on all but one: conv2d_2a 32→32 @147² 2.67 ms (2.09×; F(2×2)
+    ///   0.45×), conv2d_2b 32→64 @147² 4.27 (2.22×; 1.10×), conv2d_4a 80→192 @71² 6.05 (2.41×;
+    ///   1.43×), mixed_5b 64→96 / 96→96 @35² 2.81× / 3.03× (1.61× / 1.65×), block35 32→32,
+    ///   32→48, 48→64 @35² 2.38×, 2.44×, 2.75× (1.52×, 1.56×, 1.74×), mixed_6a 256→256 @35² 5.73
+    ///   (2.66×; 1.26×); batch 2 alike (2.00–2.90×). VGGish: conv2 64→128 30.6 ms (2.49×; 1.37×),
+    ///   conv3_1 2.76×, conv3_2 2.89×, conv4_1 3.05×, conv4_2 3.33× (F(2×2): 1.30–1.89×). The
+    ///   exception is mixed_7a 256→288 @17², where 4×4 tiles cover 20×20 for 17×17 outputs:
+    ///   F(4×4) 2.70 ms (1.46×) against F(2×2)'s 2.62 (1.51×) at batch 1, but 4.33 (1.86×)
+    ///   against 5.13 (1.57×) at batch 2; the choice is made per layer shape, not per input
+    ///   size, so it keeps F(4×4). No layer picks F(2×2, 3×3) (`WinogradF2x3`, still tested).
+    /// - 1×7 / 7×1 → F(2, 7): block17's 1×7 128→160 and 7×1 160→192 @17² 0.67 and 0.96 ms
+    ///   (1.24× and 1.30×), 1.23× and 1.30× at batch 2. (F(3, 7), F(4, 7): too inaccurate, see
+    ///   `Winograd1D`.)
+    /// - 1×3 / 3×1 → F(4, 3): block8's 1×3 192→224 and 3×1 224→256 @8² 0.09 and 0.12 ms
+    ///   (1.84× and 1.93×; F(2, 3): 0.98×, 1.04×), 1.48× and 1.53× at batch 2.
     static func choose(kernel: (Int, Int), stride: (Int, Int), inChannels: Int, outChannels: Int) -> ConvolutionAlgorithm {
         guard stride == (1, 1) && inChannels >= 32 && outChannels >= 32 else { return .gemm }
         switch kernel {

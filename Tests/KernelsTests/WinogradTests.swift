@@ -7,9 +7,10 @@ import Testing
 /// which run through Winograd wherever `ConvolutionAlgorithm.choose` picks it).
 ///
 /// Every case checks a fused ReLU and, separately, accumulation onto a residual, on odd and
-/// even sizes (partial tiles at the bottom and right) with and without padding. Tolerance 2e-5
-/// for all forms, on outputs up to about 8 (measured worst: F(2×2) 1.9e-6, F(4×4) 3.8e-6,
-/// F(2, 7) 3.8e-6; see the printed lines).
+/// even sizes (partial tiles at the bottom and right) with and without padding, and prints the
+/// im2col path's error on the same data beside it. Tolerance 2e-5 for all forms (unchanged from
+/// the F(2×2)-only test), on outputs up to 3.1; measured worst over all cases: F(2×2, 3×3)
+/// 6.2e-7, F(4×4, 3×3) 4.2e-6, F(2, 3) 3.8e-7, F(4, 3) 8.9e-7, F(2, 7) 2.2e-6.
 @Suite struct WinogradTests {
     static let tolerance = 2e-5
 
@@ -34,6 +35,15 @@ import Testing
         return (worst, largest)
     }
 
+    /// The same measure for the im2col path, printed beside each Winograd case.
+    static func im2colError(_ conv: Conv2D, input shape: [Int]) -> Double {
+        let conv = conv.forcing(.gemm)
+        let x = Tensor(shape: shape, data: DirectConvolutionTests.values(shape.reduce(1, *), seed: 13))
+        let expected = DirectConvolutionTests.reference(x, conv)
+        let y = conv(x)
+        return zip(y.data, expected).map { abs(Double($0) - $1) }.max() ?? 0
+    }
+
     static func layer(kernel: (Int, Int), inChannels cin: Int, outChannels cout: Int, padding: Padding) -> Conv2D {
         let taps = kernel.0 * kernel.1
         let weight = DirectConvolutionTests.values(taps * cin * cout, seed: 11).map { $0 * 0.1 }
@@ -51,8 +61,10 @@ import Testing
             let conv = Self.layer(kernel: (3, 3), inChannels: cin, outChannels: cout, padding: .symmetric(pad, pad))
             for algorithm in [ConvolutionAlgorithm.winogradF2x3, .winogradF4x3] {
                 let (worst, largest) = Self.worstError(conv, algorithm, input: [batch, height, width, cin])
+                let im2col = Self.im2colError(conv, input: [batch, height, width, cin])
                 print("Winograd \(algorithm) [\(batch), \(height), \(width), \(cin)] → \(cout) pad \(pad): max |Δ| vs "
-                      + "float64 definition \(worst) on outputs up to \(largest) (tolerance \(Self.tolerance))")
+                      + "float64 definition \(worst) on outputs up to \(largest) (tolerance \(Self.tolerance); "
+                      + "im2col \(im2col))")
                 #expect(worst <= Self.tolerance)
             }
         }
@@ -72,7 +84,8 @@ import Testing
                     let (worst, largest) = Self.worstError(conv, .winograd1D(form), input: [batch, height, width, cin])
                     print("Winograd F(\(form.outputs),\(form.taps)) \(kernel.0)×\(kernel.1) [\(batch), \(height), "
                           + "\(width), \(cin)] → \(cout) padded \(padded): max |Δ| vs float64 definition \(worst) "
-                          + "on outputs up to \(largest) (tolerance \(Self.tolerance))")
+                          + "on outputs up to \(largest) (tolerance \(Self.tolerance); im2col "
+                          + "\(Self.im2colError(conv, input: [batch, height, width, cin])))")
                     #expect(worst <= Self.tolerance)
                 }
             }
