@@ -6,10 +6,10 @@
 /// the input itself is the `[N·H·W, Cin]` matrix; at stride > 1 only the sampled pixels are
 /// gathered. Bias and activation are applied in the same pass after each GEMM.
 ///
-/// Two other paths, chosen at construction by the layer's shape: wide 3×3 stride-1 layers run
-/// as Winograd F(2×2, 3×3) (`WinogradF2x3`, `prefersWinograd`), and patches of at most
-/// `directPatchLimit` values are multiplied directly. Callers that pass a `BufferPool` get
-/// their output and scratch from it.
+/// Other paths, chosen at construction by the layer's shape: wide stride-1 3×3, 1×r and r×1
+/// layers run as Winograd (`ConvolutionAlgorithm.choose`: `WinogradF4x3`, `Winograd1D`), and
+/// patches of at most `directPatchLimit` values are multiplied directly. Callers that pass a
+/// `BufferPool` get their output and scratch from it.
 public struct Conv2D: Sendable {
     public let kernelH: Int
     public let kernelW: Int
@@ -22,17 +22,26 @@ public struct Conv2D: Sendable {
     public private(set) var weight: [Float]
     /// `[Cout]`; zeros when the layer has no bias.
     public private(set) var bias: [Float]
-    /// The weights in Winograd F(2×2, 3×3) form, for 3×3 stride-1 layers wide enough
-    /// (`prefersWinograd`); nil for the rest.
-    private var winograd: WinogradF2x3?
+    /// How this layer runs: chosen at construction by `choose` (or forced by tests).
+    private(set) var algorithm: ConvolutionAlgorithm = .gemm
+    /// The weights in the chosen Winograd form; nil for `.gemm`.
+    private var winograd: WinogradWeights?
 
-    /// Whether a 3×3 stride-1 layer this wide runs as Winograd F(2×2, 3×3). Measured on one
-    /// thread against im2col + GEMM (`vidtag-bench kernels`, Inception-ResNet-v2 and VGGish
-    /// shapes at batch 16 / 62): 1.3–1.8× faster from 32→64 channels up (conv2d_2b, conv2d_4a,
-    /// block35 48→64, mixed_6a/7a, VGGish conv2–conv4_2), even at 32→48, but 1.9× slower at
-    /// 32→32 (conv2d_2a), where the 16 GEMMs are too narrow for their packing to pay.
+    /// Whether a stride-1 3×3 layer this wide runs as Winograd (F(4×4, 3×3): from 32 channels in
+    /// and out, where it measured faster than im2col on every layer of Inception-ResNet-v2 and
+    /// VGGish; see `ConvolutionAlgorithm.choose` for the numbers and the 1×r / r×1 forms).
     public static func prefersWinograd(inChannels: Int, outChannels: Int) -> Bool {
-        inChannels >= 32 && outChannels >= 48
+        ConvolutionAlgorithm.choose(kernel: (3, 3), stride: (1, 1), inChannels: inChannels,
+                                    outChannels: outChannels) != .gemm
+    }
+
+    /// Whether a layer of this shape runs as Winograd, and which form: "F(4×4,3×3)", "F(2,7)",
+    /// "F(4,3)"…, or nil for im2col / 1×1 / direct.
+    public static func winogradForm(kernel: (Int, Int), stride: (Int, Int), inChannels: Int,
+                                    outChannels: Int) -> String? {
+        let algorithm = ConvolutionAlgorithm.choose(kernel: kernel, stride: stride, inChannels: inChannels,
+                                                    outChannels: outChannels)
+        return algorithm == .gemm ? nil : algorithm.description
     }
 
     /// A convolution from weights already packed as `[KH, KW, Cin, Cout]`.
@@ -54,14 +63,30 @@ public struct Conv2D: Sendable {
         prepareWinograd()
     }
 
-    /// Whether this layer runs as Winograd F(2×2, 3×3) rather than im2col + GEMM.
+    /// Whether this layer runs as a Winograd algorithm rather than im2col + GEMM.
     public var usesWinograd: Bool { winograd != nil }
 
-    private mutating func prepareWinograd() {
-        let qualifies = kernelH == 3 && kernelW == 3 && strideH == 1 && strideW == 1
-            && Self.prefersWinograd(inChannels: inChannels, outChannels: outChannels)
-        winograd = qualifies ? WinogradF2x3(packed: weight, inChannels: inChannels, outChannels: outChannels) : nil
+    /// The algorithm for a layer of this shape: see `ConvolutionAlgorithm.choose`.
+    private mutating func prepareWinograd(forcing forced: ConvolutionAlgorithm? = nil) {
+        algorithm = forced ?? ConvolutionAlgorithm.choose(kernel: (kernelH, kernelW), stride: (strideH, strideW),
+                                                          inChannels: inChannels, outChannels: outChannels)
+        winograd = WinogradWeights(algorithm, packed: weight, kernel: (kernelH, kernelW),
+                                   inChannels: inChannels, outChannels: outChannels)
     }
+
+    /// This layer computed with `algorithm` whatever `choose` says (for tests and timing);
+    /// `algorithm` must apply to the layer's kernel and stride.
+    func forcing(_ algorithm: ConvolutionAlgorithm) -> Conv2D {
+        precondition(algorithm.applies(kernel: (kernelH, kernelW), stride: (strideH, strideW)),
+                     "Conv2D: \(algorithm) does not apply to a \(kernelH)×\(kernelW) stride \((strideH, strideW)) layer")
+        var copy = self
+        copy.forced = algorithm
+        copy.prepareWinograd(forcing: algorithm)
+        return copy
+    }
+
+    /// Set by `forcing`, kept through `scaleOutputChannels`.
+    private var forced: ConvolutionAlgorithm?
 
     /// A convolution from PyTorch's weight layout `[Cout, Cin, KH, KW]`.
     public init(
@@ -107,7 +132,7 @@ public struct Conv2D: Sendable {
             }
         }
         for o in 0..<columns { bias[o] = bias[o] * scale[o] + shift[o] }
-        prepareWinograd()
+        prepareWinograd(forcing: forced)
     }
 
     func geometry(_ shape: [Int]) -> WindowGeometry {

@@ -46,12 +46,15 @@ struct ConvShape: Codable, Sendable, Equatable {
     /// `Conv2D`'s fast path: an unpadded stride-1 1×1 kernel reads the input as the GEMM operand.
     var isPointwise: Bool { kernel == [1, 1] && stride == [1, 1] && padding == [0, 0] }
 
-    /// How `Conv2D` computes it: "1×1" (the input is the GEMM operand), "winograd"
-    /// (F(2×2, 3×3)), "direct" (patches of at most `Conv2D.directPatchLimit` values) or "im2col".
+    /// How `Conv2D` computes it: "1×1" (the input is the GEMM operand), "winograd F(4×4,3×3)"
+    /// (or "winograd F(2,7)", … for 1×r / r×1 kernels, see `Conv2D.winogradForm`), "direct"
+    /// (patches of at most `Conv2D.directPatchLimit` values) or "im2col".
     var path: String {
         if isPointwise { return "1×1" }
-        if kernel == [3, 3] && stride == [1, 1]
-            && Conv2D.prefersWinograd(inChannels: inChannels, outChannels: outChannels) { return "winograd" }
+        if let form = Conv2D.winogradForm(kernel: (kernel[0], kernel[1]), stride: (stride[0], stride[1]),
+                                          inChannels: inChannels, outChannels: outChannels) {
+            return "winograd \(form)"
+        }
         if kernel[0] * kernel[1] * inChannels <= Conv2D.directPatchLimit { return "direct" }
         return "im2col"
     }
@@ -112,7 +115,7 @@ enum KernelCases {
     static let intermediate = 1536
 
     /// Every case, in report order.
-    static let all: [KernelCase] = peak + inceptionResNetV2 + vggish + bert
+    static let all: [KernelCase] = peak + inceptionResNetV2 + inceptionResNetV2Single + vggish + bert
 
     /// The reference for "% of peak": a large square SGEMM.
     static let peakName = "peak.gemm.2048"
@@ -144,6 +147,26 @@ enum KernelCases {
         ("block8_3x1", conv(8, 8, 224, 256, kernel: (3, 1), pad: (1, 0), batch: frames)),
         ("block8_up_448to2080", conv(8, 8, 448, 2080, kernel: (1, 1), batch: frames)),
         ("conv2d_7b_1x1", conv(8, 8, 2080, 1536, kernel: (1, 1), batch: frames)),
+    ])
+
+    /// Inception-ResNet-v2's stride-1 3×3, 1×7 / 7×1 and 1×3 / 3×1 layers at batch 1, the
+    /// operating point of one image per worker thread (layer names end in "_b1"), where the
+    /// Winograd forms were chosen (`ConvolutionAlgorithm.choose`).
+    static let inceptionResNetV2Single: [KernelCase] = layers(model: "irv2", [
+        ("conv2d_2a_3x3_b1", conv(149, 149, 32, 32, kernel: (3, 3), batch: 1)),
+        ("conv2d_2b_3x3_b1", conv(147, 147, 32, 64, kernel: (3, 3), pad: (1, 1), batch: 1)),
+        ("conv2d_4a_3x3_b1", conv(73, 73, 80, 192, kernel: (3, 3), batch: 1)),
+        ("mixed_5b_3x3_64to96_b1", conv(35, 35, 64, 96, kernel: (3, 3), pad: (1, 1), batch: 1)),
+        ("mixed_5b_3x3_96to96_b1", conv(35, 35, 96, 96, kernel: (3, 3), pad: (1, 1), batch: 1)),
+        ("block35_3x3_32to32_b1", conv(35, 35, 32, 32, kernel: (3, 3), pad: (1, 1), batch: 1)),
+        ("block35_3x3_32to48_b1", conv(35, 35, 32, 48, kernel: (3, 3), pad: (1, 1), batch: 1)),
+        ("block35_3x3_48to64_b1", conv(35, 35, 48, 64, kernel: (3, 3), pad: (1, 1), batch: 1)),
+        ("mixed_6a_3x3_256_b1", conv(35, 35, 256, 256, kernel: (3, 3), pad: (1, 1), batch: 1)),
+        ("mixed_7a_3x3_256to288_b1", conv(17, 17, 256, 288, kernel: (3, 3), pad: (1, 1), batch: 1)),
+        ("block17_1x7_b1", conv(17, 17, 128, 160, kernel: (1, 7), pad: (0, 3), batch: 1)),
+        ("block17_7x1_b1", conv(17, 17, 160, 192, kernel: (7, 1), pad: (3, 0), batch: 1)),
+        ("block8_1x3_b1", conv(8, 8, 192, 224, kernel: (1, 3), pad: (0, 1), batch: 1)),
+        ("block8_3x1_b1", conv(8, 8, 224, 256, kernel: (3, 1), pad: (1, 0), batch: 1)),
     ])
 
     /// AudioSet VGGish: 3×3 "SAME" convolutions on 96×64×1 log-mel examples, then three

@@ -1,36 +1,124 @@
 import Testing
 @testable import Kernels
 
-/// Conv2D's Winograd F(2×2, 3×3) path against the float64 definition (for the im2col path's
-/// own error on the same kind of data see KernelTests' conv cases, and the VGGish and
-/// Inception-ResNet-v2 golden tests, which run through Winograd wherever a layer qualifies).
+/// Conv2D's Winograd paths (F(2×2, 3×3), F(4×4, 3×3) and the 1-D F(m, r) for 1×r / r×1
+/// kernels) against the float64 definition (for the im2col path's own error on the same kind
+/// of data see KernelTests' conv cases, and the VGGish and Inception-ResNet-v2 golden tests,
+/// which run through Winograd wherever `ConvolutionAlgorithm.choose` picks it).
+///
+/// Every case checks a fused ReLU and, separately, accumulation onto a residual, on odd and
+/// even sizes (partial tiles at the bottom and right) with and without padding, and prints the
+/// im2col path's error on the same data beside it. Tolerance 2e-5 for all forms (unchanged from
+/// the F(2×2)-only test), on outputs up to 3.1; measured worst over all cases: F(2×2, 3×3)
+/// 6.2e-7, F(4×4, 3×3) 4.2e-6, F(2, 3) 3.8e-7, F(4, 3) 8.9e-7, F(2, 7) 2.2e-6.
 @Suite struct WinogradTests {
-    /// Odd and even sizes (partial tiles at the bottom and right), "same" and unpadded, with
-    /// and without residual.
-    @Test(arguments: [(2, 7, 9, 1), (1, 8, 6, 1), (3, 5, 5, 1), (2, 9, 8, 0), (1, 6, 7, 0)])
-    func matchesTheDefinition(batch: Int, height: Int, width: Int, pad: Int) {
-        let (cin, cout) = (32, 80)
-        let weight = DirectConvolutionTests.values(9 * cin * cout, seed: 11).map { $0 * 0.1 }
-        let bias = DirectConvolutionTests.values(cout, seed: 12)
-        let conv = Conv2D(packedWeight: weight, bias: bias, kernel: (3, 3), inChannels: cin, outChannels: cout,
-                          padding: .symmetric(pad, pad))
-        #expect(conv.usesWinograd)
-        let x = Tensor(shape: [batch, height, width, cin],
-                       data: DirectConvolutionTests.values(batch * height * width * cin, seed: 13))
+    static let tolerance = 2e-5
+
+    /// The largest |Δ| of `conv` (forced to `algorithm`) against the float64 definition, over
+    /// the ReLU output and the residual sum, and the largest |output|.
+    static func worstError(_ conv: Conv2D, _ algorithm: ConvolutionAlgorithm, input shape: [Int])
+        -> (worst: Double, largest: Double) {
+        let conv = conv.algorithm == algorithm ? conv : conv.forcing(algorithm)
+        #expect(conv.algorithm == algorithm && conv.usesWinograd)
+        let x = Tensor(shape: shape, data: DirectConvolutionTests.values(shape.reduce(1, *), seed: 13))
         let expected = DirectConvolutionTests.reference(x, conv)
-        let winograd = conv(x, activation: .relu, buffers: BufferPool())
-        var residual = Tensor(shape: winograd.shape, data: DirectConvolutionTests.values(winograd.count, seed: 14))
+        let activated = conv(x, activation: .relu, buffers: BufferPool())
+        var residual = Tensor(shape: activated.shape, data: DirectConvolutionTests.values(activated.count, seed: 14))
         let before = residual.data
         conv.accumulate(x, into: &residual)
-        var worst: Double = 0
-        var largest: Double = 0
+        var (worst, largest) = (0.0, 0.0)
         for i in expected.indices {
             largest = max(largest, abs(expected[i]))
-            worst = max(worst, abs(Double(winograd.data[i]) - max(expected[i], 0)),
+            worst = max(worst, abs(Double(activated.data[i]) - max(expected[i], 0)),
                         abs(Double(residual.data[i]) - (expected[i] + Double(before[i]))))
         }
-        print("Winograd F(2×2,3×3) [\(batch), \(height), \(width), \(cin)] → \(cout) pad \(pad): max |Δ| vs float64 definition "
-              + "\(worst) on outputs up to \(largest) (tolerance 2e-5)")
-        #expect(worst <= 2e-5)
+        return (worst, largest)
+    }
+
+    /// The same measure for the im2col path, printed beside each Winograd case.
+    static func im2colError(_ conv: Conv2D, input shape: [Int]) -> Double {
+        let conv = conv.forcing(.gemm)
+        let x = Tensor(shape: shape, data: DirectConvolutionTests.values(shape.reduce(1, *), seed: 13))
+        let expected = DirectConvolutionTests.reference(x, conv)
+        let y = conv(x)
+        return zip(y.data, expected).map { abs(Double($0) - $1) }.max() ?? 0
+    }
+
+    static func layer(kernel: (Int, Int), inChannels cin: Int, outChannels cout: Int, padding: Padding) -> Conv2D {
+        let taps = kernel.0 * kernel.1
+        let weight = DirectConvolutionTests.values(taps * cin * cout, seed: 11).map { $0 * 0.1 }
+        let bias = DirectConvolutionTests.values(cout, seed: 12)
+        return Conv2D(packedWeight: weight, bias: bias, kernel: kernel, inChannels: cin, outChannels: cout,
+                      padding: padding)
+    }
+
+    /// 3×3 layers through both 2-D forms: `(batch, height, width, pad)`, 32 → 80 channels, plus
+    /// 21 → 13 (channel counts that are not a multiple of the 4 lanes of the transforms).
+    @Test(arguments: [(2, 7, 9, 1), (1, 8, 6, 1), (3, 5, 5, 1), (2, 9, 8, 0), (1, 6, 7, 0), (1, 17, 17, 1),
+                      (1, 13, 11, 0), (2, 3, 4, 1)])
+    func squareKernelsMatchTheDefinition(batch: Int, height: Int, width: Int, pad: Int) {
+        for (cin, cout) in [(32, 80), (21, 13)] {
+            let conv = Self.layer(kernel: (3, 3), inChannels: cin, outChannels: cout, padding: .symmetric(pad, pad))
+            for algorithm in [ConvolutionAlgorithm.winogradF2x3, .winogradF4x3] {
+                let (worst, largest) = Self.worstError(conv, algorithm, input: [batch, height, width, cin])
+                let im2col = Self.im2colError(conv, input: [batch, height, width, cin])
+                print("Winograd \(algorithm) [\(batch), \(height), \(width), \(cin)] → \(cout) pad \(pad): max |Δ| vs "
+                      + "float64 definition \(worst) on outputs up to \(largest) (tolerance \(Self.tolerance); "
+                      + "im2col \(im2col))")
+                #expect(worst <= Self.tolerance)
+            }
+        }
+    }
+
+    /// 1×r and r×1 layers through the 1-D forms: `(batch, height, width, padded)`, with the
+    /// layer's "same" padding along the kernel's axis when `padded`, 32 → 40 and 21 → 13 channels.
+    @Test(arguments: [(2, 7, 9, true), (1, 17, 17, true), (1, 8, 8, true), (3, 5, 6, true), (1, 9, 11, false),
+                      (2, 12, 10, false)])
+    func lineKernelsMatchTheDefinition(batch: Int, height: Int, width: Int, padded: Bool) {
+        for form in [Winograd1D.Form.f2x7, .f2x3, .f4x3] {
+            for (cin, cout) in [(32, 40), (21, 13)] {
+                for kernel in [(1, form.taps), (form.taps, 1)] {
+                    let half = padded ? form.taps / 2 : 0
+                    let padding = Padding.symmetric(kernel.0 == 1 ? 0 : half, kernel.0 == 1 ? half : 0)
+                    let conv = Self.layer(kernel: kernel, inChannels: cin, outChannels: cout, padding: padding)
+                    let (worst, largest) = Self.worstError(conv, .winograd1D(form), input: [batch, height, width, cin])
+                    print("Winograd F(\(form.outputs),\(form.taps)) \(kernel.0)×\(kernel.1) [\(batch), \(height), "
+                          + "\(width), \(cin)] → \(cout) padded \(padded): max |Δ| vs float64 definition \(worst) "
+                          + "on outputs up to \(largest) (tolerance \(Self.tolerance); im2col "
+                          + "\(Self.im2colError(conv, input: [batch, height, width, cin])))")
+                    #expect(worst <= Self.tolerance)
+                }
+            }
+        }
+    }
+
+    /// Folding batch norm (`scaleOutputChannels`) re-derives the transformed weights.
+    @Test func scalingKeepsTheTransformedWeightsInStep() {
+        var conv = Self.layer(kernel: (3, 3), inChannels: 32, outChannels: 64, padding: .symmetric(1, 1))
+            .forcing(.winogradF4x3)
+        conv.scaleOutputChannels((0..<64).map { 0.5 + Float($0) / 64 }, shift: (0..<64).map { Float($0) / 32 })
+        let (worst, _) = Self.worstError(conv, .winogradF4x3, input: [1, 9, 10, 32])
+        #expect(conv.algorithm == .winogradF4x3)
+        #expect(worst <= Self.tolerance)
+    }
+
+    /// The written-out 1-D transforms (`WinogradLine`) are the Cook–Toom matrices of their form
+    /// (`Winograd1D.Form.inputMatrix`, `outputMatrix`), column by column, exactly.
+    @Test func lineTransformsAreTheirMatrices() {
+        let lines: [(Winograd1D.Form, any WinogradLine.Type)] = [(.f2x3, LineF2x3.self), (.f4x3, LineF4x3.self),
+                                                                  (.f2x7, LineF2x7.self)]
+        for (form, line) in lines {
+            let (m, n) = (form.outputs, form.points)
+            #expect(line.outputs == m && line.points == n)
+            for column in 0..<n {
+                var d = (0..<n).map { Lanes(repeating: $0 == column ? 1 : 0) }
+                d.withUnsafeMutableBufferPointer { line.input($0.baseAddress!) }
+                var y = [Lanes](repeating: Lanes(), count: m)
+                let unit = (0..<n).map { Lanes(repeating: $0 == column ? 1 : 0) }
+                unit.withUnsafeBufferPointer { p in y.withUnsafeMutableBufferPointer { line.output(p.baseAddress!, into: $0.baseAddress!) } }
+                #expect((0..<n).allSatisfy { Double(d[$0][0]) == form.inputMatrix[$0][column] }, "\(form) Bᵀ column \(column)")
+                #expect((0..<m).allSatisfy { Double(y[$0][0]) == form.outputMatrix[$0][column] }, "\(form) Aᵀ column \(column)")
+            }
+        }
     }
 }
