@@ -3,8 +3,6 @@
 enum ConvolutionAlgorithm: Sendable, Equatable, CustomStringConvertible {
     /// im2col + GEMM, the input itself for stride-1 1×1 layers, or the direct loop for tiny patches.
     case gemm
-    /// `WinogradF2x3`: 3×3, 16 GEMMs per block of 2×2 output tiles.
-    case winogradF2x3
     /// `WinogradF4x3`: 3×3, 36 GEMMs per block of 4×4 output tiles.
     case winogradF4x3
     /// `Winograd1D`: 1×r or r×1 along the kernel's axis.
@@ -13,7 +11,6 @@ enum ConvolutionAlgorithm: Sendable, Equatable, CustomStringConvertible {
     var description: String {
         switch self {
         case .gemm: return "gemm"
-        case .winogradF2x3: return "F(2×2,3×3)"
         case .winogradF4x3: return "F(4×4,3×3)"
         case .winograd1D(let form): return "F(\(form.outputs),\(form.taps))"
         }
@@ -24,7 +21,7 @@ enum ConvolutionAlgorithm: Sendable, Equatable, CustomStringConvertible {
         guard stride == (1, 1) else { return self == .gemm }
         switch self {
         case .gemm: return true
-        case .winogradF2x3, .winogradF4x3: return kernel == (3, 3)
+        case .winogradF4x3: return kernel == (3, 3)
         case .winograd1D(let form): return kernel == (1, form.taps) || kernel == (form.taps, 1)
         }
     }
@@ -43,7 +40,8 @@ enum ConvolutionAlgorithm: Sendable, Equatable, CustomStringConvertible {
     ///   exception is mixed_7a 256→288 @17², where 4×4 tiles cover 20×20 for 17×17 outputs:
     ///   F(4×4) 2.70 ms (1.46×) against F(2×2)'s 2.62 (1.51×) at batch 1, but 4.33 (1.86×)
     ///   against 5.13 (1.57×) at batch 2; the choice is made per layer shape, not per input
-    ///   size, so it keeps F(4×4). No layer picks F(2×2, 3×3) (`WinogradF2x3`, still tested).
+    ///   size, so it keeps F(4×4). With no layer left for it, F(2×2, 3×3) (the figures in
+    ///   brackets after the semicolons) was removed.
     /// - 1×7 / 7×1 → F(2, 7): block17's 1×7 128→160 and 7×1 160→192 @17² 0.67 and 0.96 ms
     ///   (1.24× and 1.30×), 1.23× and 1.30× at batch 2. (F(3, 7), F(4, 7): too inaccurate, see
     ///   `Winograd1D`.)
@@ -62,7 +60,6 @@ enum ConvolutionAlgorithm: Sendable, Equatable, CustomStringConvertible {
 
 /// A layer's weights transformed for its Winograd algorithm.
 enum WinogradWeights: Sendable {
-    case f2x3(WinogradF2x3)
     case f4x3(WinogradF4x3)
     case line(Winograd1D)
 
@@ -70,7 +67,6 @@ enum WinogradWeights: Sendable {
     init?(_ algorithm: ConvolutionAlgorithm, packed: [Float], kernel: (Int, Int), inChannels: Int, outChannels: Int) {
         switch algorithm {
         case .gemm: return nil
-        case .winogradF2x3: self = .f2x3(WinogradF2x3(packed: packed, inChannels: inChannels, outChannels: outChannels))
         case .winogradF4x3: self = .f4x3(WinogradF4x3(packed: packed, inChannels: inChannels, outChannels: outChannels))
         case .winograd1D(let form):
             self = .line(Winograd1D(form, alongWidth: kernel.0 == 1, packed: packed, inChannels: inChannels,
@@ -83,7 +79,6 @@ enum WinogradWeights: Sendable {
     func run(_ input: UnsafePointer<Float>, _ g: WindowGeometry, bias: UnsafePointer<Float>,
              _ out: UnsafeMutablePointer<Float>, _ activation: Activation, accumulate: Bool, buffers: BufferPool?) {
         switch self {
-        case .f2x3(let w): w.run(input, g, bias: bias, out, activation, accumulate: accumulate, buffers: buffers)
         case .f4x3(let w): w.run(input, g, bias: bias, out, activation, accumulate: accumulate, buffers: buffers)
         case .line(let w): w.run(input, g, bias: bias, out, activation, accumulate: accumulate, buffers: buffers)
         }

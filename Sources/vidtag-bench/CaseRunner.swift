@@ -47,8 +47,8 @@ enum CaseRunner {
         return { keep(layer(x).data[0]) }
     }
 
-    /// `Conv2D` with bias and ReLU: x `[N, H, W, Cin]` → `[N, OH, OW, Cout]` (Winograd
-    /// F(2×2, 3×3) where the layer qualifies, see `Conv2D.usesWinograd`).
+    /// `Conv2D` with bias and ReLU: x `[N, H, W, Cin]` → `[N, OH, OW, Cout]` (Winograd where
+    /// the layer qualifies, see `Conv2D.winogradForm`).
     private static func conv(_ shape: ConvShape) -> () -> Void {
         let layer = makeConv2D(shape)
         let buffers = BufferPool()

@@ -54,7 +54,7 @@ import Testing
             let base = Conv2D(packedWeight: weight, bias: DirectConvolutionTests.values(cout, seed: 8), kernel: kernel,
                               inChannels: cin, outChannels: cout, padding: .symmetric(pad.0, pad.1))
             let candidates: [ConvolutionAlgorithm] = kernel == (3, 3)
-                ? [.gemm, .winogradF2x3, .winogradF4x3]
+                ? [.gemm, .winogradF4x3]
                 : kernel.0 * kernel.1 == 7 ? [.gemm, .winograd1D(.f2x7)] : [.gemm, .winograd1D(.f2x3), .winograd1D(.f4x3)]
             let layers = candidates.map { base.forcing($0) }
             let x = Tensor(shape: [batch, height, width, cin],
