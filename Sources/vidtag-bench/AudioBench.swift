@@ -25,7 +25,7 @@ struct AudioBenchCommand: ParsableCommand {
     @Option(help: "Seconds of audio to encode.")
     var seconds = 60.0
 
-    @Option(help: "Threads for OpenBLAS and the kernels' own loops (default: VIDTAG_THREADS, else all cores).")
+    @Option(help: "Threads for the kernels (GEMM blocks and loops; default: VIDTAG_THREADS, else all cores).")
     var threads: Int?
 
     @Option(help: "Timed runs per measurement.")

@@ -24,7 +24,7 @@ struct KernelsCommand: ParsableCommand {
     var warmup = 1
 
     @Option(help: ArgumentHelp(
-        "Threads for OpenBLAS and the kernels' own loops (default: VIDTAG_THREADS, else all cores).", valueName: "n"))
+        "Threads for the kernels (GEMM blocks and loops; default: VIDTAG_THREADS, else all cores).", valueName: "n"))
     var threads: Int?
 
     @Option(name: .customLong("filter"),

@@ -40,7 +40,7 @@ struct TextBenchCommand: ParsableCommand {
         discussion: "More rounds give both sides more chances at a moment when other processes leave the cores alone."))
     var rounds = 1
 
-    @Option(help: "Threads for OpenBLAS, the kernels' loops and torch (default: VIDTAG_THREADS, else all cores).")
+    @Option(help: "Threads for the kernels and torch (default: VIDTAG_THREADS, else all cores).")
     var threads: Int?
 
     @Option(help: "The Python that runs Scripts/bench/text_torch.py (needs torch and sentence-transformers).")
