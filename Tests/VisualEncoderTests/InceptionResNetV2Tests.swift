@@ -65,6 +65,20 @@ import Weights
         }
     }
 
+    /// One image per worker (`forward` with several threads) gives exactly what the whole batch
+    /// through each layer gives (`forwardBatch`): the split changes no arithmetic.
+    @Test func imagePerWorkerEqualsLayerByLayer() throws {
+        if Threading.threads < 2 { Threading.configure(threads: 2) }
+        let pictures = try ["astronaut", "chelsea", "coffee"].map { try Self.picture("\($0).png", size: 107) }
+        let images = Tensor(shape: [3, 107, 107, 3], data: pictures.flatMap(\.data))
+        let perWorker = Self.model.forward(images)
+        let layerByLayer = Self.model.forwardBatch(images)
+        let difference = zip(perWorker.data, layerByLayer.data).map { abs($0 - $1) }.max()!
+        print("one image per worker vs layer by layer, 3 images at 107×107: max |Δ| \(difference) (tolerance 0)")
+        #expect(perWorker.shape == [3, 1536])
+        #expect(perWorker.data == layerByLayer.data)
+    }
+
     @Test func everyStageMatchesTimm() throws {
         var stages: [String: Tensor] = [:]
         let features = Self.model.forward(try Self.picture("astronaut_107.png", size: 107)) { stages[$0] = $1 }
