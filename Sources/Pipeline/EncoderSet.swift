@@ -42,6 +42,12 @@ public final class EncoderSet: @unchecked Sendable {
         var hashes: [String: String] = [:]
         var notPretrained: [String] = []
         preprocessing = bundle?.preprocessing ?? ModelBundle.Preprocessing()
+        if let bundle {
+            // Every bundled encoder this set loads, hashed together before any is loaded.
+            let used = [("visual", overrides.visualWeights), ("audio", overrides.audioWeights),
+                        ("text", overrides.textModel)].filter { $0.1 == nil }.map(\.0)
+            try bundle.verify(used.compactMap { bundle.encoder($0) }.flatMap { $0.files.sorted { $0.key < $1.key }.map(\.value) })
+        }
 
         func bundled(_ modality: String, architecture: String) throws -> (ModelBundle, ModelBundle.Encoder)? {
             guard let bundle, let entry = bundle.encoder(modality) else {
@@ -51,7 +57,6 @@ public final class EncoderSet: @unchecked Sendable {
                 throw BundleError.unsupported(bundle: bundle.directory.path,
                                               reason: "\(modality) architecture '\(entry.architecture)' is not \(architecture)")
             }
-            for file in entry.files.values { try bundle.verify(file) }
             if !entry.pretrained { notPretrained.append(modality) }
             return (bundle, entry)
         }
