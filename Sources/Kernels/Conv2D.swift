@@ -23,7 +23,7 @@ public struct Conv2D: Sendable {
     /// `[Cout]`; zeros when the layer has no bias.
     public private(set) var bias: [Float]
     /// How this layer runs: chosen at construction by `choose` (or forced by tests).
-    private(set) var algorithm: ConvolutionAlgorithm = .gemm
+    public private(set) var algorithm: ConvolutionAlgorithm = .gemm
     /// The weights in the chosen Winograd form; nil for `.gemm`.
     private var winograd: WinogradWeights?
 
@@ -74,9 +74,9 @@ public struct Conv2D: Sendable {
                                    inChannels: inChannels, outChannels: outChannels)
     }
 
-    /// This layer computed with `algorithm` whatever `choose` says (for tests and timing);
-    /// `algorithm` must apply to the layer's kernel and stride.
-    func forcing(_ algorithm: ConvolutionAlgorithm) -> Conv2D {
+    /// This layer computed with `algorithm` whatever `choose` says (for tests and
+    /// `vidtag-bench winograd`); `algorithm` must apply to the layer's kernel and stride.
+    public func forcing(_ algorithm: ConvolutionAlgorithm) -> Conv2D {
         precondition(algorithm.applies(kernel: (kernelH, kernelW), stride: (strideH, strideW)),
                      "Conv2D: \(algorithm) does not apply to a \(kernelH)×\(kernelW) stride \((strideH, strideW)) layer")
         var copy = self

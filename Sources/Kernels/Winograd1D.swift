@@ -14,16 +14,15 @@
 /// written-out F(2, 7), whose pairs of rows share their even and odd halves.
 ///
 /// Only the forms whose float32 error stays near F(4×4, 3×3)'s are offered: simulated over 128
-/// and 160 channels, F(2, 3) 4e-7 (as direct), F(4, 3) 1.5e-6, F(2, 7) 2.6e-6 / 3.3e-6, but
+/// and 160 channels, F(2, 3) 4e-7 (as direct; removed, as F(4, 3) was faster wherever it
+/// applied), F(4, 3) 1.5e-6, F(2, 7) 2.6e-6 / 3.3e-6, but
 /// F(3, 7) 1.5e-5 / 2.0e-5 and F(4, 7) 1.6e-5 / 2.3e-5 at best (against 4e-7 / 5e-7 for a
 /// float32 dot product), so 7-tap kernels use F(2, 7). The matrices are the Cook–Toom ones for
 /// the points listed with each form, the Lagrange denominators folded into G, which is applied
 /// in double precision.
-struct Winograd1D: Sendable {
+public struct Winograd1D: Sendable {
     /// F(m, r) and its transforms.
-    enum Form: Sendable, Equatable {
-        /// Points 0, ±1, ∞.
-        case f2x3
+    public enum Form: Sendable, Equatable {
         /// Points 0, 1, −1, ½, −2, ∞ (as `WinogradF4x3`).
         case f4x3
         /// Points 0, ±1, ±2, ±½, ∞.
@@ -36,7 +35,6 @@ struct Winograd1D: Sendable {
         /// Bᵀ, `[n, n]` (written out in `WinogradLine.input`; WinogradTests checks the two agree).
         var inputMatrix: [[Double]] {
             switch self {
-            case .f2x3: return [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, -1, 0, 1]]
             case .f4x3: return [[2, -3, -4, 3, 2, 0], [0, -2, 1, 5, 2, 0], [0, -2, 5, -1, -2, 0],
                                 [0, 2, 1, -2, -1, 0], [0, 1, -2, -1, 2, 0], [0, 2, -3, -4, 3, 2]]
             case .f2x7: return [[4, 0, -21, 0, 21, 0, -4, 0], [0, -4, -4, 17, 17, -4, -4, 0],
@@ -49,7 +47,6 @@ struct Winograd1D: Sendable {
         /// G, `[n, r]`.
         var filterMatrix: [[Double]] {
             switch self {
-            case .f2x3: return [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
             case .f4x3: return [[1.0 / 2, 0, 0], [1.0 / 6, 1.0 / 6, 1.0 / 6], [1.0 / 6, -1.0 / 6, 1.0 / 6],
                                 [16.0 / 15, 8.0 / 15, 4.0 / 15], [1.0 / 30, -1.0 / 15, 2.0 / 15], [0, 0, 1.0 / 2]]
             case .f2x7:
@@ -71,7 +68,6 @@ struct Winograd1D: Sendable {
         /// Aᵀ, `[m, n]` (written out in `WinogradLine.output`).
         var outputMatrix: [[Double]] {
             switch self {
-            case .f2x3: return [[1, 1, 1, 0], [0, 1, -1, 1]]
             case .f4x3: return [[1, 1, 1, 1, 1, 0], [0, 1, -1, 0.5, -2, 0], [0, 1, 1, 0.25, 4, 0],
                                 [0, 1, -1, 0.125, -8, 1]]
             case .f2x7: return [[1, 1, 1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0.5, -0.5, 1]]
@@ -116,7 +112,6 @@ struct Winograd1D: Sendable {
     func run(_ input: UnsafePointer<Float>, _ g: WindowGeometry, bias: UnsafePointer<Float>,
              _ out: UnsafeMutablePointer<Float>, _ activation: Activation, accumulate: Bool, buffers: BufferPool?) {
         switch form {
-        case .f2x3: run(LineF2x3.self, input, g, bias, out, activation, accumulate, buffers)
         case .f4x3: run(LineF4x3.self, input, g, bias, out, activation, accumulate, buffers)
         case .f2x7: run(LineF2x7.self, input, g, bias, out, activation, accumulate, buffers)
         }
@@ -234,24 +229,6 @@ protocol WinogradLine {
     static func input(_ d: UnsafeMutablePointer<Lanes>)
     /// `y[0..<m]` = Aᵀ `p[0..<n]`.
     static func output(_ p: UnsafePointer<Lanes>, into y: UnsafeMutablePointer<Lanes>)
-}
-
-/// F(2, 3), points 0, ±1, ∞.
-enum LineF2x3: WinogradLine {
-    static let outputs = 2
-    static let points = 4
-
-    @inline(__always)
-    static func input(_ d: UnsafeMutablePointer<Lanes>) {
-        let (d0, d1, d2, d3) = (d[0], d[1], d[2], d[3])
-        (d[0], d[1], d[2], d[3]) = (d0 - d2, d1 + d2, d2 - d1, d3 - d1)
-    }
-
-    @inline(__always)
-    static func output(_ p: UnsafePointer<Lanes>, into y: UnsafeMutablePointer<Lanes>) {
-        y[0] = p[0] + p[1] + p[2]
-        y[1] = p[1] - p[2] + p[3]
-    }
 }
 
 /// F(4, 3), points 0, 1, −1, ½, −2, ∞: the lines of `WinogradF4x3`.

@@ -2,7 +2,7 @@
 ///
 /// Each block writes the transformed input U `[P, tiles, Cin]`, multiplies it into the
 /// products M `[P, tiles, Cout]` (P GEMMs, one per tile position), then reads M back. Measured
-/// on one thread (`WinogradTimings`, best of 5, other load on the second core), a block whose
+/// on one thread (`vidtag-bench winograd`, best of 5, other load on the second core), a block whose
 /// U and M fit in about 1 MB (256 K floats, the L2 cache) rather than 16 MB made the narrow
 /// layers faster: conv2d_2a 32→32 @147² 3.9 → 2.8 ms, conv2d_2b 32→64 5.9 → 4.3 ms, VGGish
 /// conv2 64→128 (batch 32) 39 → 32 ms. Wide layers need enough tiles per GEMM for OpenBLAS to

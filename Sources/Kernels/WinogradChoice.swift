@@ -1,6 +1,6 @@
 /// How `Conv2D` computes a layer, chosen once at construction from its kernel, stride and
 /// channel counts (`choose`), and the weights that algorithm needs (`WinogradWeights`).
-enum ConvolutionAlgorithm: Sendable, Equatable, CustomStringConvertible {
+public enum ConvolutionAlgorithm: Sendable, Equatable, CustomStringConvertible {
     /// im2col + GEMM, the input itself for stride-1 1×1 layers, or the direct loop for tiny patches.
     case gemm
     /// `WinogradF4x3`: 3×3, 36 GEMMs per block of 4×4 output tiles.
@@ -8,7 +8,7 @@ enum ConvolutionAlgorithm: Sendable, Equatable, CustomStringConvertible {
     /// `Winograd1D`: 1×r or r×1 along the kernel's axis.
     case winograd1D(Winograd1D.Form)
 
-    var description: String {
+    public var description: String {
         switch self {
         case .gemm: return "gemm"
         case .winogradF4x3: return "F(4×4,3×3)"
@@ -17,7 +17,7 @@ enum ConvolutionAlgorithm: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Whether the algorithm can compute a layer with this kernel `(KH, KW)` and stride.
-    func applies(kernel: (Int, Int), stride: (Int, Int)) -> Bool {
+    public func applies(kernel: (Int, Int), stride: (Int, Int)) -> Bool {
         guard stride == (1, 1) else { return self == .gemm }
         switch self {
         case .gemm: return true
@@ -28,7 +28,7 @@ enum ConvolutionAlgorithm: Sendable, Equatable, CustomStringConvertible {
 
     /// The algorithm for a layer, from measurements on one thread (OpenBLAS single-threaded),
     /// Inception-ResNet-v2 at batch 1 and 2 and VGGish at batch 32, best of 7 interleaved runs
-    /// (`WinogradTimings`; ms, speed-up over im2col in brackets, batch 1 unless stated):
+    /// (`vidtag-bench winograd`; ms, speed-up over im2col in brackets, batch 1 unless stated):
     ///
     /// - 3×3 → F(4×4, 3×3) from 32 channels in and out, faster than im2col on every such layer
     ///   and than F(2×2, 3×3) on all but one: conv2d_2a 32→32 @147² 2.67 ms (2.09×; F(2×2)
@@ -47,7 +47,7 @@ enum ConvolutionAlgorithm: Sendable, Equatable, CustomStringConvertible {
     ///   `Winograd1D`.)
     /// - 1×3 / 3×1 → F(4, 3): block8's 1×3 192→224 and 3×1 224→256 @8² 0.09 and 0.12 ms
     ///   (1.84× and 1.93×; F(2, 3): 0.98×, 1.04×), 1.48× and 1.53× at batch 2.
-    static func choose(kernel: (Int, Int), stride: (Int, Int), inChannels: Int, outChannels: Int) -> ConvolutionAlgorithm {
+    public static func choose(kernel: (Int, Int), stride: (Int, Int), inChannels: Int, outChannels: Int) -> ConvolutionAlgorithm {
         guard stride == (1, 1) && inChannels >= 32 && outChannels >= 32 else { return .gemm }
         switch kernel {
         case (3, 3): return .winogradF4x3

@@ -6,6 +6,6 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vidtag-bench",
         abstract: "vidtag benchmarks.",
-        subcommands: [KernelsCommand.self, MediaBench.self, MediaMemory.self, VisualBench.self, AudioBenchCommand.self, TextBenchCommand.self, HeadCommand.self]
+        subcommands: [KernelsCommand.self, WinogradBench.self, MediaBench.self, MediaMemory.self, VisualBench.self, AudioBenchCommand.self, TextBenchCommand.self, HeadCommand.self]
     )
 }
