@@ -101,11 +101,6 @@ public struct Winograd1D: Sendable {
         weight = v
     }
 
-    /// Runs per block: see `WinogradBlocking`.
-    private func runsPerBlock(_ total: Int) -> Int {
-        WinogradBlocking.tilesPerBlock(total: total, positions: form.points, inChannels: inChannels, outChannels: outChannels)
-    }
-
     /// `input` `[N, H, W, Cin]` → `out` `[N, OH, OW, Cout]` = activation((accumulate ? out : 0)
     /// + conv + bias), for the window placement `g` (1×r or r×1, stride 1). `buffers` supplies
     /// the block scratch.
@@ -128,95 +123,72 @@ public struct Winograd1D: Sendable {
         let runsAcross = alongWidth ? (outWidth + m - 1) / m : outWidth
         let runsDown = alongWidth ? outHeight : (outHeight + m - 1) / m
         let total = g.batch * runsDown * runsAcross
-        guard total > 0 else { return }
-        let block = runsPerBlock(total)
         let (cin, cout) = (inChannels, outChannels)
-        let (uStride, mStride) = (WinogradBlocking.planeStride(block * cin), WinogradBlocking.planeStride(block * cout))
-        let scratchCount = n * (uStride + mStride) + cin
-        var scratch = buffers?.take(scratchCount) ?? Tensor(uninitialized: [scratchCount]).data
-        defer { buffers?.recycle(scratch) }
         // Run (y, x) covers outputs (y, m·x + s) (along the width) or (m·y + s, x), s < m; tap k
         // of it reads input (y − padTop, m·x − padLeft + k) or (m·y − padTop + k, x − padLeft).
         let (stepY, stepX) = alongWidth ? (0, 1) : (1, 0)
         let (scaleY, scaleX) = alongWidth ? (1, m) : (m, 1)
-        scratch.withUnsafeMutableBufferPointer { scratch in
-            let u = scratch.baseAddress!                       // [n, block, Cin], planes uStride apart
-            let products = u + n * uStride                     // [n, block, Cout], planes mStride apart
-            let zeros = products + n * mStride                 // [Cin] of zeros, for padding taps
-            zeros.update(repeating: 0, count: cin)
-            weight.withUnsafeBufferPointer { v in
-                var start = 0
-                while start < total {
-                    let count = min(block, total - start)
-                    Threading.parallelFor(count, minChunk: 8) { range in
-                        withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: n) { taps in
-                            withUnsafeTemporaryAllocation(of: Lanes.self, capacity: n) { work in
-                                let (taps, work) = (taps.baseAddress!, work.baseAddress!)
-                                for t in range {
-                                    let run = start + t
-                                    let (image, y, x) = (run / (runsDown * runsAcross), (run / runsAcross) % runsDown,
-                                                         run % runsAcross)
-                                    let (y0, x0) = (scaleY * y - padTop, scaleX * x - padLeft)
-                                    for k in 0..<n {
-                                        let (iy, ix) = (y0 + k * stepY, x0 + k * stepX)
-                                        taps[k] = iy >= 0 && iy < height && ix >= 0 && ix < width
-                                            ? input + ((image * height + iy) * width + ix) * cin : UnsafePointer(zeros)
-                                    }
-                                    let target = u + t * cin
-                                    var c = 0
-                                    while c < cin {
-                                        let lanes = cin - c
-                                        for k in 0..<n { work[k] = .load(taps[k], c, count: lanes) }
-                                        Line.input(work)
-                                        for k in 0..<n { work[k].store(target + k * uStride, c, count: lanes) }
-                                        c += Lanes.scalarCount
-                                    }
-                                }
+        WinogradBlocking.forEachBlock(
+            total: total, positions: n, inChannels: cin, outChannels: cout, weight: weight, buffers: buffers,
+            minChunk: 8,
+            transformInput: { runs, u, uStride, zeros in
+                withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: n) { taps in
+                    withUnsafeTemporaryAllocation(of: Lanes.self, capacity: n) { work in
+                        let (taps, work) = (taps.baseAddress!, work.baseAddress!)
+                        for (row, run) in runs.enumerated() {
+                            let (image, y, x) = (run / (runsDown * runsAcross), (run / runsAcross) % runsDown,
+                                                 run % runsAcross)
+                            let (y0, x0) = (scaleY * y - padTop, scaleX * x - padLeft)
+                            for k in 0..<n {
+                                let (iy, ix) = (y0 + k * stepY, x0 + k * stepX)
+                                taps[k] = iy >= 0 && iy < height && ix >= 0 && ix < width
+                                    ? input + ((image * height + iy) * width + ix) * cin : zeros
+                            }
+                            let target = u + row * cin
+                            var c = 0
+                            while c < cin {
+                                let lanes = cin - c
+                                for k in 0..<n { work[k] = .load(taps[k], c, count: lanes) }
+                                Line.input(work)
+                                for k in 0..<n { work[k].store(target + k * uStride, c, count: lanes) }
+                                c += Lanes.scalarCount
                             }
                         }
                     }
-                    for position in 0..<n {
-                        GEMM.multiply(m: count, n: cout, k: cin, a: u + position * uStride, lda: cin,
-                                      b: v.baseAddress! + position * cin * cout, ldb: cout,
-                                      c: products + position * mStride, ldc: cout)
-                    }
-                    Threading.parallelFor(count, minChunk: 8) { range in
-                        withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Float>?.self, capacity: m) { lines in
-                            withUnsafeTemporaryAllocation(of: Lanes.self, capacity: n + m) { work in
-                                let (lines, work) = (lines.baseAddress!, work.baseAddress!)
-                                for t in range {
-                                    let run = start + t
-                                    let (image, y, x) = (run / (runsDown * runsAcross), (run / runsAcross) % runsDown,
-                                                         run % runsAcross)
-                                    for s in 0..<m {
-                                        let (oy, ox) = (scaleY * y + s * stepY, scaleX * x + s * stepX)
-                                        lines[s] = oy < outHeight && ox < outWidth
-                                            ? out + ((image * outHeight + oy) * outWidth + ox) * cout : nil
-                                    }
-                                    let source = products + t * cout
-                                    var o = 0
-                                    while o < cout {
-                                        let lanes = cout - o
-                                        for k in 0..<n { work[k] = .load(source + k * mStride, o, count: lanes) }
-                                        Line.output(work, into: work + n)
-                                        for s in 0..<m {
-                                            guard let line = lines[s] else { continue }
-                                            let value = accumulate ? work[n + s] + .load(line, o, count: lanes) : work[n + s]
-                                            value.store(line, o, count: lanes)
-                                        }
-                                        o += Lanes.scalarCount
-                                    }
-                                    for s in 0..<m {
-                                        if let line = lines[s] { activation.apply(line, count: cout, bias: bias) }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    start += count
                 }
-            }
-        }
+            },
+            transformOutput: { runs, products, mStride in
+                withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Float>?.self, capacity: m) { lines in
+                    withUnsafeTemporaryAllocation(of: Lanes.self, capacity: n + m) { work in
+                        let (lines, work) = (lines.baseAddress!, work.baseAddress!)
+                        for (row, run) in runs.enumerated() {
+                            let (image, y, x) = (run / (runsDown * runsAcross), (run / runsAcross) % runsDown,
+                                                 run % runsAcross)
+                            for s in 0..<m {
+                                let (oy, ox) = (scaleY * y + s * stepY, scaleX * x + s * stepX)
+                                lines[s] = oy < outHeight && ox < outWidth
+                                    ? out + ((image * outHeight + oy) * outWidth + ox) * cout : nil
+                            }
+                            let source = products + row * cout
+                            var o = 0
+                            while o < cout {
+                                let lanes = cout - o
+                                for k in 0..<n { work[k] = .load(source + k * mStride, o, count: lanes) }
+                                Line.output(work, into: work + n)
+                                for s in 0..<m {
+                                    guard let line = lines[s] else { continue }
+                                    let value = accumulate ? work[n + s] + .load(line, o, count: lanes) : work[n + s]
+                                    value.store(line, o, count: lanes)
+                                }
+                                o += Lanes.scalarCount
+                            }
+                            for s in 0..<m {
+                                if let line = lines[s] { activation.apply(line, count: cout, bias: bias) }
+                            }
+                        }
+                    }
+                }
+            })
     }
 }
 

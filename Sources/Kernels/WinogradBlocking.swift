@@ -27,4 +27,52 @@ enum WinogradBlocking {
     /// one cache line so that the P planes, read or written together by the transforms, do not
     /// fall on the same cache sets when a plane is a multiple of 4 KB.
     static func planeStride(_ floats: Int) -> Int { floats + 16 }
+
+    /// The block loop both algorithms share, for `total` tiles of `positions` tile positions
+    /// with transformed weights V `[P, Cin, Cout]`: per block of tiles, `transformInput(tiles, u,
+    /// zeros)` fills U for tiles `tiles` (absolute indices; tile `t` at `u + (t − first)·Cin`,
+    /// positions `uStride` apart), the P GEMMs form M = U·V, and `transformOutput(tiles, m)`
+    /// reads M likewise (`mStride` apart). Both transforms are split over threads in chunks of
+    /// at least `minChunk` tiles. `zeros` is `[Cin]` of zeros, for padding taps. Scratch from
+    /// `buffers`.
+    static func forEachBlock(
+        total: Int, positions: Int, inChannels cin: Int, outChannels cout: Int, weight: [Float],
+        buffers: BufferPool?, minChunk: Int,
+        transformInput: (_ tiles: Range<Int>, _ u: UnsafeMutablePointer<Float>, _ uStride: Int,
+                         _ zeros: UnsafePointer<Float>) -> Void,
+        transformOutput: (_ tiles: Range<Int>, _ m: UnsafePointer<Float>, _ mStride: Int) -> Void
+    ) {
+        guard total > 0 else { return }
+        let block = tilesPerBlock(total: total, positions: positions, inChannels: cin, outChannels: cout)
+        let (uStride, mStride) = (planeStride(block * cin), planeStride(block * cout))
+        let scratchCount = positions * (uStride + mStride) + cin
+        var scratch = buffers?.take(scratchCount) ?? Tensor(uninitialized: [scratchCount]).data
+        defer { buffers?.recycle(scratch) }
+        scratch.withUnsafeMutableBufferPointer { scratch in
+            let u = scratch.baseAddress!                       // [P, block, Cin], planes uStride apart
+            let m = u + positions * uStride                    // [P, block, Cout], planes mStride apart
+            let zeros = m + positions * mStride                // [Cin] of zeros
+            zeros.update(repeating: 0, count: cin)
+            weight.withUnsafeBufferPointer { v in
+                var start = 0
+                while start < total {
+                    let count = min(block, total - start)
+                    Threading.parallelFor(count, minChunk: minChunk) { range in
+                        transformInput(start + range.lowerBound..<start + range.upperBound,
+                                       u + range.lowerBound * cin, uStride, zeros)
+                    }
+                    for position in 0..<positions {
+                        GEMM.multiply(m: count, n: cout, k: cin, a: u + position * uStride, lda: cin,
+                                      b: v.baseAddress! + position * cin * cout, ldb: cout,
+                                      c: m + position * mStride, ldc: cout)
+                    }
+                    Threading.parallelFor(count, minChunk: minChunk) { range in
+                        transformOutput(start + range.lowerBound..<start + range.upperBound,
+                                        m + range.lowerBound * cout, mStride)
+                    }
+                    start += count
+                }
+            }
+        }
+    }
 }

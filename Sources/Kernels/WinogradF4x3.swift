@@ -59,11 +59,6 @@ struct WinogradF4x3: Sendable {
         weight = v
     }
 
-    /// Tiles per block: see `WinogradBlocking`.
-    private func tilesPerBlock(_ total: Int) -> Int {
-        WinogradBlocking.tilesPerBlock(total: total, positions: 36, inChannels: inChannels, outChannels: outChannels)
-    }
-
     /// `input` `[N, H, W, Cin]` → `out` `[N, OH, OW, Cout]` = activation((accumulate ? out : 0)
     /// + conv + bias), for the window placement `g` (3×3, stride 1). `buffers` supplies the
     /// block scratch.
@@ -73,75 +68,52 @@ struct WinogradF4x3: Sendable {
         let (outHeight, outWidth, padTop, padLeft) = (g.outHeight, g.outWidth, g.padTop, g.padLeft)
         let (tilesH, tilesW) = ((outHeight + 3) / 4, (outWidth + 3) / 4)
         let total = g.batch * tilesH * tilesW
-        guard total > 0 else { return }
-        let block = tilesPerBlock(total)
         let (cin, cout) = (inChannels, outChannels)
-        let (uStride, mStride) = (WinogradBlocking.planeStride(block * cin), WinogradBlocking.planeStride(block * cout))
-        let scratchCount = 36 * (uStride + mStride) + cin
-        var scratch = buffers?.take(scratchCount) ?? Tensor(uninitialized: [scratchCount]).data
-        defer { buffers?.recycle(scratch) }
-        scratch.withUnsafeMutableBufferPointer { scratch in
-            let u = scratch.baseAddress!                       // [36, block, Cin], planes uStride apart
-            let m = u + 36 * uStride                           // [36, block, Cout], planes mStride apart
-            let zeros = m + 36 * mStride                       // [Cin] of zeros, for padding taps
-            zeros.update(repeating: 0, count: cin)
-            weight.withUnsafeBufferPointer { v in
-                var start = 0
-                while start < total {
-                    let count = min(block, total - start)
-                    Threading.parallelFor(count, minChunk: 4) { range in
-                        var taps = [UnsafePointer<Float>](repeating: UnsafePointer(zeros), count: 36)
-                        withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 36) { work in
-                            for t in range {
-                                let tile = start + t
-                                let (n, ty, tx) = (tile / (tilesH * tilesW), (tile / tilesW) % tilesH, tile % tilesW)
-                                for i in 0..<6 {
-                                    let y = 4 * ty - padTop + i
-                                    for j in 0..<6 {
-                                        let x = 4 * tx - padLeft + j
-                                        taps[6 * i + j] = y >= 0 && y < height && x >= 0 && x < width
-                                            ? input + ((n * height + y) * width + x) * cin : UnsafePointer(zeros)
-                                    }
-                                }
-                                taps.withUnsafeBufferPointer { taps in
-                                    Self.transformInput(taps.baseAddress!, into: u + t * cin, stride: uStride,
-                                                        channels: cin, work: work.baseAddress!)
-                                }
+        WinogradBlocking.forEachBlock(
+            total: total, positions: 36, inChannels: cin, outChannels: cout, weight: weight, buffers: buffers,
+            minChunk: 4,
+            transformInput: { tiles, u, uStride, zeros in
+                var taps = [UnsafePointer<Float>](repeating: zeros, count: 36)
+                withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 36) { work in
+                    for (row, tile) in tiles.enumerated() {
+                        let (n, ty, tx) = (tile / (tilesH * tilesW), (tile / tilesW) % tilesH, tile % tilesW)
+                        for i in 0..<6 {
+                            let y = 4 * ty - padTop + i
+                            for j in 0..<6 {
+                                let x = 4 * tx - padLeft + j
+                                taps[6 * i + j] = y >= 0 && y < height && x >= 0 && x < width
+                                    ? input + ((n * height + y) * width + x) * cin : zeros
                             }
                         }
-                    }
-                    for position in 0..<36 {
-                        GEMM.multiply(m: count, n: cout, k: cin, a: u + position * uStride, lda: cin,
-                                      b: v.baseAddress! + position * cin * cout, ldb: cout,
-                                      c: m + position * mStride, ldc: cout)
-                    }
-                    Threading.parallelFor(count, minChunk: 4) { range in
-                        var lines = [UnsafeMutablePointer<Float>?](repeating: nil, count: 16)
-                        withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 36) { work in
-                            for t in range {
-                                let tile = start + t
-                                let (n, ty, tx) = (tile / (tilesH * tilesW), (tile / tilesW) % tilesH, tile % tilesW)
-                                for a in 0..<4 {
-                                    for b in 0..<4 {
-                                        let (oy, ox) = (4 * ty + a, 4 * tx + b)
-                                        lines[4 * a + b] = oy < outHeight && ox < outWidth
-                                            ? out + ((n * outHeight + oy) * outWidth + ox) * cout : nil
-                                    }
-                                }
-                                lines.withUnsafeBufferPointer { lines in
-                                    Self.transformOutput(m + t * cout, stride: mStride, into: lines.baseAddress!,
-                                                         channels: cout, accumulate: accumulate, work: work.baseAddress!)
-                                }
-                                for line in lines {
-                                    if let line { activation.apply(line, count: cout, bias: bias) }
-                                }
-                            }
+                        taps.withUnsafeBufferPointer { taps in
+                            Self.transformInput(taps.baseAddress!, into: u + row * cin, stride: uStride,
+                                                channels: cin, work: work.baseAddress!)
                         }
                     }
-                    start += count
                 }
-            }
-        }
+            },
+            transformOutput: { tiles, m, mStride in
+                var lines = [UnsafeMutablePointer<Float>?](repeating: nil, count: 16)
+                withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 36) { work in
+                    for (row, tile) in tiles.enumerated() {
+                        let (n, ty, tx) = (tile / (tilesH * tilesW), (tile / tilesW) % tilesH, tile % tilesW)
+                        for a in 0..<4 {
+                            for b in 0..<4 {
+                                let (oy, ox) = (4 * ty + a, 4 * tx + b)
+                                lines[4 * a + b] = oy < outHeight && ox < outWidth
+                                    ? out + ((n * outHeight + oy) * outWidth + ox) * cout : nil
+                            }
+                        }
+                        lines.withUnsafeBufferPointer { lines in
+                            Self.transformOutput(m + row * cout, stride: mStride, into: lines.baseAddress!,
+                                                 channels: cout, accumulate: accumulate, work: work.baseAddress!)
+                        }
+                        for line in lines {
+                            if let line { activation.apply(line, count: cout, bias: bias) }
+                        }
+                    }
+                }
+            })
     }
 
     /// One column (or row) of Bᵀ d: the six input taps d_0…d_5 → the six transformed values.
