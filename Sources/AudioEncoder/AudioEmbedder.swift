@@ -1,11 +1,13 @@
 import Kernels
 
 /// Streams a soundtrack through the log-mel front end and VGGish: samples go in chunk by
-/// chunk, examples go through the convolutions in batches as soon as enough of them are
-/// ready, and their flattened features (48 KB per 0.96 s) wait for the fully connected layers,
-/// which run once per `VGGish.fullyConnectedBatch` examples (once for a minute of audio) so
-/// that the 200 MB fc1 weight is read once rather than once per batch. Only the embeddings
-/// ([A, 128], 0.5 KB per 0.96 s) are kept.
+/// chunk, examples go through the convolutions in groups of `model.batchSize` as soon as a
+/// group is complete, and their flattened features (48 KB per 0.96 s) wait for the fully
+/// connected layers, which run once per `VGGish.fullyConnectedBatch` examples (once for a
+/// minute of audio) so that the 200 MB fc1 weight is read once rather than once per group.
+/// Only the embeddings ([A, 128], 0.5 KB per 0.96 s) are kept. The groups are those
+/// `VGGish.embed` cuts from the same examples at once, so the result is the same, bit for bit,
+/// whatever the chunks the samples come in.
 ///
 /// ```swift
 /// var embedder = AudioEmbedder(model: vggish)
@@ -15,7 +17,7 @@ import Kernels
 public struct AudioEmbedder: Sendable {
     public let model: VGGish
     private var stream: LogMelStream
-    /// Examples waiting for a full batch: [n, 96, 64] values, n < model.batchSize.
+    /// Examples waiting for enough whole groups: [n, 96, 64] values.
     private var waiting: [Float] = []
     /// Convolution features waiting for the fully connected layers: [m, F] values,
     /// m < VGGish.fullyConnectedBatch.
@@ -30,14 +32,17 @@ public struct AudioEmbedder: Sendable {
     /// Examples embedded or waiting so far.
     public var exampleCount: Int { stream.examplesProduced }
 
-    /// Adds 16 kHz mono samples; embeds every full batch of examples they complete.
+    /// Adds 16 kHz mono samples; embeds the whole groups of examples waiting once there are
+    /// enough for the threads.
     public mutating func append(_ samples: [Float]) {
         let examples = stream.append(samples)
         waiting.append(contentsOf: examples.data)
         let perExample = VGGishParameters.exampleFrames * VGGishParameters.melBands
-        let ready = (waiting.count / perExample) / model.batchSize * model.batchSize
-        if ready > 0 {
-            embedWaiting(ready)
+        // Whole groups only, and enough of them for every thread (when they go makes no
+        // difference to the result; which examples form a group does).
+        let groups = (waiting.count / perExample) / model.batchSize
+        if groups >= max(2, Threading.width) {
+            embedWaiting(groups * model.batchSize)
         }
     }
 
@@ -63,14 +68,17 @@ public struct AudioEmbedder: Sendable {
                            data: Array(waiting[0..<count * perExample]))
         features.append(contentsOf: model.convolutionFeatures(batch).data)
         waiting.removeFirst(count * perExample)
-        if features.count / model.architecture.flattenedWidth >= VGGish.fullyConnectedBatch { embedFeatures() }
+        let full = features.count / model.architecture.flattenedWidth / VGGish.fullyConnectedBatch
+        if full > 0 { embedFeatures(full * VGGish.fullyConnectedBatch) }
     }
 
-    /// Runs the waiting features through the fully connected layers.
-    private mutating func embedFeatures() {
+    /// Runs the first `count` waiting features (all of them by default) through the fully
+    /// connected layers.
+    private mutating func embedFeatures(_ count: Int? = nil) {
         let width = model.architecture.flattenedWidth
-        embeddings.append(contentsOf: model.embeddings(ofFeatures: Tensor(shape: [features.count / width, width],
-                                                                          data: features)).data)
-        features.removeAll(keepingCapacity: true)
+        let rows = count ?? features.count / width
+        embeddings.append(contentsOf: model.embeddings(ofFeatures: Tensor(shape: [rows, width],
+                                                                          data: Array(features[0..<rows * width]))).data)
+        features.removeFirst(rows * width)
     }
 }

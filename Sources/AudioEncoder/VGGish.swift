@@ -32,17 +32,20 @@ public struct VGGish: Sendable {
     let linears: [Linear]
     /// PCA parameters that came with the weights, if any.
     public let pca: VGGishPCA?
-    /// Examples per pass through the convolutions: activations peak at conv1, ~1.6 MB per
-    /// example (its output), ~50 MB for 32.
+    /// Examples per pass through the convolutions (a group): activations peak at conv1, ~1.6 MB
+    /// per example (its output), ~25 MB for 16. Groups are cut from the first example of a
+    /// clip on, whatever the threads: an example's embedding depends only on its clip. 16 was
+    /// the fastest of 8, 16 and 32 on one thread and on two (60 s of audio, `vidtag-bench vggish`).
     public var batchSize: Int
     /// Examples per pass through the fully connected layers (all of a minute of audio at
-    /// once): each pass reads the 200 MB fc1_1 weight once, so passes over few rows cost
-    /// memory bandwidth rather than arithmetic. Features waiting for it take 48 KB per example.
+    /// once), cut likewise from the first example: each pass reads the 200 MB fc1_1 weight
+    /// once, so passes over few rows cost memory bandwidth rather than arithmetic. Features
+    /// waiting for it take 48 KB per example.
     public static let fullyConnectedBatch = 256
     /// Activations and im2col scratch recycled between layers and calls.
     private let buffers = BufferPool(limitBytes: 128 << 20)
 
-    public init(weights: VGGishWeights, batchSize: Int = 32) {
+    public init(weights: VGGishWeights, batchSize: Int = 16) {
         precondition(batchSize > 0, "VGGish: batch size must be positive")
         let architecture = weights.architecture
         var convolutions: [Conv2D] = []
@@ -74,10 +77,10 @@ public struct VGGish: Sendable {
     }
 
     /// The convolutional part: log-mel examples [A, 96, 64] (or [A, 96, 64, 1]) → the last
-    /// pooled map flattened, [A, F] (F = 6·4·512 = 12288), at most `batchSize` examples at a
-    /// time. With several threads (`Threading.width` > 1) the batches go to the workers whole
-    /// (`Threading.forEach`), made small enough that each worker gets two; on one thread (e.g.
-    /// the extraction's look-ahead thread) they run in turn.
+    /// pooled map flattened, [A, F] (F = 6·4·512 = 12288), in groups of `batchSize` examples
+    /// counted from the first. The groups go to the workers whole (`Threading.forEach`); on one
+    /// thread (e.g. the extraction's look-ahead thread) they run in turn. Every group has the
+    /// same shapes on any number of threads, so the result has the same bits.
     public func convolutionFeatures(_ examples: Tensor) -> Tensor {
         let (frames, bands) = (VGGishParameters.exampleFrames, VGGishParameters.melBands)
         precondition((examples.rank == 3 || (examples.rank == 4 && examples.shape[3] == 1))
@@ -85,8 +88,7 @@ public struct VGGish: Sendable {
                      "VGGish: expected examples [A, \(frames), \(bands)], got \(examples.shape)")
         let count = examples.shape[0]
         let (perExample, width) = (frames * bands, architecture.flattenedWidth)
-        let tasks = 2 * Threading.width
-        let perBatch = Threading.width > 1 ? max(1, min(batchSize, (count + tasks - 1) / tasks)) : batchSize
+        let perBatch = batchSize
         let starts = Array(stride(from: 0, to: count, by: perBatch))
         var output = Tensor(uninitialized: [count, width])
         examples.data.withUnsafeBufferPointer { source in
@@ -108,7 +110,7 @@ public struct VGGish: Sendable {
     }
 
     /// The fully connected part: features [A, F] from `convolutionFeatures` → raw embeddings
-    /// [A, D], `fullyConnectedBatch` rows per pass through each layer.
+    /// [A, D], `fullyConnectedBatch` rows per pass through each layer, counted from the first.
     public func embeddings(ofFeatures features: Tensor) -> Tensor {
         let (count, width) = (features.shape[0], architecture.flattenedWidth)
         precondition(features.rank == 2 && features.shape[1] == width,

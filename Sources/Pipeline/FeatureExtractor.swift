@@ -16,7 +16,7 @@ import VisualEncoder
 /// - a soundtrack (of a video or an audio file) gives `audio.frames` [A, 128], VGGish's raw
 ///   embeddings, computed while the audio streams in (bounded memory on long files).
 /// - a title and summary give `text.title` [D] and `text.summary` [D]; products give
-///   `product.items` [P, D], each encoded as "title category" — one BERT batch per record.
+///   `product.items` [P, D], each encoded as "title category", each text on its own.
 ///   A junk title or summary (``JunkText``) is left out as if absent.
 /// Modalities that cannot be had are recorded in the metadata's "missing", keyed by the head's
 /// modality names (visual, cover, audio, title, summary, product), with a reason:
@@ -148,7 +148,7 @@ public struct FeatureExtractor: BatchJob {
         return features
     }
 
-    /// `text.title`, `text.summary` [D] and `product.items` [P, D] in one batch, junk titles and
+    /// `text.title`, `text.summary` [D] and `product.items` [P, D], each text on its own, junk titles and
     /// summaries left out; truncated texts are listed in the metadata's "text_truncated".
     private func encodeText(_ encoder: TextEncoder, _ record: InputRecord, into features: inout FeatureSet,
                             missing: inout [String: String]) {

@@ -64,17 +64,30 @@ public struct TextEncoder: Sendable {
     /// The width of the vectors.
     public var dimension: Int { pooling.dimension(hidden: model.config.hiddenSize) }
 
-    /// Encodes `texts`, `batchSize` at a time: `[N]` texts → ``TextEmbeddings`` with `[N, W]` vectors.
-    public func encode(_ texts: [String], batchSize: Int = 32) -> TextEmbeddings {
+    /// Encodes `texts` → ``TextEmbeddings`` with `[N, W]` vectors, `batchSize` texts per forward
+    /// pass, the passes spread over the threads (`Threading.forEach`).
+    ///
+    /// With the default of one text per pass, a text's vector has the same bits whatever the
+    /// other texts, their order and the number of threads: every product it makes has shapes of
+    /// that text alone. Packing several texts into one pass (``TokenBatch``) makes products of
+    /// other shapes, whose rounding (OpenBLAS's blocking) then depends on the neighbours: the
+    /// vectors agree to ~1e-7, not bit for bit. It is faster only when the model's weights are
+    /// read from memory for each short text (`vidtag-bench text` measures both).
+    public func encode(_ texts: [String], batchSize: Int = 1) -> TextEmbeddings {
         precondition(batchSize >= 1, "TextEncoder: batchSize must be at least 1")
         let tokenized = texts.map(tokenizer.encode)
-        var vectors: [Float] = []
-        vectors.reserveCapacity(texts.count * dimension)
-        for start in stride(from: 0, to: texts.count, by: batchSize) {
-            let batch = TokenBatch(tokenized[start..<min(start + batchSize, texts.count)].map(\.ids))
-            vectors += embed(batch).data
+        let starts = Array(stride(from: 0, to: texts.count, by: batchSize))
+        let width = dimension
+        var vectors = [Float](repeating: 0, count: texts.count * width)
+        vectors.withUnsafeMutableBufferPointer { out in
+            let out = out.baseAddress!  // each pass writes its own texts' rows
+            Threading.forEach(starts.count) { index in
+                let start = starts[index]
+                let batch = TokenBatch(tokenized[start..<min(start + batchSize, texts.count)].map(\.ids))
+                (out + start * width).update(from: embed(batch).data, count: batch.count * width)
+            }
         }
-        return TextEmbeddings(vectors: Tensor(shape: [texts.count, dimension], data: vectors),
+        return TextEmbeddings(vectors: Tensor(shape: [texts.count, width], data: vectors),
                               truncated: tokenized.map(\.truncated), tokenCounts: tokenized.map(\.ids.count))
     }
 

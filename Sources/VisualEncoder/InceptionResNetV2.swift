@@ -70,15 +70,17 @@ public struct InceptionResNetV2: Sendable {
 
     /// `images`: `[N, H, W, 3]` normalised → `[N, 1536]` pooled features.
     ///
-    /// With several threads (`Threading.width` > 1) the images go through the network one per
-    /// thread at a time (`Threading.forEach`), each layer's GEMM on its worker alone: on two cores
-    /// that beats splitting every layer of the whole batch over both (no hand-off per layer, and
-    /// a core that decoding borrows merely takes fewer images). Results do not depend on the split.
+    /// Each image goes through the network on its own (`Threading.forEach`: one image per
+    /// thread at a time, each layer's GEMM on its worker alone; a single image has every thread
+    /// for its layers). On two cores that beats splitting every layer of the whole batch over
+    /// both (no hand-off per layer, and a core that decoding borrows merely takes fewer images),
+    /// and it gives each image's features the same bits whatever the batch, its position in it
+    /// and the number of threads: every product an image makes has shapes of that image alone.
     /// `stage` is called with each of `stageNames` and its output `[N, h, w, c]` (the batch
-    /// then goes through whole, layer by layer).
+    /// then goes through whole, layer by layer: see `forwardBatch`).
     public func forward(_ images: Tensor, stage: ((String, Tensor) -> Void)? = nil) -> Tensor {
         let count = images.shape[0]
-        guard stage == nil, count > 1, Threading.width > 1 else { return forwardBatch(images, stage: stage) }
+        guard stage == nil, count > 1 else { return forwardBatch(images, stage: stage) }
         let imageSize = images.count / count
         var pooled = Tensor(uninitialized: [count, Self.featureWidth])
         pooled.data.withUnsafeMutableBufferPointer { out in
@@ -94,7 +96,9 @@ public struct InceptionResNetV2: Sendable {
     }
 
     /// The whole batch through each layer in turn, each layer's GEMMs and loops split over
-    /// `Threading.width` threads (what `forward` does on one thread, or with `stage`).
+    /// `Threading.width` threads (what `forward` does with `stage`). A batch of several images
+    /// makes products of other shapes than one image does, so its features agree with
+    /// `forward`'s to rounding (OpenBLAS's blocking), not bit for bit.
     public func forwardBatch(_ images: Tensor, stage: ((String, Tensor) -> Void)? = nil) -> Tensor {
         // Each step's input goes back to the pool once consumed (except the caller's images).
         var x = images

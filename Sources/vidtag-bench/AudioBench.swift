@@ -34,8 +34,8 @@ struct AudioBenchCommand: ParsableCommand {
     @Option(help: "Untimed warm-up runs per measurement.")
     var warmup = 1
 
-    @Option(help: "Examples per pass through the network.")
-    var batchSize = 32
+    @Option(help: "Examples per pass through the convolutions (a group, counted from the first example).")
+    var batchSize = 16
 
     @Option(help: "A JSON file written by Scripts/bench/vggish_torch.py, shown beside our numbers.")
     var torch: String?

@@ -59,11 +59,15 @@ import Weights
         let reference = Seeded.model.embed(examples)
         let batched = one.embed(examples)
         let difference = maxAbsDifference(batched, reference)
-        print("batch 3 vs batch 32: max |Δ| \(difference) (tolerance 1e-5: GEMM blocking may differ)")
-        #expect(difference <= 1e-5)
+        let scale = reference.data.map(abs).max() ?? 0
+        // Groups of other sizes make products of other shapes: rounding differs, within what
+        // float32 allows (the reference test sees 2.7e-5 against torchvggish on these values).
+        print("groups of 3 vs 16: max |Δ| \(difference) on values up to \(scale) (tolerance 2e-6 × \(scale))")
+        #expect(difference <= 2e-6 * scale)
     }
 
     @Test func streamedEmbedderEqualsExamplesAtOnce() throws {
+        if Threading.threads < 2 { Threading.configure(threads: 2) }
         let waveform = try Goldens.tensor("waveform.synthetic").data
         var model = Seeded.model
         model.batchSize = 4
@@ -76,10 +80,13 @@ import Weights
         }
         let streamed = try embedder.finish()
         let whole = model.embed(LogMel().examples(waveform))
+        let oneThread = Threading.serial { model.embed(LogMel().examples(waveform)) }
         let difference = maxAbsDifference(streamed, whole)
-        print("AudioEmbedder in 7000-sample chunks, batches of 4: \(streamed.shape), max |Δ| vs all at once \(difference)")
+        print("AudioEmbedder in 7000-sample chunks, groups of 4: \(streamed.shape), max |Δ| vs all at once \(difference)"
+              + " (tolerance 0: the same groups of the same examples)")
         #expect(streamed.shape == [10, 128])
         #expect(difference == 0)
+        #expect(oneThread.data == whole.data, "the thread count must not change the embeddings")
     }
 
     @Test func shortAudioIsReportedAsAudioTooShort() {
