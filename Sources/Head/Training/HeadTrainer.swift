@@ -83,7 +83,7 @@ public struct TrainingResult: Sendable {
 /// Minibatch AdamW training with warm-up + cosine schedule, gradient clipping, modal dropout,
 /// validation after each epoch and early stopping on validation level-2 accuracy. Every random
 /// choice comes from `options.seed`, so the same data, config and seed give the same
-/// parameters bit for bit (with the same thread count: OpenBLAS's blocking may depend on it).
+/// parameters bit for bit, on any number of threads (GEMM's blocks depend on shapes alone).
 public enum HeadTrainer {
     /// Splits off a validation set: ids sorted, shuffled with the seed, the first
     /// ⌊fraction·N⌋ held out. The result does not depend on the input order.
