@@ -262,8 +262,17 @@ struct HeadSynth: ParsableCommand {
     @Option(help: "Split seed (items of different splits are independent).")
     var split: UInt64 = 1
 
+    @Option(help: "Level-1 classes (default: the generator's).")
+    var level1: Int?
+
+    @Option(help: "Level-2 classes under each level-1 class (default: the generator's 3 to 6).")
+    var children: Int?
+
     func run() throws {
-        try SyntheticWriter.write(world: SyntheticWorld(seed: world), count: count, split: split, to: output)
+        var spec = SyntheticSpec()
+        if let level1 { spec.level1Count = level1 }
+        if let children { (spec.minChildren, spec.maxChildren) = (children, children) }
+        try SyntheticWriter.write(world: SyntheticWorld(spec: spec, seed: world), count: count, split: split, to: output)
         headLog("wrote \(count) items of world \(world), split \(split) to \(output)")
     }
 }
