@@ -3,12 +3,15 @@
 checked against. Same architecture, same parameter names, gradients by autograd.
 
 Model (design.md §1), for a batch of items, M modalities in the order of `modalities`:
-  sequence modality (visual, audio): frames [T, D] -> NetVLAD, the article's form:
+  sequence modality (visual, audio): frames [T, D] -> (cfg["pooling"]) NetVLAD, the mean frame,
+      or both concatenated [mean, NetVLAD]; NetVLAD in the article's form:
       a = softmax(assign(x)) over K clusters, V_k = sum_i a_ik (x_i - c_k),
       V^_k = F.normalize(V_k), alpha = softmax(shot_logits), out = sqrt(D) * sum_k alpha_k V^_k
       (or, with cfg["netvlad"] == "flattened", out = sqrt(D) * [V^_1, ..., V^_K])
   every modality: [D] -> Linear -> ReLU -> P, zeroed when the modality is absent
-  fusion:  attention: p = masked softmax(Linear(concat)), fused = concat(p_m * e_m)
+  fusion:  attention: p = masked softmax(Linear(concat)), fused = concat(w_m * e_m) with w = p
+                      (cfg["attention_scale"] convex), n * p (mean) or (1 + n * p) / 2 (residual),
+                      n the number of modalities present
            concat:    fused = concat(e_m)
            tfn:       fused = Linear(flatten(outer_m (1, e_m)))          (Zadeh et al. 2017)
            lmf:       fused = sum_i w_i prod_m (G_m (1, e_m))_i + bias     (Liu et al. 2018)
@@ -110,10 +113,10 @@ class LowRankFusion(nn.Module):
 class Fusion(nn.Module):
     """Parameters: attention.{weight,bias} | tfn.{weight,bias} | lmf.{factor.<m>,rank_weight,bias}."""
 
-    def __init__(self, kind, names, p, f, rank):
+    def __init__(self, kind, names, p, f, rank, scale="convex"):
         super().__init__()
         m = len(names)
-        self.kind = kind
+        self.kind, self.scale = kind, scale
         if kind == "attention":
             self.attention = nn.Linear(m * p, m)
         elif kind == "tfn":
@@ -130,7 +133,14 @@ class Fusion(nn.Module):
             flat = blocks.reshape(b, m * p)
             logits = self.attention(flat).masked_fill(mask == 0, float("-inf"))
             probs = torch.softmax(logits, dim=1)                          # absent modalities get 0
-            return (probs[:, :, None] * blocks).reshape(b, m * p), probs
+            n = mask.sum(1, keepdim=True)                                 # modalities present
+            if self.scale == "convex":
+                weights = probs
+            elif self.scale == "mean":
+                weights = n * probs
+            else:                                                         # residual
+                weights = (0.5 + 0.5 * n * probs) * mask
+            return (weights[:, :, None] * blocks).reshape(b, m * p), probs
         if self.kind == "tfn":
             ones = blocks.new_ones(b, 1)
             z = ones
@@ -158,13 +168,18 @@ class Head(nn.Module):
         p = cfg["tfn_width"] if fusion == "tfn" else cfg["width"]
         f = len(mods) * p if fusion in ("attention", "concat") else cfg["fused_width"]
         form = cfg.get("netvlad", "weighted")
-        self.netvlad = nn.ModuleDict({m["name"]: NetVLADShots(m["dim"], cfg["clusters"], form)
-                                      for m in mods if m["kind"] == "sequence"})
+        pooling = cfg.get("pooling", "netvlad")
+        if pooling != "mean":
+            self.netvlad = nn.ModuleDict({m["name"]: NetVLADShots(m["dim"], cfg["clusters"], form)
+                                          for m in mods if m["kind"] == "sequence"})
 
         def pooled(m):
-            return cfg["clusters"] * m["dim"] if m["kind"] == "sequence" and form == "flattened" else m["dim"]
+            if m["kind"] != "sequence":
+                return m["dim"]
+            vlad = cfg["clusters"] * m["dim"] if form == "flattened" else m["dim"]
+            return {"netvlad": vlad, "mean": m["dim"], "both": m["dim"] + vlad}[pooling]
         self.proj = nn.ModuleDict({m["name"]: nn.Linear(pooled(m), p) for m in mods})
-        self.fusion = Fusion(fusion, names, p, f, cfg["lmf_rank"])
+        self.fusion = Fusion(fusion, names, p, f, cfg["lmf_rank"], cfg.get("attention_scale", "convex"))
         c1, c2 = cfg["level1_count"], len(cfg["parents"])
         self.classifier = nn.Module()
         if cfg["classifier"] == "hmc":
@@ -184,7 +199,14 @@ class Head(nn.Module):
         blocks = []
         for j, m in enumerate(mods):
             if m["kind"] == "sequence":
-                x = self.netvlad[m["name"]]([it[j] for it in items])
+                pooling = cfg.get("pooling", "netvlad")
+                frames = [it[j] for it in items]
+                parts = []
+                if pooling != "netvlad":
+                    parts.append(torch.stack([x.mean(0) if x is not None else mask.new_zeros(m["dim"]) for x in frames]))
+                if pooling != "mean":
+                    parts.append(self.netvlad[m["name"]](frames))
+                x = torch.cat(parts, dim=1)
             else:
                 x = torch.stack([it[j] if it[j] is not None else mask.new_zeros(m["dim"]) for it in items])
             blocks.append(F.relu(self.proj[m["name"]](x)) * mask[:, j:j + 1])

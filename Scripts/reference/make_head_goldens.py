@@ -11,7 +11,8 @@ Writes Fixtures/head/head_goldens.safetensors:
   <variant>.{logits1,logits2,p1,p2,attention,fused,terms}   forward outputs
   <variant>.grad.<param>        d(mean total loss)/d(param) for every parameter
   <variant>.adam_losses         [10] the loss before each of ten AdamW steps on the same batch
-Variants: <fusion>_<classifier>, and attention_hmc_flattened with the classic flattened NetVLAD.
+Variants: <fusion>_<classifier>, attention_hmc_flattened with the classic flattened NetVLAD,
+and suffixes for sequence pooling (mean, both) and attention scaling (mean, residual).
                                 (clip 1.0, warm-up 3 + cosine over 10 steps)
 metadata "config": the shared head config, the variants and the optimiser settings (JSON).
 
@@ -57,7 +58,9 @@ BASE = {
     "beta": 1.5,
 }
 VARIANTS = [("attention", "hmc", "weighted"), ("concat", "hmc", "weighted"), ("tfn", "hmc", "weighted"),
-            ("lmf", "hmc", "weighted"), ("attention", "flat", "weighted"), ("attention", "hmc", "flattened")]
+            ("lmf", "hmc", "weighted"), ("attention", "flat", "weighted"), ("attention", "hmc", "flattened"),
+            ("attention", "hmc", "weighted", "both", "residual"), ("attention", "hmc", "weighted", "mean", "mean"),
+            ("concat", "hmc", "weighted", "both")]
 OPTIM = {"lr": 0.01, "warmup": 3, "total": 10, "min_fraction": 0.1, "weight_decay": 0.1,
          "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "clip": 1.0, "steps": 10}
 # Output biases that make some level-2 classes more probable than their parent at the start,
@@ -98,8 +101,15 @@ for b, item in enumerate(items):
 tensors["targets"] = targets.astype(np.float32)
 
 
-def run(fusion, classifier, form):
-    cfg = dict(BASE, fusion=fusion, classifier=classifier, netvlad=form)
+def variant_name(fusion, classifier, form, pooling="netvlad", scale="convex"):
+    """<fusion>_<classifier>[_flattened][_<pooling>][_<attention scale>], defaults left out."""
+    parts = [fusion, classifier] + [x for x, default in ((form, "weighted"), (pooling, "netvlad"), (scale, "convex"))
+                                    if x != default]
+    return "_".join(parts)
+
+
+def run(fusion, classifier, form, pooling="netvlad", scale="convex"):
+    cfg = dict(BASE, fusion=fusion, classifier=classifier, netvlad=form, pooling=pooling, attention_scale=scale)
     torch.manual_seed(0)
     model = Head(cfg).double()
     state = {}
@@ -118,7 +128,7 @@ def run(fusion, classifier, form):
     terms, loss = model.loss(out, y1, y2)
     model.zero_grad()
     loss.backward()
-    prefix = f"{fusion}_{classifier}" + ("" if form == "weighted" else f"_{form}")
+    prefix = variant_name(fusion, classifier, form, pooling, scale)
     res = {}
     for name, value in state.items():
         res[f"{prefix}.init.{name}"] = value.astype(np.float32)
@@ -150,10 +160,10 @@ def run(fusion, classifier, form):
     return res
 
 
-for fusion, classifier, form in VARIANTS:
-    tensors.update(run(fusion, classifier, form))
+for variant in VARIANTS:
+    tensors.update(run(*variant))
 
-meta = dict(BASE, seed=SEED, variants=[f"{f}_{c}" + ("" if n == "weighted" else f"_{n}") for f, c, n in VARIANTS],
+meta = dict(BASE, seed=SEED, variants=[variant_name(*variant) for variant in VARIANTS],
             optimizer=OPTIM, batch=B)
 OUT.parent.mkdir(parents=True, exist_ok=True)
 save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(OUT), metadata={"config": json.dumps(meta)})

@@ -26,6 +26,33 @@ public struct HeadConfig: Codable, Equatable, Sendable {
         case flattened
     }
 
+    /// How a sequence modality's frames become one vector.
+    public enum SequencePooling: String, Codable, Sendable, CaseIterable {
+        /// NetVLAD (in the `netvlad` form).
+        case netvlad
+        /// The mean frame.
+        case mean
+        /// The mean frame and NetVLAD's vector, concatenated: the mean carries what is spread
+        /// over all frames, NetVLAD what a few frames show.
+        case both
+
+        var usesMean: Bool { self != .netvlad }
+        var usesNetVLAD: Bool { self != .mean }
+    }
+
+    /// How modal attention's weights scale the blocks.
+    public enum AttentionScale: String, Codable, Sendable, CaseIterable {
+        /// fused_m = p_m·e_m: the weights sum to 1, so each block shrinks by the number of
+        /// modalities present.
+        case convex
+        /// fused_m = n·p_m·e_m with n the modalities present: the mean weight is 1, so uniform
+        /// attention passes the blocks on unchanged (as concatenation would).
+        case mean
+        /// fused_m = ½(1 + n·p_m)·e_m: half of each block always passes, the other half is
+        /// re-weighted (mean weight 1), so a modality the attention neglects still learns.
+        case residual
+    }
+
     public enum Classifier: String, Codable, Sendable, CaseIterable {
         /// Level-1 and level-2 channels; level 2 also sees the level-1 hidden state (HMCN).
         case hmc
@@ -45,6 +72,10 @@ public struct HeadConfig: Codable, Equatable, Sendable {
     public var clusters: Int = 8
     /// NetVLAD's output form.
     public var netvlad: NetVLADForm = .weighted
+    /// How sequences (frames, audio) are pooled.
+    public var pooling: SequencePooling = .netvlad
+    /// How attention weights scale the blocks (attention fusion).
+    public var attentionScale: AttentionScale = .convex
     /// The common width each modality is projected to (attention, concat, LMF).
     public var width: Int = 256
     /// The per-modality width before TFN's outer product; the tensor has (w+1)^M entries.
@@ -70,8 +101,12 @@ public struct HeadConfig: Codable, Equatable, Sendable {
 
     /// The width of modality m's pooled vector, the input of its projection.
     public func pooledWidth(_ spec: ModalitySpec) -> Int {
-        spec.kind == .sequence && netvlad == .flattened ? clusters * spec.dim : spec.dim
+        guard spec.kind == .sequence else { return spec.dim }
+        return (pooling.usesMean ? spec.dim : 0) + (pooling.usesNetVLAD ? netvladWidth(spec) : 0)
     }
+
+    /// The width of NetVLAD's output for a sequence modality.
+    func netvladWidth(_ spec: ModalitySpec) -> Int { netvlad == .flattened ? clusters * spec.dim : spec.dim }
     public var modalityCount: Int { modalities.count }
 
     /// The width of each modality's block after projection.
@@ -91,7 +126,8 @@ public struct HeadConfig: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case modalities, parents, fusion, classifier, clusters, netvlad, width, hidden1, hidden2, lambda, beta
+        case modalities, parents, fusion, classifier, clusters, netvlad, pooling, width, hidden1, hidden2, lambda, beta
+        case attentionScale = "attention_scale"
         case level1Count = "level1_count", tfnWidth = "tfn_width", lmfRank = "lmf_rank", fusedWidth = "fused_width"
     }
 
@@ -106,6 +142,8 @@ public struct HeadConfig: Codable, Equatable, Sendable {
         classifier = try c.decodeIfPresent(Classifier.self, forKey: .classifier) ?? classifier
         clusters = try c.decodeIfPresent(Int.self, forKey: .clusters) ?? clusters
         netvlad = try c.decodeIfPresent(NetVLADForm.self, forKey: .netvlad) ?? netvlad
+        pooling = try c.decodeIfPresent(SequencePooling.self, forKey: .pooling) ?? .netvlad
+        attentionScale = try c.decodeIfPresent(AttentionScale.self, forKey: .attentionScale) ?? .convex
         width = try c.decodeIfPresent(Int.self, forKey: .width) ?? width
         tfnWidth = try c.decodeIfPresent(Int.self, forKey: .tfnWidth) ?? tfnWidth
         lmfRank = try c.decodeIfPresent(Int.self, forKey: .lmfRank) ?? lmfRank

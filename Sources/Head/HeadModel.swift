@@ -5,7 +5,8 @@ import Weights
 /// backward pass — llm.c's `gpt2_forward`/`gpt2_backward` structure.
 ///
 /// Data flow for a batch of B items, M modalities, block width P, fused width F:
-///   sequence modality: frames (N, D) → NetVLAD → (B, D), or (B, K·D) in the flattened form
+///   sequence modality: frames (N, D) → NetVLAD → (B, D), or (B, K·D) in the flattened form;
+///                      or the mean frame (B, D); or both side by side
 ///   every modality:    (B, D) → Linear + ReLU, masked → block m of E (B, M·P)
 ///   fusion:            E → fused (B, F)         attention | concat | TFN | LMF
 ///   classifier:        fused → logits1 (B, C1), logits2 (B, C2)   HMC | flat
@@ -107,7 +108,8 @@ public final class HeadModel: @unchecked Sendable {
             batch.mask.withUnsafeBufferPointer { mask in
                 AttentionFusion.forward(fused: fused, probs: ws.get("attention", bsz * m), blocks: blocks,
                                         mask: mask.baseAddress!, weight: param("fusion.attention.weight"),
-                                        bias: param("fusion.attention.bias"), batch: bsz, modalities: m, width: p)
+                                        bias: param("fusion.attention.bias"), batch: bsz, modalities: m, width: p,
+                                        form: c.attentionScale)
             }
         case .tfn:
             fused = ws.get("fused", bsz * f)
@@ -156,22 +158,41 @@ public final class HeadModel: @unchecked Sendable {
                          count: labelled)
     }
 
-    /// The (B, D) input of modality j: NetVLAD's output for sequences, the batch's matrix otherwise.
+    /// The (B, D') input of modality j: for sequences the pooled frames (the mean frame,
+    /// NetVLAD's vector, or both side by side: D' = `pooledWidth`), the batch's matrix otherwise.
     private func input(_ j: Int, _ spec: ModalitySpec, _ batch: HeadBatch) -> UnsafeMutablePointer<Float> {
         guard spec.kind == .sequence else { return batch.inputs[j].pointer }
         let ws = workspace, k = config.clusters, d = spec.dim, bsz = batch.count
-        let n = batch.offsets[j][bsz]
+        let offsets = batch.offsets[j], frames = batch.inputs[j].pointer
         let name = spec.name
+        let width = config.pooledWidth(spec)
+        let pooled = ws.get("pooled.\(name)", bsz * width)
+        if config.pooling.usesMean {
+            for b in 0..<bsz {
+                let row = pooled + b * width, t = offsets[b + 1] - offsets[b]
+                row.update(repeating: 0, count: d)
+                for i in offsets[b]..<offsets[b + 1] {
+                    let frame = frames + i * d
+                    for c in 0..<d { row[c] += frame[c] }
+                }
+                if t > 0 { for c in 0..<d { row[c] /= Float(t) } }
+            }
+        }
+        guard config.pooling.usesNetVLAD else { return pooled }
         let flattened = config.netvlad == .flattened
-        let pooled = ws.get("pooled.\(name)", bsz * config.pooledWidth(spec))
-        NetVLAD.forward(out: pooled, assign: ws.get("assign.\(name)", n * k),
+        let vladWidth = config.netvladWidth(spec)
+        let vlad = config.pooling == .netvlad ? pooled : ws.get("vlad.\(name)", bsz * vladWidth)
+        NetVLAD.forward(out: vlad, assign: ws.get("assign.\(name)", offsets[bsz] * k),
                         normalized: ws.get("normalized.\(name)", bsz * k * d), norms: ws.get("norms.\(name)", bsz * k),
                         shotWeights: ws.get("shots.\(name)", k),
-                        frames: batch.inputs[j].pointer, offsets: batch.offsets[j],
+                        frames: frames, offsets: offsets,
                         weight: param("netvlad.\(name).assign.weight"), bias: param("netvlad.\(name).assign.bias"),
                         centers: param("netvlad.\(name).centers"),
                         shotLogits: flattened ? nil : param("netvlad.\(name).shot_logits"),
                         batch: bsz, clusters: k, dim: d)
+        if config.pooling == .both {
+            for b in 0..<bsz { (pooled + b * width + d).update(from: vlad + b * vladWidth, count: vladWidth) }
+        }
         return pooled
     }
 
@@ -237,10 +258,13 @@ public final class HeadModel: @unchecked Sendable {
         case .concat:
             break
         case .attention:
-            AttentionFusion.backward(dblocks: dblocks, dweight: grad("fusion.attention.weight"),
-                                     dbias: grad("fusion.attention.bias"), scratch: ws.get("dattention", bsz * m),
-                                     dfused: dfused, probs: ws.get("attention", bsz * m), blocks: blocks,
-                                     weight: param("fusion.attention.weight"), batch: bsz, modalities: m, width: p)
+            batch.mask.withUnsafeBufferPointer { mask in
+                AttentionFusion.backward(dblocks: dblocks, dweight: grad("fusion.attention.weight"),
+                                         dbias: grad("fusion.attention.bias"), scratch: ws.get("dattention", bsz * m),
+                                         dfused: dfused, probs: ws.get("attention", bsz * m), blocks: blocks,
+                                         mask: mask.baseAddress!, weight: param("fusion.attention.weight"), batch: bsz,
+                                         modalities: m, width: p, form: c.attentionScale)
+            }
         case .tfn:
             let q = c.tfnTensorSize
             TensorFusion.backward(dblocks: dblocks, dweight: grad("fusion.tfn.weight"), dbias: grad("fusion.tfn.bias"),
@@ -269,14 +293,22 @@ public final class HeadModel: @unchecked Sendable {
             let d = spec.dim, name = spec.name, width = c.pooledWidth(spec)
             let isSequence = spec.kind == .sequence
             let x = isSequence ? ws.get("pooled.\(name)", bsz * width) : batch.inputs[j].pointer
-            let dpooled: UnsafeMutablePointer<Float>? = isSequence ? ws.get("dpooled.\(name)", bsz * width) : nil
+            // Only NetVLAD has parameters before the projection.
+            let learnsPooling = isSequence && c.pooling.usesNetVLAD
+            let dpooled: UnsafeMutablePointer<Float>? = learnsPooling ? ws.get("dpooled.\(name)", bsz * width) : nil
             dpooled?.update(repeating: 0, count: bsz * width)
             Dense.backward(dinp: dpooled, ldDinp: width, dweight: grad("proj.\(name).weight"), dbias: grad("proj.\(name).bias"),
                            dout: dblocks + j * p, ldDout: m * p, inp: x, ldInp: width, weight: param("proj.\(name).weight"),
                            rows: bsz, inFeatures: width, outFeatures: p)
-            if let dpooled {
+            if var dpooled {
                 let k = c.clusters, n = batch.offsets[j][bsz]
                 let flattened = c.netvlad == .flattened
+                if c.pooling == .both {
+                    // NetVLAD's part of each row (after the mean's d columns), made contiguous.
+                    let vladWidth = c.netvladWidth(spec), dvlad = ws.get("dvlad.\(name)", bsz * vladWidth)
+                    for b in 0..<bsz { (dvlad + b * vladWidth).update(from: dpooled + b * width + d, count: vladWidth) }
+                    dpooled = dvlad
+                }
                 NetVLAD.backward(dweight: grad("netvlad.\(name).assign.weight"), dbias: grad("netvlad.\(name).assign.bias"),
                                  dcenters: grad("netvlad.\(name).centers"),
                                  dshotLogits: flattened ? nil : grad("netvlad.\(name).shot_logits"),

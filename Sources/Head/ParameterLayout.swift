@@ -6,11 +6,11 @@
 ///
 /// | name | shape | when |
 /// | --- | --- | --- |
-/// | `netvlad.<m>.assign.weight` | [K, D] | sequence modalities |
+/// | `netvlad.<m>.assign.weight` | [K, D] | sequence modalities, pooling netvlad or both |
 /// | `netvlad.<m>.assign.bias` | [K] | |
 /// | `netvlad.<m>.centers` | [K, D] | |
 /// | `netvlad.<m>.shot_logits` | [K] | α = softmax(shot_logits); the weighted form only |
-/// | `proj.<m>.weight`, `.bias` | [P, D] (K·D for flattened NetVLAD), [P] | every modality; P = width (tfnWidth for TFN) |
+/// | `proj.<m>.weight`, `.bias` | [P, D'], [P] | every modality; P = width (tfnWidth for TFN); D' = `pooledWidth` (D, K·D for flattened NetVLAD, + D with the mean) |
 /// | `fusion.attention.weight`, `.bias` | [M, M·P], [M] | attention |
 /// | `fusion.tfn.weight`, `.bias` | [F, (P+1)^M], [F] | TFN |
 /// | `fusion.lmf.factor.<m>` | [r·F, P+1] | LMF, one per modality |
@@ -56,7 +56,7 @@ public struct ParameterLayout: Sendable {
         var t: [(String, [Int])] = []
         let p = c.blockWidth
         let m = c.modalityCount
-        for mod in c.modalities where mod.kind == .sequence {
+        for mod in c.modalities where mod.kind == .sequence && c.pooling.usesNetVLAD {
             t.append(("netvlad.\(mod.name).assign.weight", [c.clusters, mod.dim]))
             t.append(("netvlad.\(mod.name).assign.bias", [c.clusters]))
             t.append(("netvlad.\(mod.name).centers", [c.clusters, mod.dim]))

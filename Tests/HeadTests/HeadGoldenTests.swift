@@ -32,7 +32,10 @@ import Testing
         return HeadModel(config: config, parameters: values)
     }
 
-    @Test(arguments: ["attention_hmc", "concat_hmc", "tfn_hmc", "lmf_hmc", "attention_flat", "attention_hmc_flattened"])
+    static let variants = ["attention_hmc", "concat_hmc", "tfn_hmc", "lmf_hmc", "attention_flat", "attention_hmc_flattened",
+                           "attention_hmc_both_residual", "attention_hmc_mean_mean", "concat_hmc_both"]
+
+    @Test(arguments: Self.variants)
     func forwardAndGradientsMatchPyTorch(variant: String) throws {
         #expect(goldens.config.variants.contains(variant))
         let model = try model(variant)
@@ -63,7 +66,7 @@ import Testing
         print("\(variant): \(model.layout.entries.count) gradients, max |Δ|/max|ref| = \(worst.1) at \(worst.0) (tolerance \(Self.gradientTolerance))")
     }
 
-    @Test(arguments: ["attention_hmc", "concat_hmc", "tfn_hmc", "lmf_hmc", "attention_flat", "attention_hmc_flattened"])
+    @Test(arguments: Self.variants)
     func tenAdamStepsMatchPyTorch(variant: String) throws {
         let model = try model(variant)
         let examples = try goldens.examples()

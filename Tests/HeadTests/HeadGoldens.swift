@@ -59,13 +59,19 @@ struct HeadGoldens {
         config.modalities.map { ModalitySpec(name: $0.name, tensor: $0.tensor, kind: .init(rawValue: $0.kind)!, dim: $0.dim) }
     }
 
-    /// The head config of a variant such as "tfn_hmc" or "attention_hmc_flattened".
+    /// The head config of a variant such as "tfn_hmc", "attention_hmc_flattened" or
+    /// "attention_hmc_both_residual": fusion, classifier, then in this order whichever differ from
+    /// the defaults: NetVLAD form, sequence pooling, attention scale.
     func headConfig(_ variant: String) -> HeadConfig {
         let parts = variant.split(separator: "_").map(String.init)
         var c = HeadConfig(modalities: modalities, parents: config.parents, level1Count: config.level1_count)
         c.fusion = HeadConfig.Fusion(rawValue: parts[0])!
         c.classifier = HeadConfig.Classifier(rawValue: parts[1])!
-        if parts.count > 2 { c.netvlad = HeadConfig.NetVLADForm(rawValue: parts[2])! }
+        var rest = parts.dropFirst(2)
+        if let form = rest.first.flatMap(HeadConfig.NetVLADForm.init(rawValue:)) { c.netvlad = form; rest = rest.dropFirst() }
+        if let pooling = rest.first.flatMap(HeadConfig.SequencePooling.init(rawValue:)) { c.pooling = pooling; rest = rest.dropFirst() }
+        if let scale = rest.first.flatMap(HeadConfig.AttentionScale.init(rawValue:)) { c.attentionScale = scale; rest = rest.dropFirst() }
+        precondition(rest.isEmpty, "HeadGoldens: unknown variant \(variant)")
         c.clusters = config.clusters
         c.width = config.width
         c.tfnWidth = config.tfn_width

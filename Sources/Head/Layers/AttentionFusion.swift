@@ -4,7 +4,25 @@
 /// and re-weight each block by its probability: fused_m = p_m · e_m. The fused vector is the
 /// re-weighted concatenation (B, M·P). Absent modalities are excluded from the softmax (their
 /// block in E is zero as well), so the weights of the present ones sum to 1.
+///
+/// `form` (``HeadConfig/AttentionScale``) may scale the weights: fused_m = n·p_m·e_m (mean), n
+/// being the number of modalities present in the item, so uniform attention passes the blocks
+/// on at their own scale (as concatenation does) instead of shrinking each by n; or
+/// ½(1 + n·p_m)·e_m (residual). p still reads as shares.
 enum AttentionFusion {
+    /// The multiplier of a block: c + s·p, with (c, s) = (0, 1) convex, (0, n) mean, (½, n/2)
+    /// residual, n being the modalities present in item b of `mask` (B, M).
+    static func affine(_ mask: UnsafePointer<Float>, item b: Int, modalities m: Int,
+                       form: HeadConfig.AttentionScale) -> (constant: Float, slope: Float) {
+        var n: Float = 0
+        for j in 0..<m { n += mask[b * m + j] }
+        switch form {
+        case .convex: return (0, 1)
+        case .mean: return (0, n)
+        case .residual: return (0.5, n / 2)
+        }
+    }
+
     /// - fused: (B, M·P); probs: (B, M).
     /// - blocks: (B, M·P) masked projections; mask: (B, M) of 0/1.
     /// - weight: (M, M·P); bias: (M).
@@ -12,15 +30,16 @@ enum AttentionFusion {
         fused: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
         blocks: UnsafePointer<Float>, mask: UnsafePointer<Float>,
         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-        batch: Int, modalities m: Int, width p: Int
+        batch: Int, modalities m: Int, width p: Int, form: HeadConfig.AttentionScale
     ) {
         let w = m * p
         Dense.forward(out: probs, ldOut: m, inp: blocks, ldInp: w, weight: weight, bias: bias,
                       rows: batch, inFeatures: w, outFeatures: m)
         Softmax.forward(probs, probs, rows: batch, n: m, mask: mask)
         for b in 0..<batch {
+            let (constant, slope) = affine(mask, item: b, modalities: m, form: form)
             for j in 0..<m {
-                let a = probs[b * m + j]
+                let a = mask[b * m + j] == 0 ? 0 : constant + slope * probs[b * m + j]
                 let src = blocks + b * w + j * p, dst = fused + b * w + j * p
                 for i in 0..<p { dst[i] = a * src[i] }
             }
@@ -32,22 +51,23 @@ enum AttentionFusion {
         dblocks: UnsafeMutablePointer<Float>, dweight: UnsafeMutablePointer<Float>, dbias: UnsafeMutablePointer<Float>,
         scratch: UnsafeMutablePointer<Float>,
         dfused: UnsafePointer<Float>,
-        probs: UnsafePointer<Float>, blocks: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-        batch: Int, modalities m: Int, width p: Int
+        probs: UnsafePointer<Float>, blocks: UnsafePointer<Float>, mask: UnsafePointer<Float>,
+        weight: UnsafePointer<Float>, batch: Int, modalities m: Int, width p: Int, form: HeadConfig.AttentionScale
     ) {
         let w = m * p
-        // dp_bm = dfused_bm · e_bm;  dE_bm += p_bm dfused_bm
+        // with fused_bm = (c + s p_bm) e_bm: dp_bm = s dfused_bm · e_bm;  dE_bm += (c + s p_bm) dfused_bm
         let dprobs = scratch
         for b in 0..<batch {
+            let (constant, slope) = affine(mask, item: b, modalities: m, form: form)
             for j in 0..<m {
-                let a = probs[b * m + j]
+                let a = mask[b * m + j] == 0 ? 0 : constant + slope * probs[b * m + j]
                 let g = dfused + b * w + j * p, e = blocks + b * w + j * p, de = dblocks + b * w + j * p
                 var dot: Float = 0
                 for i in 0..<p {
                     dot += g[i] * e[i]
                     de[i] += a * g[i]
                 }
-                dprobs[b * m + j] = dot
+                dprobs[b * m + j] = slope * dot
             }
         }
         // through the (masked) softmax, in place: ds = p ⊙ (dp − Σ p dp)

@@ -47,6 +47,12 @@ struct Train: ParsableCommand {
     @Option(help: "NetVLAD output: weighted (the article's learned sum over the K descriptors) or flattened (K·D).")
     var netvlad = "weighted"
 
+    @Option(help: "How frame sequences (visual, audio) are pooled: netvlad, mean, or both (side by side).")
+    var pooling: HeadConfig.SequencePooling = .netvlad
+
+    @Option(help: "Attention weights as shares (convex: they sum to 1) or scaled so that their mean is 1 (mean).")
+    var attentionScale: HeadConfig.AttentionScale = .convex
+
     @Option(help: "Common width each modality is projected to.")
     var width = 256
 
@@ -130,6 +136,8 @@ struct Train: ParsableCommand {
         config.beta = beta
         config.clusters = clusters
         config.netvlad = HeadConfig.NetVLADForm(rawValue: netvlad)!
+        config.pooling = pooling
+        config.attentionScale = attentionScale
         config.width = width
         config.tfnWidth = tfnWidth
         config.lmfRank = lmfRank
@@ -174,3 +182,6 @@ struct TrainRecord: Encodable {
         case validationLevel2Accuracy = "validation_level2_accuracy"
     }
 }
+
+extension HeadConfig.SequencePooling: ExpressibleByArgument {}
+extension HeadConfig.AttentionScale: ExpressibleByArgument {}
