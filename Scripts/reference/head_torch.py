@@ -18,6 +18,8 @@ Model (design.md §1), for a batch of items, M modalities in the order of `modal
   classifier: hmc:  h1 = ReLU(L1h(x)), logits1 = L1o(h1), h2 = ReLU(L2h([x, h1])), logits2 = L2o(h2)
               flat: h2 = ReLU(L2h(x)), logits2 = L2o(h2), p1 = sum of children of p2
   loss: L1 + lambda * L2 + beta * sum_j relu(p2_j - p1_parent(j))^2   (flat: L2 only)
+  linear (a baseline): logits2 = Linear([standardised mean frame / vector of each modality, zero
+      where absent; one presence bit per modality]), p1 = sum of children of p2, loss as flat
 
 Inputs are preprocessed as in Swift's HeadExample: every frame/vector scaled to unit RMS,
 product items averaged first; all-zero rows are absent.
@@ -165,6 +167,11 @@ class Head(nn.Module):
         mods = cfg["modalities"]
         names = [m["name"] for m in mods]
         fusion = cfg["fusion"]
+        if fusion == "linear":
+            width = sum(m["dim"] for m in mods) + len(mods)
+            self.linear = nn.Linear(width, len(cfg["parents"]))
+            self.register_buffer("parents", torch.tensor(cfg["parents"], dtype=torch.long), persistent=False)
+            return
         p = cfg["tfn_width"] if fusion == "tfn" else cfg["width"]
         f = len(mods) * p if fusion in ("attention", "concat") else cfg["fused_width"]
         form = cfg.get("netvlad", "weighted")
@@ -196,6 +203,8 @@ class Head(nn.Module):
         b = len(items)
         mask = torch.tensor([[0.0 if it[j] is None else 1.0 for j in range(len(mods))] for it in items],
                             dtype=next(self.parameters()).dtype)
+        if cfg["fusion"] == "linear":
+            return self.linear_forward(items, mask)
         blocks = []
         for j, m in enumerate(mods):
             if m["kind"] == "sequence":
@@ -227,6 +236,30 @@ class Head(nn.Module):
             c1 = cfg["level1_count"]
             out["p1"] = torch.zeros(b, c1, dtype=out["p2"].dtype).index_add(1, self.parents, out["p2"])
         return out
+
+    def linear_forward(self, items, mask):
+        """The linear baseline: each modality's mean frame / vector, standardised with the
+        modality's "standardisation" {mean, scale} when given, zero where absent, then the
+        presence bits; logits2 = Linear(that); p1 = sum of children of p2."""
+        columns = []
+        for j, m in enumerate(self.cfg["modalities"]):
+            rows = []
+            for it in items:
+                x = it[j]
+                if x is None:
+                    rows.append(mask.new_zeros(m["dim"]))
+                    continue
+                x = x.mean(0) if m["kind"] == "sequence" else x
+                st = m.get("standardisation")
+                if st is not None:
+                    x = (x - mask.new_tensor(st["mean"])) * mask.new_tensor(st["scale"])
+                rows.append(x)
+            columns.append(torch.stack(rows))
+        fused = torch.cat(columns + [mask], dim=1)
+        logits2 = self.linear(fused)
+        p2 = torch.softmax(logits2, dim=1)
+        p1 = torch.zeros(len(items), self.cfg["level1_count"], dtype=p2.dtype).index_add(1, self.parents, p2)
+        return {"fused": fused, "attention": None, "logits2": logits2, "p2": p2, "p1": p1}
 
     def loss(self, out, y1, y2):
         """Mean over items of (L1, L2, LH, total) per item -> (terms [B, 4], mean total)."""

@@ -12,7 +12,8 @@ Writes Fixtures/head/head_goldens.safetensors:
   <variant>.grad.<param>        d(mean total loss)/d(param) for every parameter
   <variant>.adam_losses         [10] the loss before each of ten AdamW steps on the same batch
 Variants: <fusion>_<classifier>, attention_hmc_flattened with the classic flattened NetVLAD,
-and suffixes for sequence pooling (mean, both) and attention scaling (mean, residual).
+suffixes for sequence pooling (mean, both) and attention scaling (mean, residual), and
+linear_flat, the linear baseline with the standardisation given in the metadata.
                                 (clip 1.0, warm-up 3 + cosine over 10 steps)
 metadata "config": the shared head config, the variants and the optimiser settings (JSON).
 
@@ -60,7 +61,11 @@ BASE = {
 VARIANTS = [("attention", "hmc", "weighted"), ("concat", "hmc", "weighted"), ("tfn", "hmc", "weighted"),
             ("lmf", "hmc", "weighted"), ("attention", "flat", "weighted"), ("attention", "hmc", "flattened"),
             ("attention", "hmc", "weighted", "both", "residual"), ("attention", "hmc", "weighted", "mean", "mean"),
-            ("concat", "hmc", "weighted", "both")]
+            ("concat", "hmc", "weighted", "both"), ("linear", "flat", "weighted")]
+# The linear baseline's standardisation {mean, scale} per modality, as training would store it.
+STANDARDISATION = {m["name"]: {"mean": [round(0.1 * ((i * 7 + j) % 5) - 0.2, 3) for i in range(m["dim"])],
+                               "scale": [round(0.5 + 0.1 * ((i * 3 + j) % 7), 3) for i in range(m["dim"])]}
+                   for j, m in enumerate(BASE["modalities"])}
 OPTIM = {"lr": 0.01, "warmup": 3, "total": 10, "min_fraction": 0.1, "weight_decay": 0.1,
          "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "clip": 1.0, "steps": 10}
 # Output biases that make some level-2 classes more probable than their parent at the start,
@@ -110,6 +115,8 @@ def variant_name(fusion, classifier, form, pooling="netvlad", scale="convex"):
 
 def run(fusion, classifier, form, pooling="netvlad", scale="convex"):
     cfg = dict(BASE, fusion=fusion, classifier=classifier, netvlad=form, pooling=pooling, attention_scale=scale)
+    if fusion == "linear":
+        cfg["modalities"] = [dict(m, standardisation=STANDARDISATION[m["name"]]) for m in BASE["modalities"]]
     torch.manual_seed(0)
     model = Head(cfg).double()
     state = {}
@@ -163,7 +170,7 @@ def run(fusion, classifier, form, pooling="netvlad", scale="convex"):
 for variant in VARIANTS:
     tensors.update(run(*variant))
 
-meta = dict(BASE, seed=SEED, variants=[variant_name(*variant) for variant in VARIANTS],
+meta = dict(BASE, seed=SEED, variants=[variant_name(*variant) for variant in VARIANTS], standardisation=STANDARDISATION,
             optimizer=OPTIM, batch=B)
 OUT.parent.mkdir(parents=True, exist_ok=True)
 save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(OUT), metadata={"config": json.dumps(meta)})

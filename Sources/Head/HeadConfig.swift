@@ -15,6 +15,11 @@ public struct HeadConfig: Codable, Equatable, Sendable {
         case tfn
         /// Low-rank multimodal fusion (Liu et al. 2018).
         case lmf
+        /// A baseline, not a fusion: multinomial logistic regression on each modality's mean
+        /// frame (or vector, or product mean), standardised, plus one presence bit per modality.
+        /// No projection and no hidden layer; level 1 from the summed level-2 probabilities
+        /// (the flat classifier's rule).
+        case linear
     }
 
     /// How NetVLAD's K residual descriptors become one vector.
@@ -102,8 +107,11 @@ public struct HeadConfig: Codable, Equatable, Sendable {
     /// The width of modality m's pooled vector, the input of its projection.
     public func pooledWidth(_ spec: ModalitySpec) -> Int {
         guard spec.kind == .sequence else { return spec.dim }
-        return (pooling.usesMean ? spec.dim : 0) + (pooling.usesNetVLAD ? netvladWidth(spec) : 0)
+        return (sequencePooling.usesMean ? spec.dim : 0) + (sequencePooling.usesNetVLAD ? netvladWidth(spec) : 0)
     }
+
+    /// The pooling in effect: the linear baseline always takes the mean frame.
+    var sequencePooling: SequencePooling { fusion == .linear ? .mean : pooling }
 
     /// The width of NetVLAD's output for a sequence modality.
     func netvladWidth(_ spec: ModalitySpec) -> Int { netvlad == .flattened ? clusters * spec.dim : spec.dim }
@@ -117,6 +125,7 @@ public struct HeadConfig: Codable, Equatable, Sendable {
         switch fusion {
         case .attention, .concat: return modalityCount * width
         case .tfn, .lmf: return fusedWidth
+        case .linear: return modalities.map(\.dim).reduce(0, +) + modalityCount
         }
     }
 
@@ -169,6 +178,12 @@ public struct HeadConfig: Codable, Equatable, Sendable {
             return "level-2 classes must be grouped by parent in level-1 order"
         }
         if Set(parents).count != level1Count { return "a level-1 class has no children" }
+        if fusion == .linear && classifier != .flat { return "the linear head predicts level 2 only: its classifier is flat" }
+        if let bad = modalities.first(where: { spec in
+            spec.standardisation.map { $0.mean.count != spec.dim || $0.scale.count != spec.dim } ?? false
+        }) {
+            return "modality \(bad.name) has a standardisation of another width than \(bad.dim)"
+        }
         if clusters < 1 { return "clusters must be at least 1" }
         if width < 1 || tfnWidth < 1 || lmfRank < 1 || fusedWidth < 1 || hidden1 < 1 || hidden2 < 1 {
             return "widths and ranks must be at least 1"

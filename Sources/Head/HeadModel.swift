@@ -80,65 +80,69 @@ public final class HeadModel: @unchecked Sendable {
         let bsz = batch.count, m = c.modalityCount, p = c.blockWidth, f = c.fusedDimension
         let c1 = c.level1Count, c2 = c.level2Count
 
-        // 1. Pool and project each modality into its block of E (B, M·P).
-        let blocks = ws.get("blocks", bsz * m * p)
-        for (j, spec) in c.modalities.enumerated() {
-            let x = input(j, spec, batch)
-            let width = c.pooledWidth(spec)
-            Dense.forward(out: blocks + j * p, ldOut: m * p, inp: x, ldInp: width,
-                          weight: param("proj.\(spec.name).weight"), bias: param("proj.\(spec.name).bias"),
-                          rows: bsz, inFeatures: width, outFeatures: p)
-            for b in 0..<bsz {
-                let row = blocks + b * m * p + j * p
-                if batch.mask[b * m + j] == 0 {
-                    row.update(repeating: 0, count: p)
-                } else {
-                    for i in 0..<p { row[i] = max(row[i], 0) }
-                }
-            }
-        }
-
-        // 2. Fuse.
-        let fused: UnsafeMutablePointer<Float>
-        switch c.fusion {
-        case .concat:
-            fused = blocks
-        case .attention:
-            fused = ws.get("fused", bsz * f)
-            batch.mask.withUnsafeBufferPointer { mask in
-                AttentionFusion.forward(fused: fused, probs: ws.get("attention", bsz * m), blocks: blocks,
-                                        mask: mask.baseAddress!, weight: param("fusion.attention.weight"),
-                                        bias: param("fusion.attention.bias"), batch: bsz, modalities: m, width: p,
-                                        form: c.attentionScale)
-            }
-        case .tfn:
-            fused = ws.get("fused", bsz * f)
-            TensorFusion.forward(fused: fused, tensor: ws.get("tfn.tensor", bsz * c.tfnTensorSize), blocks: blocks,
-                                 weight: param("fusion.tfn.weight"), bias: param("fusion.tfn.bias"),
-                                 batch: bsz, modalities: m, width: p, outFeatures: f)
-        case .lmf:
-            fused = ws.get("fused", bsz * f)
-            LowRankFusion.forward(fused: fused, hats: ws.get("lmf.hats", m * bsz * (p + 1)),
-                                  factorsOut: ws.get("lmf.factors", m * bsz * c.lmfRank * f), blocks: blocks,
-                                  factors: c.modalities.map { param("fusion.lmf.factor.\($0.name)") },
-                                  rankWeight: param("fusion.lmf.rank_weight"), bias: param("fusion.lmf.bias"),
-                                  batch: bsz, modalities: m, width: p, rank: c.lmfRank, outFeatures: f)
-        }
-
-        // 3. Classify.
         let logits2 = ws.get("logits2", bsz * c2)
         var logits1: UnsafeMutablePointer<Float>?
-        switch c.classifier {
-        case .hmc:
-            logits1 = ws.get("logits1", bsz * c1)
-            HMCClassifier.forward(logits1: logits1!, logits2: logits2, h1: ws.get("h1", bsz * c.hidden1),
-                                  g: ws.get("g", bsz * (f + c.hidden1)), h2: ws.get("h2", bsz * c.hidden2),
-                                  fused: fused, weights: hmcWeights(param), batch: bsz, fusedWidth: f,
-                                  hidden1: c.hidden1, hidden2: c.hidden2, level1: c1, level2: c2)
-        case .flat:
-            FlatClassifier.forward(logits2: logits2, h2: ws.get("h2", bsz * c.hidden2), fused: fused,
-                                   weights: flatWeights(param), batch: bsz, fusedWidth: f,
-                                   hidden2: c.hidden2, level2: c2)
+        if c.fusion == .linear {
+            linearForward(batch, logits2: logits2)
+        } else {
+            // 1. Pool and project each modality into its block of E (B, M·P).
+            let blocks = ws.get("blocks", bsz * m * p)
+            for (j, spec) in c.modalities.enumerated() {
+                let x = input(j, spec, batch)
+                let width = c.pooledWidth(spec)
+                Dense.forward(out: blocks + j * p, ldOut: m * p, inp: x, ldInp: width,
+                              weight: param("proj.\(spec.name).weight"), bias: param("proj.\(spec.name).bias"),
+                              rows: bsz, inFeatures: width, outFeatures: p)
+                for b in 0..<bsz {
+                    let row = blocks + b * m * p + j * p
+                    if batch.mask[b * m + j] == 0 {
+                        row.update(repeating: 0, count: p)
+                    } else {
+                        for i in 0..<p { row[i] = max(row[i], 0) }
+                    }
+                }
+            }
+
+            // 2. Fuse.
+            let fused: UnsafeMutablePointer<Float>
+            switch c.fusion {
+            case .concat, .linear:  // (linear: not here)
+                fused = blocks
+            case .attention:
+                fused = ws.get("fused", bsz * f)
+                batch.mask.withUnsafeBufferPointer { mask in
+                    AttentionFusion.forward(fused: fused, probs: ws.get("attention", bsz * m), blocks: blocks,
+                                            mask: mask.baseAddress!, weight: param("fusion.attention.weight"),
+                                            bias: param("fusion.attention.bias"), batch: bsz, modalities: m, width: p,
+                                            form: c.attentionScale)
+                }
+            case .tfn:
+                fused = ws.get("fused", bsz * f)
+                TensorFusion.forward(fused: fused, tensor: ws.get("tfn.tensor", bsz * c.tfnTensorSize), blocks: blocks,
+                                     weight: param("fusion.tfn.weight"), bias: param("fusion.tfn.bias"),
+                                     batch: bsz, modalities: m, width: p, outFeatures: f)
+            case .lmf:
+                fused = ws.get("fused", bsz * f)
+                LowRankFusion.forward(fused: fused, hats: ws.get("lmf.hats", m * bsz * (p + 1)),
+                                      factorsOut: ws.get("lmf.factors", m * bsz * c.lmfRank * f), blocks: blocks,
+                                      factors: c.modalities.map { param("fusion.lmf.factor.\($0.name)") },
+                                      rankWeight: param("fusion.lmf.rank_weight"), bias: param("fusion.lmf.bias"),
+                                      batch: bsz, modalities: m, width: p, rank: c.lmfRank, outFeatures: f)
+            }
+
+            // 3. Classify.
+            switch c.classifier {
+            case .hmc:
+                logits1 = ws.get("logits1", bsz * c1)
+                HMCClassifier.forward(logits1: logits1!, logits2: logits2, h1: ws.get("h1", bsz * c.hidden1),
+                                      g: ws.get("g", bsz * (f + c.hidden1)), h2: ws.get("h2", bsz * c.hidden2),
+                                      fused: fused, weights: hmcWeights(param), batch: bsz, fusedWidth: f,
+                                      hidden1: c.hidden1, hidden2: c.hidden2, level1: c1, level2: c2)
+            case .flat:
+                FlatClassifier.forward(logits2: logits2, h2: ws.get("h2", bsz * c.hidden2), fused: fused,
+                                       weights: flatWeights(param), batch: bsz, fusedWidth: f,
+                                       hidden2: c.hidden2, level2: c2)
+            }
         }
 
         // 4. Probabilities and loss.
@@ -167,7 +171,7 @@ public final class HeadModel: @unchecked Sendable {
         let name = spec.name
         let width = config.pooledWidth(spec)
         let pooled = ws.get("pooled.\(name)", bsz * width)
-        if config.pooling.usesMean {
+        if config.sequencePooling.usesMean {
             for b in 0..<bsz {
                 let row = pooled + b * width, t = offsets[b + 1] - offsets[b]
                 row.update(repeating: 0, count: d)
@@ -178,10 +182,10 @@ public final class HeadModel: @unchecked Sendable {
                 if t > 0 { for c in 0..<d { row[c] /= Float(t) } }
             }
         }
-        guard config.pooling.usesNetVLAD else { return pooled }
+        guard config.sequencePooling.usesNetVLAD else { return pooled }
         let flattened = config.netvlad == .flattened
         let vladWidth = config.netvladWidth(spec)
-        let vlad = config.pooling == .netvlad ? pooled : ws.get("vlad.\(name)", bsz * vladWidth)
+        let vlad = config.sequencePooling == .netvlad ? pooled : ws.get("vlad.\(name)", bsz * vladWidth)
         NetVLAD.forward(out: vlad, assign: ws.get("assign.\(name)", offsets[bsz] * k),
                         normalized: ws.get("normalized.\(name)", bsz * k * d), norms: ws.get("norms.\(name)", bsz * k),
                         shotWeights: ws.get("shots.\(name)", k),
@@ -190,10 +194,40 @@ public final class HeadModel: @unchecked Sendable {
                         centers: param("netvlad.\(name).centers"),
                         shotLogits: flattened ? nil : param("netvlad.\(name).shot_logits"),
                         batch: bsz, clusters: k, dim: d)
-        if config.pooling == .both {
+        if config.sequencePooling == .both {
             for b in 0..<bsz { (pooled + b * width + d).update(from: vlad + b * vladWidth, count: vladWidth) }
         }
         return pooled
+    }
+
+    /// The linear baseline: logits2 (B, C2) = [x_1, …, x_M, presence] · Wᵀ + b, x_m being modality
+    /// m's pooled vector standardised (zero where absent); the input row (B, ΣD + M) is kept as
+    /// the fused vector.
+    private func linearForward(_ batch: HeadBatch, logits2: UnsafeMutablePointer<Float>) {
+        let c = config, bsz = batch.count, m = c.modalityCount, f = c.fusedDimension
+        let fused = workspace.get("fused", bsz * f)
+        var column = 0
+        for (j, spec) in c.modalities.enumerated() {
+            let x = input(j, spec, batch), d = spec.dim
+            let mean = spec.standardisation?.mean ?? [Float](repeating: 0, count: d)
+            let scale = spec.standardisation?.scale ?? [Float](repeating: 1, count: d)
+            for b in 0..<bsz {
+                let source = x + b * d, row = fused + b * f + column
+                let present = batch.mask[b * m + j] != 0
+                for i in 0..<d { row[i] = present ? (source[i] - mean[i]) * scale[i] : 0 }
+                fused[b * f + f - m + j] = batch.mask[b * m + j]
+            }
+            column += d
+        }
+        Dense.forward(out: logits2, ldOut: c.level2Count, inp: fused, ldInp: f, weight: param("linear.weight"),
+                      bias: param("linear.bias"), rows: bsz, inFeatures: f, outFeatures: c.level2Count)
+    }
+
+    private func linearBackward(_ batch: HeadBatch, dlogits2: UnsafePointer<Float>) {
+        let c = config, f = c.fusedDimension
+        Dense.backward(dinp: nil, ldDinp: f, dweight: grad("linear.weight"), dbias: grad("linear.bias"),
+                       dout: dlogits2, ldDout: c.level2Count, inp: workspace.get("fused", batch.count * f), ldInp: f,
+                       weight: param("linear.weight"), rows: batch.count, inFeatures: f, outFeatures: c.level2Count)
     }
 
     private func hmcWeights(_ v: (String) -> UnsafeMutablePointer<Float>) -> HMCClassifier.Weights {
@@ -225,6 +259,10 @@ public final class HeadModel: @unchecked Sendable {
                                   p2: ws.get("p2", bsz * c2), targets1: batch.targets1, targets2: batch.targets2,
                                   parents: c.parents, childRanges: childRanges, lambda: c.lambda, beta: c.beta,
                                   batch: bsz, level1: c1, level2: c2)
+        if c.fusion == .linear {
+            linearBackward(batch, dlogits2: dlogits2)
+            return
+        }
 
         // 3. Classifier → fused.
         let blocks = ws.get("blocks", bsz * m * p)
@@ -255,7 +293,7 @@ public final class HeadModel: @unchecked Sendable {
 
         // 2. Fusion → blocks.
         switch c.fusion {
-        case .concat:
+        case .concat, .linear:
             break
         case .attention:
             batch.mask.withUnsafeBufferPointer { mask in
@@ -294,7 +332,7 @@ public final class HeadModel: @unchecked Sendable {
             let isSequence = spec.kind == .sequence
             let x = isSequence ? ws.get("pooled.\(name)", bsz * width) : batch.inputs[j].pointer
             // Only NetVLAD has parameters before the projection.
-            let learnsPooling = isSequence && c.pooling.usesNetVLAD
+            let learnsPooling = isSequence && c.sequencePooling.usesNetVLAD
             let dpooled: UnsafeMutablePointer<Float>? = learnsPooling ? ws.get("dpooled.\(name)", bsz * width) : nil
             dpooled?.update(repeating: 0, count: bsz * width)
             Dense.backward(dinp: dpooled, ldDinp: width, dweight: grad("proj.\(name).weight"), dbias: grad("proj.\(name).bias"),
@@ -303,7 +341,7 @@ public final class HeadModel: @unchecked Sendable {
             if var dpooled {
                 let k = c.clusters, n = batch.offsets[j][bsz]
                 let flattened = c.netvlad == .flattened
-                if c.pooling == .both {
+                if c.sequencePooling == .both {
                     // NetVLAD's part of each row (after the mean's d columns), made contiguous.
                     let vladWidth = c.netvladWidth(spec), dvlad = ws.get("dvlad.\(name)", bsz * vladWidth)
                     for b in 0..<bsz { (dvlad + b * vladWidth).update(from: dpooled + b * width + d, count: vladWidth) }

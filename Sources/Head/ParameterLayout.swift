@@ -19,6 +19,7 @@
 /// | `classifier.level1.out.weight`, `.bias` | [C1, H1], [C1] | HMC |
 /// | `classifier.level2.hidden.weight`, `.bias` | [H2, F+H1] (HMC) or [H2, F] (flat), [H2] | |
 /// | `classifier.level2.out.weight`, `.bias` | [C2, H2], [C2] | |
+/// | `linear.weight`, `.bias` | [C2, ΣD + M], [C2] | the linear baseline: its only parameters |
 public struct ParameterLayout: Sendable {
     public struct Entry: Sendable {
         public let name: String
@@ -56,7 +57,11 @@ public struct ParameterLayout: Sendable {
         var t: [(String, [Int])] = []
         let p = c.blockWidth
         let m = c.modalityCount
-        for mod in c.modalities where mod.kind == .sequence && c.pooling.usesNetVLAD {
+        if c.fusion == .linear {
+            self.init([("linear.weight", [c.level2Count, c.fusedDimension]), ("linear.bias", [c.level2Count])])
+            return
+        }
+        for mod in c.modalities where mod.kind == .sequence && c.sequencePooling.usesNetVLAD {
             t.append(("netvlad.\(mod.name).assign.weight", [c.clusters, mod.dim]))
             t.append(("netvlad.\(mod.name).assign.bias", [c.clusters]))
             t.append(("netvlad.\(mod.name).centers", [c.clusters, mod.dim]))
@@ -71,7 +76,7 @@ public struct ParameterLayout: Sendable {
         case .attention:
             t.append(("fusion.attention.weight", [m, m * p]))
             t.append(("fusion.attention.bias", [m]))
-        case .concat:
+        case .concat, .linear:
             break
         case .tfn:
             t.append(("fusion.tfn.weight", [f, c.tfnTensorSize]))

@@ -286,7 +286,7 @@ import Testing
     /// mean-scaled attention is checked alone above and against PyTorch: in the whole head its
     /// larger activations cross too many ReLU kinks within the step h.)
     @Test(arguments: ["attention_hmc", "concat_hmc", "tfn_hmc", "lmf_hmc", "attention_flat", "concat_flat",
-                      "attention_hmc_flattened", "attention_hmc_both_residual", "concat_hmc_both"])
+                      "attention_hmc_flattened", "attention_hmc_both_residual", "concat_hmc_both", "linear_flat"])
     func wholeHead(variant: String) throws {
         let goldens = try HeadGoldens()
         let config = goldens.headConfig(variant)

@@ -40,6 +40,8 @@ struct HeadGoldens {
         let seed: UInt64
         let variants: [String]
         let optimizer: Optimizer
+        /// The linear baseline's standardisation per modality name.
+        let standardisation: [String: ModalitySpec.Standardisation]
         let batch: Int
     }
 
@@ -72,6 +74,9 @@ struct HeadGoldens {
         if let pooling = rest.first.flatMap(HeadConfig.SequencePooling.init(rawValue:)) { c.pooling = pooling; rest = rest.dropFirst() }
         if let scale = rest.first.flatMap(HeadConfig.AttentionScale.init(rawValue:)) { c.attentionScale = scale; rest = rest.dropFirst() }
         precondition(rest.isEmpty, "HeadGoldens: unknown variant \(variant)")
+        if c.fusion == .linear {
+            for j in c.modalities.indices { c.modalities[j].standardisation = config.standardisation[c.modalities[j].name] }
+        }
         c.clusters = config.clusters
         c.width = config.width
         c.tfnWidth = config.tfn_width

@@ -39,7 +39,7 @@ enum Small {
                        classifier: HeadConfig.Classifier = .hmc) -> HeadConfig {
         var c = HeadConfig(modalities: world.modalities, parents: world.taxonomy.parents, level1Count: world.taxonomy.level1.count)
         c.fusion = fusion
-        c.classifier = classifier
+        c.classifier = fusion == .linear ? .flat : classifier  // the linear baseline's only classifier
         c.clusters = 3
         c.width = 8
         c.tfnWidth = 2
@@ -134,7 +134,7 @@ enum Small {
     /// Training on a small, easy world beats chance clearly at both levels, for every variant
     /// (a sanity check: the comparison in docs/head.md measures the variants properly).
     @Test(arguments: [(HeadConfig.Fusion.attention, HeadConfig.Classifier.hmc), (.concat, .hmc), (.tfn, .hmc), (.lmf, .hmc),
-                      (.attention, .flat)])
+                      (.attention, .flat), (.linear, .flat)])
     func trainingLearns(fusion: HeadConfig.Fusion, classifier: HeadConfig.Classifier) {
         let world = SyntheticWorld(spec: Small.easySpec, seed: 6)
         let (train, validation) = HeadTrainer.split(world.examples(count: 600, split: 1), fraction: 0.1, seed: 1)
@@ -177,6 +177,44 @@ enum Small {
                                                         expected: ParameterLayout(config: config).entries[0].shape, found: [1])) {
             try HeadCheckpoint.load(directory: dir)
         }
+    }
+
+    /// The linear baseline standardises each modality's pooled vector with the training items'
+    /// mean and deviation (computed here in float64 again), and its checkpoint keeps them, so
+    /// that a loaded head predicts what the trained one did.
+    @Test func linearBaselineKeepsItsStandardisation() throws {
+        let world = SyntheticWorld(spec: Small.spec, seed: 8)
+        let (train, validation) = HeadTrainer.split(world.examples(count: 200, split: 1), fraction: 0.1, seed: 1)
+        let config = Small.config(world, fusion: .linear)
+        let result = HeadTrainer.train(config: config, options: Small.options(epochs: 3), train: train, validation: validation)
+        let trained = result.model.config
+        for (j, spec) in trained.modalities.enumerated() {
+            let pooled = train.filter { $0.rows[j] > 0 }.map { example in
+                (0..<spec.dim).map { i in (0..<example.rows[j]).map { Double(example.features[j][$0 * spec.dim + i]) }.reduce(0, +) / Double(example.rows[j]) }
+            }
+            let standardisation = try #require(spec.standardisation, "\(spec.name)")
+            var worst = 0.0
+            for i in 0..<spec.dim {
+                let mean = pooled.map { $0[i] }.reduce(0, +) / Double(pooled.count)
+                let deviation = (pooled.map { ($0[i] - mean) * ($0[i] - mean) }.reduce(0, +) / Double(pooled.count)).squareRoot()
+                worst = max(worst, abs(Double(standardisation.mean[i]) - mean),
+                            abs(Double(standardisation.scale[i]) - 1 / (deviation + 1e-6)) / (1 / (deviation + 1e-6)))
+            }
+            print("linear \(spec.name): standardisation vs float64, max error \(worst) (tolerance 1e-4)")
+            #expect(worst <= 1e-4, "\(spec.name)")
+        }
+        let dir = Small.temporaryDirectory("linear")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try HeadCheckpoint(config: trained, taxonomy: world.taxonomy, encoders: [:], training: nil)
+            .write(model: result.model, to: dir)
+        let (loaded, model) = try HeadCheckpoint.load(directory: dir)
+        #expect(loaded.config == trained)
+        let batch = HeadBatch(config: trained)
+        batch.fill(validation, validation.indices)
+        result.model.forward(batch)
+        let before = result.model.level2Probabilities
+        model.forward(batch)
+        #expect(model.level2Probabilities == before)
     }
 
     /// Centring: the centre `FeatureDirectory.load(centre: true)` stores is the mean computed

@@ -103,6 +103,7 @@ public enum HeadTrainer {
         progress: (EpochReport) -> Void = { _ in }
     ) -> TrainingResult {
         precondition(!train.isEmpty, "HeadTrainer: no training examples")
+        let config = config.fusion == .linear ? standardised(config, train) : config
         let model = HeadModel(config: config, seed: options.seed)
         let optimizer = AdamW(parameterCount: model.parameterCount, weightDecay: options.weightDecay)
         let stepsPerEpoch = (train.count + options.batchSize - 1) / options.batchSize
@@ -173,6 +174,42 @@ public enum HeadTrainer {
                                   bestEpoch: best.epoch, stoppedEarly: stoppedEarly)
         }
         return TrainingResult(model: model, history: history, bestEpoch: history.count, stoppedEarly: false)
+    }
+}
+
+extension HeadTrainer {
+    /// `config` with each modality's standardisation (the linear baseline's) taken from the
+    /// items of `examples` that have it: the mean and 1/standard deviation of the pooled vector
+    /// (the mean frame for sequences). A modality no item has keeps none.
+    static func standardised(_ config: HeadConfig, _ examples: [HeadExample]) -> HeadConfig {
+        var config = config
+        for (j, spec) in config.modalities.enumerated() {
+            let d = spec.dim
+            var sum = [Double](repeating: 0, count: d), squares = [Double](repeating: 0, count: d)
+            var count = 0
+            for example in examples where example.rows[j] > 0 {
+                let rows = example.rows[j]
+                var pooled = [Double](repeating: 0, count: d)
+                example.features[j].withUnsafeBufferPointer { x in
+                    for t in 0..<rows { for i in 0..<d { pooled[i] += Double(x[t * d + i]) } }
+                }
+                for i in 0..<d {
+                    let v = pooled[i] / Double(rows)
+                    sum[i] += v
+                    squares[i] += v * v
+                }
+                count += 1
+            }
+            guard count > 0 else { continue }
+            let n = Double(count)
+            let mean = sum.map { $0 / n }
+            let scale = (0..<d).map { i in
+                let variance = max(0, squares[i] / n - mean[i] * mean[i])
+                return Float(1 / (variance.squareRoot() + 1e-6))
+            }
+            config.modalities[j].standardisation = .init(mean: mean.map(Float.init), scale: scale)
+        }
+        return config
     }
 }
 

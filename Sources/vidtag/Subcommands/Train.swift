@@ -26,7 +26,7 @@ struct Train: ParsableCommand {
     @Option(help: "Directory to write the head into (created if missing).")
     var output: String
 
-    @Option(help: "Fusion: attention, concat, tfn or lmf.")
+    @Option(help: "Fusion: attention, concat, tfn or lmf; or linear, a baseline: logistic regression on each modality's standardised mean features and presence (its classifier is flat).")
     var fusion = "attention"
 
     @Option(help: "Classifier: hmc or flat.")
@@ -90,7 +90,7 @@ struct Train: ParsableCommand {
     @OptionGroup var threads: ThreadOptions
 
     func validate() throws {
-        guard HeadConfig.Fusion(rawValue: fusion) != nil else { throw ValidationError("--fusion is attention, concat, tfn or lmf") }
+        guard HeadConfig.Fusion(rawValue: fusion) != nil else { throw ValidationError("--fusion is attention, concat, tfn, lmf or linear") }
         guard HeadConfig.Classifier(rawValue: classifier) != nil else { throw ValidationError("--classifier is hmc or flat") }
         guard HeadConfig.NetVLADForm(rawValue: netvlad) != nil else { throw ValidationError("--netvlad is weighted or flattened") }
         if let problem = options.problem() { throw ValidationError(problem) }
@@ -131,7 +131,7 @@ struct Train: ParsableCommand {
         guard contents.examples.count >= 2 else { throw CommandFailure("need at least 2 labelled items, found \(contents.examples.count)") }
         var config = HeadConfig(modalities: contents.modalities, parents: tree.parents, level1Count: tree.level1.count)
         config.fusion = HeadConfig.Fusion(rawValue: fusion)!
-        config.classifier = HeadConfig.Classifier(rawValue: classifier)!
+        config.classifier = config.fusion == .linear ? .flat : HeadConfig.Classifier(rawValue: classifier)!
         config.lambda = lambda
         config.beta = beta
         config.clusters = clusters
@@ -153,7 +153,7 @@ struct Train: ParsableCommand {
             epochsRun: result.history.count, validationLevel1Accuracy: best.validationLevel1,
             validationLevel2Accuracy: best.validationLevel2)
         do {
-            try HeadCheckpoint(config: config, taxonomy: tree, encoders: contents.encoders, training: summary)
+            try HeadCheckpoint(config: result.model.config, taxonomy: tree, encoders: contents.encoders, training: summary)
                 .write(model: result.model, to: output)
         } catch {
             throw CommandFailure(error)
