@@ -24,7 +24,8 @@ struct HeadCompare: ParsableCommand {
         abstract: "Train and evaluate every head variant on synthetic worlds; print the article's comparison.",
         discussion: """
             Variants: attention, concat, TFN, LMF fusion (HMC classifier, modal dropout); the flat \
-            classifier; attention and concat without modal dropout. Each is trained with the same \
+            classifier; attention and concat without modal dropout; the linear baseline (logistic \
+            regression on standardised mean features). Each is trained with the same \
             options on the same items of each world and evaluated on a test split with 0% and \
             --missing modalities dropped at random (never all of an item's). Prints a Markdown \
             table of mean ± standard deviation over the worlds.

@@ -62,8 +62,8 @@ struct Train: ParsableCommand {
     @Option(help: "LMF rank.")
     var lmfRank = 4
 
-    @Option(help: "Maximum epochs.")
-    var epochs = 30
+    @Option(help: "Epochs.")
+    var epochs = 40
 
     @Option(help: "Minibatch size.")
     var batchSize = 64
@@ -71,14 +71,14 @@ struct Train: ParsableCommand {
     @Option(help: "Peak learning rate.")
     var learningRate: Float = 1e-3
 
-    @Option(help: "AdamW weight decay.")
-    var weightDecay: Float = 1e-4
+    @Option(help: "AdamW's decoupled weight decay (each step shrinks every parameter by learning rate × this).")
+    var weightDecay: Float = 1
 
     @Option(help: "Share of labelled items held out for validation.")
     var validationFraction = 0.1
 
-    @Option(help: "Epochs without improvement before stopping (0: never stop early).")
-    var patience = 5
+    @Option(help: "Epochs without a better validation level-2 accuracy before stopping (0: never stop early). The best epoch's parameters are kept.")
+    var patience = 0
 
     @Option(help: "Seed for initialisation, the validation split, shuffling and modal dropout.")
     var seed: UInt64 = 0
@@ -86,6 +86,9 @@ struct Train: ParsableCommand {
     @Flag(inversion: .prefixedNo,
           help: "Subtract each modality's training mean from its features before scaling (stored in the head, applied at inference).")
     var centre = true
+
+    @Flag(help: "No progress on standard error (warnings and errors still).")
+    var quiet = false
 
     @OptionGroup var threads: ThreadOptions
 
@@ -114,7 +117,8 @@ struct Train: ParsableCommand {
 
     func run() throws {
         threads.apply()
-        let log = { (line: String) in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        let warn = { (line: String) in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        let log = { (line: String) in if !quiet { warn(line) } }
         let tree: Taxonomy
         let contents: FeatureDirectory.Contents
         do {
@@ -143,7 +147,14 @@ struct Train: ParsableCommand {
         config.lmfRank = lmfRank
         if let problem = config.problem() { throw CommandFailure("invalid head: \(problem)") }
         let options = self.options
-        let (train, validation) = HeadTrainer.split(contents.examples, fraction: options.validationFraction, seed: seed)
+        var (train, validation) = HeadTrainer.split(contents.examples, fraction: options.validationFraction, seed: seed)
+        if !validation.isEmpty && validation.count < HeadTrainer.minimumValidation {
+            warn("warning: \(validation.count) validation item\(validation.count == 1 ? "" : "s") (--validation-fraction "
+                 + "\(options.validationFraction) of \(contents.examples.count)) are too few to choose an epoch on (at least "
+                 + "\(HeadTrainer.minimumValidation)): training on all \(contents.examples.count) items for \(options.epochs) "
+                 + "epochs and keeping the last; label more items for a validated head")
+            (train, validation) = (contents.examples, [])
+        }
         log("training \(config.fusion.rawValue) + \(config.classifier.rawValue) (\(ParameterLayout(config: config).count) parameters) "
             + "on \(train.count) items, validating on \(validation.count)")
         let result = HeadTrainer.train(config: config, options: options, train: train, validation: validation) { log($0.line) }
