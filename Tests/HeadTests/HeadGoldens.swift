@@ -69,6 +69,7 @@ struct HeadGoldens {
         var c = HeadConfig(modalities: modalities, parents: config.parents, level1Count: config.level1_count)
         c.fusion = HeadConfig.Fusion(rawValue: parts[0])!
         c.classifier = HeadConfig.Classifier(rawValue: parts[1])!
+        c.attentionScale = .convex  // the reference's default: a suffix names any other
         var rest = parts.dropFirst(2)
         if let form = rest.first.flatMap(HeadConfig.NetVLADForm.init(rawValue:)) { c.netvlad = form; rest = rest.dropFirst() }
         if let pooling = rest.first.flatMap(HeadConfig.SequencePooling.init(rawValue:)) { c.pooling = pooling; rest = rest.dropFirst() }

@@ -50,8 +50,8 @@ struct Train: ParsableCommand {
     @Option(help: "How frame sequences (visual, audio) are pooled: netvlad, mean, or both (side by side).")
     var pooling: HeadConfig.SequencePooling = .netvlad
 
-    @Option(help: "Attention weights as shares (convex: they sum to 1) or scaled so that their mean is 1 (mean).")
-    var attentionScale: HeadConfig.AttentionScale = .convex
+    @Option(help: "How attention weights scale each modality's block: convex (p, the weights summing to 1), mean (n·p, mean 1) or residual ((1 + n·p)/2), n being the modalities present.")
+    var attentionScale: HeadConfig.AttentionScale = .residual
 
     @Option(help: "Common width each modality is projected to.")
     var width = 256
