@@ -10,7 +10,9 @@
 #   bash Scripts/bench/head_worlds.sh concat --fusion concat
 #   bash Scripts/bench/head_worlds.sh linear --fusion linear
 #
-# The worlds are written once into $HEAD_WORLDS (default /tmp/vidtag-head-worlds). The same
+# KIND=few-frames (or linear, redundant, complementary, noisy; default standard) picks the world
+# kind (docs/head.md), SEED the training seed (default 1). The worlds are written once into
+# $HEAD_WORLDS (default /tmp/vidtag-head-worlds). The same
 # feature folders feed Scripts/reference/linear_baseline.py (scipy's L-BFGS). Needs the release
 # build of vidtag and vidtag-bench. One world at a time on --threads 1: ~1 minute per variant
 # and world on 2 cores.
@@ -19,22 +21,24 @@ cd "$(dirname "$0")/../.."
 name="${1:?usage: head_worlds.sh NAME [train options]}"; shift
 root="${HEAD_WORLDS:-/tmp/vidtag-head-worlds}"
 seed="${SEED:-1}"
+kind="${KIND:-standard}"
 vidtag=.build/release/vidtag
 bench=.build/release/vidtag-bench
 for w in 21 22 23; do
     for split in train:1:4000 test:2:800; do
         IFS=: read -r part s count <<<"$split"
-        [ -f "$root/w$w-$part/labels.jsonl" ] || "$bench" head synth --world "$w" --split "$s" --count "$count" \
-            --level1 6 --children 4 --output "$root/w$w-$part" >&2
+        [ -f "$root/$kind-w$w-$part/labels.jsonl" ] || "$bench" head synth --kind "$kind" --world "$w" --split "$s" \
+            --count "$count" --level1 6 --children 4 --output "$root/$kind-w$w-$part" >&2
     done
 done
 for w in 21 22 23; do
-    head="$root/heads/$name-w$w-s$seed"
+    head="$root/heads/$kind-$name-w$w-s$seed"
     rm -rf "$head"
-    "$vidtag" train --quiet --features "$root/w$w-train/features" --labels "$root/w$w-train/labels.jsonl" \
-        --taxonomy "$root/w$w-train/taxonomy.json" --output "$head" --seed "$seed" --threads 1 "$@" >/dev/null
+    data="$root/$kind-w$w"
+    "$vidtag" train --quiet --features "$data-train/features" --labels "$data-train/labels.jsonl" \
+        --taxonomy "$data-train/taxonomy.json" --output "$head" --seed "$seed" --threads 1 "$@" >/dev/null
     for drop in 0 0.1; do
-        "$vidtag" eval --head "$head" --features "$root/w$w-test/features" --labels "$root/w$w-test/labels.jsonl" \
+        "$vidtag" eval --head "$head" --features "$data-test/features" --labels "$data-test/labels.jsonl" \
             --drop-modalities "$drop" --seed 1 --json 2>/dev/null
     done
 done | python3 -c '

@@ -35,14 +35,18 @@ struct HeadCompare: ParsableCommand {
     @Option(help: "World seeds (comma-separated); each world has its own taxonomy, data and training seed.")
     var worlds = "11,12,13"
 
+    @Option(help: ArgumentHelp("World kinds (comma-separated): \(SyntheticSpec.Kind.allCases.map(\.rawValue).joined(separator: ", ")); all: every one.",
+                               discussion: "Each kind is described in docs/head.md."))
+    var kinds = "standard"
+
     @Option(help: "Items per world for training (10% of them held out for validation).")
     var train = 8000
 
     @Option(help: "Test items per world.")
     var test = 3000
 
-    @Option(help: "Maximum epochs (early stopping on validation level-2 accuracy, patience 5).")
-    var epochs = 30
+    @Option(help: "Epochs (the best validation epoch is kept).")
+    var epochs = TrainingOptions().epochs
 
     @Option(help: "Modal dropout rate of the variants that use it.")
     var modalDropout = 0.2
@@ -70,14 +74,25 @@ struct HeadCompare: ParsableCommand {
                 runs += try JSONDecoder().decode([HeadComparison.Run].self, from: Data(contentsOf: URL(fileURLWithPath: String(file))))
             }
             let variants = HeadComparison.variants(modalDropout: modalDropout).filter { v in runs.contains { $0.variant == v.name } }
-            let worlds = Set(runs.map(\.world)).sorted().map(String.init).joined(separator: ", ")
-            print("worlds \(worlds); mean ± standard deviation over worlds, accuracies in %\n")
-            print(HeadComparison.table(runs, variants: variants, missingRate: missing))
+            for kind in SyntheticSpec.Kind.allCases {
+                let ofKind = runs.filter { ($0.kind ?? "standard") == kind.rawValue }
+                guard !ofKind.isEmpty else { continue }
+                let worlds = Set(ofKind.map(\.world)).sorted().map(String.init).joined(separator: ", ")
+                print("\(kind.rawValue) worlds \(worlds); mean ± standard deviation over worlds, accuracies in %\n")
+                print(HeadComparison.table(ofKind, variants: variants, missingRate: missing) + "\n")
+            }
             return
         }
         if let threads { Threading.configure(threads: threads) }
         let seeds = worlds.split(separator: ",").compactMap { UInt64($0.trimmingCharacters(in: .whitespaces)) }
         guard !seeds.isEmpty else { throw ValidationError("--worlds needs at least one seed") }
+        let kindList = kinds == "all" ? SyntheticSpec.Kind.allCases
+            : try kinds.split(separator: ",").map { name in
+                guard let kind = SyntheticSpec.Kind(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationError("unknown world kind '\(name)': \(SyntheticSpec.Kind.allCases.map(\.rawValue).joined(separator: ", ")) or all")
+                }
+                return kind
+            }
         var setup = HeadComparison.Setup()
         setup.worlds = seeds
         setup.trainCount = train
@@ -86,15 +101,21 @@ struct HeadCompare: ParsableCommand {
         setup.options.epochs = epochs
         var variants = HeadComparison.variants(modalDropout: modalDropout)
         if !only.isEmpty { variants = variants.filter { v in only.contains { v.name.contains($0) } } }
-        headLog("head compare: \(variants.count) variants × \(seeds.count) worlds, \(train) train / \(test) test items, "
-                + "up to \(epochs) epochs, \(Threading.threads) threads")
-        let runs = HeadComparison.run(setup: setup, variants: variants, log: headLog)
+        headLog("head compare: \(variants.count) variants × \(kindList.count) kinds × \(seeds.count) worlds, \(train) train / "
+                + "\(test) test items, \(epochs) epochs, \(Threading.threads) threads")
+        var runs: [HeadComparison.Run] = []
+        for kind in kindList {
+            setup.kind = kind
+            let ofKind = HeadComparison.run(setup: setup, variants: variants, log: headLog)
+            runs += ofKind
+            print("\(kind.rawValue) worlds \(worlds); mean ± standard deviation over worlds, accuracies in %\n")
+            print(HeadComparison.table(ofKind, variants: variants, missingRate: missing) + "\n")
+        }
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(runs).write(to: URL(fileURLWithPath: json))
         }
-        print(HeadComparison.table(runs, variants: variants, missingRate: missing))
     }
 }
 
@@ -239,6 +260,8 @@ struct HeadSpeed: ParsableCommand {
     }
 }
 
+extension SyntheticSpec.Kind: ExpressibleByArgument {}
+
 struct HeadSynth: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "synth",
@@ -263,6 +286,9 @@ struct HeadSynth: ParsableCommand {
     @Option(help: "Split seed (items of different splits are independent).")
     var split: UInt64 = 1
 
+    @Option(help: "World kind: \(SyntheticSpec.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var kind: SyntheticSpec.Kind = .standard
+
     @Option(help: "Level-1 classes (default: the generator's).")
     var level1: Int?
 
@@ -270,7 +296,7 @@ struct HeadSynth: ParsableCommand {
     var children: Int?
 
     func run() throws {
-        var spec = SyntheticSpec()
+        var spec = SyntheticSpec.world(kind)
         if let level1 { spec.level1Count = level1 }
         if let children { (spec.minChildren, spec.maxChildren) = (children, children) }
         try SyntheticWriter.write(world: SyntheticWorld(spec: spec, seed: world), count: count, split: split, to: output)

@@ -38,7 +38,7 @@ public enum HeadComparison {
         public var testCount = 3000
         public var missingRate = 0.1
         public var options = TrainingOptions()
-        public var spec = SyntheticSpec()
+        public var kind = SyntheticSpec.Kind.standard
         /// Architecture defaults applied to every variant (clusters, widths, λ, β …).
         public var base: @Sendable (inout HeadConfig) -> Void = { _ in }
 
@@ -47,6 +47,8 @@ public enum HeadComparison {
 
     public struct Run: Sendable, Codable {
         public var variant: String
+        /// The world kind (nil in runs saved before kinds existed: standard).
+        public var kind: String?
         public var world: UInt64
         public var parameters: Int
         public var level1: Double
@@ -66,14 +68,16 @@ public enum HeadComparison {
         var runs: [Run] = []
         for worldSeed in setup.worlds {
             let clock = ContinuousClock.now
-            let world = SyntheticWorld(spec: setup.spec, seed: worldSeed)
-            let all = world.examples(count: setup.trainCount, split: worldSeed &* 1000 &+ 1)
-            let test = world.examples(count: setup.testCount, split: worldSeed &* 1000 &+ 2)
+            let world = SyntheticWorld(spec: .world(setup.kind), seed: worldSeed)
+            // Centred as `vidtag train` centres (on a sample of the training split).
+            let modalities = world.centredModalities(split: worldSeed &* 1000 &+ 1, sample: min(setup.trainCount, 1000))
+            let all = world.examples(count: setup.trainCount, split: worldSeed &* 1000 &+ 1, modalities: modalities)
+            let test = world.examples(count: setup.testCount, split: worldSeed &* 1000 &+ 2, modalities: modalities)
             let (train, validation) = HeadTrainer.split(all, fraction: setup.options.validationFraction, seed: worldSeed)
-            log("world \(worldSeed): \(world.taxonomy.level1.count) level-1 / \(world.taxonomy.level2.count) level-2 classes, "
+            log("\(setup.kind.rawValue) world \(worldSeed): \(world.taxonomy.level1.count) level-1 / \(world.taxonomy.level2.count) level-2 classes, "
                 + "\(train.count) train, \(validation.count) validation, \(test.count) test items (generated in \(String(format: "%.1f", (ContinuousClock.now - clock).seconds)) s)")
             for variant in variants {
-                var config = HeadConfig(modalities: world.modalities, parents: world.taxonomy.parents,
+                var config = HeadConfig(modalities: modalities, parents: world.taxonomy.parents,
                                         level1Count: world.taxonomy.level1.count)
                 setup.base(&config)
                 config.fusion = variant.fusion
@@ -88,7 +92,7 @@ public enum HeadComparison {
                 let missing = HeadEvaluator(dropRate: setup.missingRate, seed: worldSeed)
                 let m0 = clean.metrics(clean.run(result.model, test), examples: test, config: config, taxonomy: world.taxonomy)
                 let m1 = missing.metrics(missing.run(result.model, test), examples: test, config: config, taxonomy: world.taxonomy)
-                let run = Run(variant: variant.name, world: worldSeed, parameters: result.model.parameterCount,
+                let run = Run(variant: variant.name, kind: setup.kind.rawValue, world: worldSeed, parameters: result.model.parameterCount,
                               level1: m0.level1Accuracy, level2: m0.level2Accuracy, level1Missing: m1.level1Accuracy,
                               level2Missing: m1.level2Accuracy, consistency: m0.consistency,
                               level1MacroF1: m0.level1MacroF1, level2MacroF1: m0.level2MacroF1, attention: m0.attention,

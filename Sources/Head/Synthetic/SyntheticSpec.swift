@@ -106,5 +106,82 @@ public struct SyntheticSpec: Codable, Sendable, Equatable {
     /// Labels replaced by a random sibling (annotation noise).
     public var labelNoise = 0.02
 
+    // world kinds (``Kind``)
+    /// Visual features pass a ReLU and texts a tanh, as real encoders' do; without, every
+    /// feature is linear in the latent (the `linear` world).
+    public var rectified = true
+    /// With a value, a video's frames are distractors (`distractorFrames` of them: class-free
+    /// backgrounds, and with probability `distractorOtherClass` a weak view of another class)
+    /// with this many telling frames, clear views of its own class, at random places among them.
+    public var tellingFrames: ClosedRange<Int>? = nil
+    public var distractorFrames: ClosedRange<Int> = 16...32
+    public var distractorOtherClass = 1.0 / 3
+    /// Which latent coordinates the modalities observe: each its own random subset (the
+    /// aspects above), all the same ones (`shared`: redundant modalities), or a partition
+    /// (`disjoint`: each modality alone sees only its part of the latent).
+    public var aspects: Aspects = .random
+
+    public enum Aspects: String, Codable, Sendable { case random, shared, disjoint }
+
     public init() {}
+
+    /// The worlds `vidtag-bench head compare` measures heads on.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        /// The generator as described above: partly informative, noisy, missing modalities.
+        case standard
+        /// Evidence linear in each modality's mean features: no rectification, no generic or
+        /// misleading frames, covers, titles or products, speech on every soundtrack. A linear
+        /// model on mean-pooled features is close to the best possible here.
+        case linear
+        /// The class shows in one or two frames among 16–32 distractors, a third of which weakly
+        /// show other classes; the other modalities say little. Mean pooling drowns the telling
+        /// frames; NetVLAD can single them out.
+        case fewFrames = "few-frames"
+        /// Every modality observes the same latent coordinates at good quality: any one of them
+        /// is nearly enough, so losing a few at test time should cost little.
+        case redundant
+        /// The modalities observe disjoint parts of the latent: every one is needed.
+        case complementary
+        /// Label noise (20% of labels a random sibling) and class imbalance (frequencies falling
+        /// as 1/rank^1.5).
+        case noisy
+    }
+
+    /// The spec of a world kind.
+    public static func world(_ kind: Kind) -> SyntheticSpec {
+        var s = SyntheticSpec()
+        switch kind {
+        case .standard:
+            break
+        case .linear:
+            s.rectified = false
+            s.genericFrameRate = 0
+            s.coverMisleading = 0
+            s.titleMisleading = 0
+            (s.productSameClass, s.productSibling) = (1, 0)
+            s.speechRate = 1...1
+        case .fewFrames:
+            s.tellingFrames = 1...2
+            s.coverMissing = 0.7
+            s.coverMisleading = 0.5
+            s.speechRate = 0...0.2
+            (s.titleInformative, s.titleLowQuality) = (0, 0...0.2)
+            s.summaryQuality = 0...0.2
+            s.productMissing = 0.8
+        case .redundant:
+            s.aspects = .shared
+            s.visualAspect = 0.8
+            s.visualQuality = 0.6...0.9
+            s.audioQuality = 0.6...0.9
+            s.speechRate = 0.9...0.9
+            s.titleInformative = 0.8
+            s.summaryQuality = 0.6...0.9
+        case .complementary:
+            s.aspects = .disjoint
+        case .noisy:
+            s.labelNoise = 0.2
+            s.classSkew = 1.5
+        }
+        return s
+    }
 }

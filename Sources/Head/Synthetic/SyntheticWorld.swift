@@ -65,11 +65,23 @@ public final class SyntheticWorld: @unchecked Sendable {
         }
         prototypes = protos
         func mask(_ share: Double) -> [Float] { (0..<l).map { _ in r.unit() < share ? 1 : 0 } }
-        visualMask = mask(spec.visualAspect)
-        audioMask = mask(spec.audioAspect)
-        titleMask = mask(spec.titleAspect)
-        summaryMask = mask(spec.summaryAspect)
-        productMask = mask(spec.productAspect)
+        switch spec.aspects {
+        case .random:
+            visualMask = mask(spec.visualAspect)
+            audioMask = mask(spec.audioAspect)
+            titleMask = mask(spec.titleAspect)
+            summaryMask = mask(spec.summaryAspect)
+            productMask = mask(spec.productAspect)
+        case .shared:
+            let shared = mask(spec.visualAspect)
+            (visualMask, audioMask, titleMask, summaryMask, productMask) = (shared, shared, shared, shared, shared)
+        case .disjoint:
+            // coordinate k belongs to one modality: visual, audio, title, summary, product in turn
+            var owner = (0..<l).map { $0 % 5 }
+            r.shuffle(&owner)
+            let masks = (0..<5).map { m in owner.map { $0 == m ? Float(1) : 0 } }
+            (visualMask, audioMask, titleMask, summaryMask, productMask) = (masks[0], masks[1], masks[2], masks[3], masks[4])
+        }
         visualMap = gaussian(l * spec.visualDim, 1 / Double(l).squareRoot())
         audioMap = gaussian(l * spec.audioDim, 1 / Double(l).squareRoot())
         textMap = gaussian(l * spec.textDim, 1 / Double(l).squareRoot())
@@ -164,8 +176,24 @@ public final class SyntheticWorld: @unchecked Sendable {
         let qv = uniform(s.visualQuality)
         let videoView = view()
         let shots = (0..<integer(1, s.maxShots)).map { _ in (around(z, s.shotSpread), mixed(videoView, view(), s.videoShare)) }
-        let frameCount = integer(s.minFrames, s.maxFrames)
         var frameRows: [[Float]] = []
+        if let telling = s.tellingFrames {
+            // distractors, with a few clear views of the video's class among them
+            let count = integer(s.distractorFrames.lowerBound, s.distractorFrames.upperBound)
+            var clear = Set<Int>()
+            let wanted = min(count, integer(telling.lowerBound, telling.upperBound))
+            while clear.count < wanted { clear.insert(r.below(count)) }
+            for t in 0..<count {
+                if clear.contains(t) {
+                    frameRows.append(zip(observe(z, visualMask, 0.9, view()), gaussian(l, s.frameSpread)).map { $0 + $1 })
+                } else if r.unit() < s.distractorOtherClass {
+                    frameRows.append(observe(around(prototypes[otherClass()], s.videoSpread), visualMask, 0.3, view()))
+                } else {
+                    frameRows.append(observe(around(generic[r.below(generic.count)], 0.3), visualMask, 1, view()))
+                }
+            }
+        }
+        let frameCount = s.tellingFrames == nil ? integer(s.minFrames, s.maxFrames) : 0
         for t in 0..<frameCount {
             if r.unit() < s.genericFrameRate {
                 frameRows.append(observe(around(generic[r.below(generic.count)], 0.3), visualMask, 1, view()))
@@ -176,10 +204,15 @@ public final class SyntheticWorld: @unchecked Sendable {
         }
         func visualFeatures(_ rows: [[Float]]) -> [Float] {
             var f = render(rows, map: visualMap, style: visualStyle, styleVector: visualStyleVector, d: s.visualDim)
-            for t in 0..<rows.count { for j in 0..<s.visualDim { f[t * s.visualDim + j] = max(0, f[t * s.visualDim + j] + visualBias[j]) } }
+            for t in 0..<rows.count {
+                for j in 0..<s.visualDim {
+                    let x = f[t * s.visualDim + j] + visualBias[j]
+                    f[t * s.visualDim + j] = s.rectified ? max(0, x) : x
+                }
+            }
             return f
         }
-        tensors["visual.frames"] = Tensor(shape: [frameCount, s.visualDim], data: visualFeatures(frameRows))
+        tensors["visual.frames"] = Tensor(shape: [frameRows.count, s.visualDim], data: visualFeatures(frameRows))
 
         // cover: a good frame, or clickbait from another class
         if r.unit() >= s.coverMissing {
@@ -210,7 +243,7 @@ public final class SyntheticWorld: @unchecked Sendable {
             var v = render([observe(latent, mask, q, view())], map: textMap, style: textStyle, styleVector: textStyleVector, d: s.textDim)
             var squares: Float = 0
             for j in v.indices {
-                v[j] = tanh(v[j])
+                if s.rectified { v[j] = tanh(v[j]) }
                 squares += v[j] * v[j]
             }
             let inverse = 1 / max(squares.squareRoot(), 1e-12)
@@ -277,9 +310,37 @@ public final class SyntheticWorld: @unchecked Sendable {
         }
     }
 
-    /// Items 0..<count of a split as head examples, generated on all cores.
-    public func examples(count: Int, split: UInt64) -> [HeadExample] {
-        let modalities = self.modalities
+    /// The modalities with the centres `vidtag train` would give them (`FeatureDirectory`'s
+    /// rule: the mean frame / vector / product mean), taken over items 0..<sample of `split`.
+    public func centredModalities(split: UInt64, sample: Int) -> [ModalitySpec] {
+        var specs = modalities
+        let items = (0..<sample).map { item($0, split: split) }
+        for (j, spec) in specs.enumerated() {
+            let d = spec.dim
+            var total = [Double](repeating: 0, count: d)
+            var count = 0
+            for item in items {
+                guard let tensor = item.tensors[spec.tensor] else { continue }
+                let rows = tensor.count / d
+                var sum = [Double](repeating: 0, count: d)
+                for r in 0..<rows { for i in 0..<d { sum[i] += Double(tensor.data[r * d + i]) } }
+                if spec.kind == .set {
+                    for i in 0..<d { total[i] += sum[i] / Double(max(rows, 1)) }
+                    count += 1
+                } else {
+                    for i in 0..<d { total[i] += sum[i] }
+                    count += rows
+                }
+            }
+            if count > 0 { specs[j].centre = total.map { Float($0 / Double(count)) } }
+        }
+        return specs
+    }
+
+    /// Items 0..<count of a split as head examples (with `modalities`' centres, by default
+    /// none), generated on all cores.
+    public func examples(count: Int, split: UInt64, modalities: [ModalitySpec]? = nil) -> [HeadExample] {
+        let modalities = modalities ?? self.modalities
         var out = [HeadExample?](repeating: nil, count: count)
         out.withUnsafeMutableBufferPointer { buffer in
             let base = buffer.baseAddress!

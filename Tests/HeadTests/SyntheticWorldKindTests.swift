@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+@testable import Head
+
+/// The world kinds of `vidtag-bench head compare` have the structure their descriptions claim.
+@Suite struct SyntheticWorldKindTests {
+    static func world(_ kind: SyntheticSpec.Kind) -> SyntheticWorld {
+        var spec = SyntheticSpec.world(kind)
+        (spec.level1Count, spec.minChildren, spec.maxChildren) = (3, 2, 2)
+        return SyntheticWorld(spec: spec, seed: 5)
+    }
+
+    @Test func standardIsTheDefaultGenerator() {
+        let (a, b) = (SyntheticWorld(seed: 9), SyntheticWorld(spec: .world(.standard), seed: 9))
+        #expect(a.item(3, split: 1).tensors == b.item(3, split: 1).tensors)
+    }
+
+    @Test func linearWorldIsNotRectified() {
+        let world = Self.world(.linear)
+        let frames = (0..<10).flatMap { world.item($0, split: 1).tensors["visual.frames"]!.data }
+        #expect(frames.contains { $0 < 0 }, "no ReLU: some features are negative")
+        #expect(!SyntheticWorld(spec: .world(.standard), seed: 5).item(0, split: 1).tensors["visual.frames"]!.data.contains { $0 < 0 })
+    }
+
+    @Test func fewFramesWorldHasDistractorSequences() {
+        let world = Self.world(.fewFrames)
+        for i in 0..<20 {
+            let frames = world.item(i, split: 1).tensors["visual.frames"]!
+            #expect((16...32).contains(frames.shape[0]), "item \(i): \(frames.shape)")
+        }
+    }
+
+    @Test func aspectsAreSharedOrDisjoint() {
+        let shared = Self.world(.redundant)
+        #expect(shared.visualMask == shared.audioMask && shared.audioMask == shared.titleMask
+                    && shared.titleMask == shared.summaryMask && shared.summaryMask == shared.productMask)
+        let disjoint = Self.world(.complementary)
+        let masks = [disjoint.visualMask, disjoint.audioMask, disjoint.titleMask, disjoint.summaryMask, disjoint.productMask]
+        for k in 0..<disjoint.spec.latentDim {
+            #expect(masks.map { $0[k] }.reduce(0, +) == 1, "coordinate \(k) belongs to exactly one modality")
+        }
+        #expect(masks.allSatisfy { $0.contains(1) })
+    }
+
+    @Test func noisyWorldRelabelsAFifth() {
+        let world = Self.world(.noisy)
+        let items = (0..<400).map { world.item($0, split: 1) }
+        let relabelled = Double(items.filter { $0.level2 != $0.trueLevel2 }.count) / Double(items.count)
+        print("noisy world: \(relabelled) of the labels differ from the true class (expected about 0.2)")
+        #expect(abs(relabelled - 0.2) < 0.06)
+    }
+}
