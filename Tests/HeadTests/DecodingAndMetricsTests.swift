@@ -83,6 +83,17 @@ import Testing
         let html = EvaluationReport.html(m, taxonomy: taxonomy, title: "t <test>")
         #expect(html.contains("<svg") && html.contains("t &lt;test&gt;"))
         #expect(!html.contains("src=") && !html.contains("<script") && !html.contains("<link"), "the report fetches nothing")
+        #expect(!html.contains("<polyline"), "no learning curves without a training history")
+        let history = (1...3).map { e in
+            EpochFigures(epoch: e, learningRate: 1e-3, trainLoss: 3 - Double(e), trainLevel1: 0.2 * Double(e),
+                         trainLevel2: 0.1 * Double(e), validationLoss: 2.5, validationLevel1: 0.3, validationLevel2: nil)
+        }
+        let training = HeadCheckpoint.TrainingSummary(options: TrainingOptions(), trainCount: 90, validationCount: 10,
+                                                      bestEpoch: 2, epochsRun: 3, validationLevel1Accuracy: 0.3,
+                                                      validationLevel2Accuracy: nil, history: history)
+        let curves = EvaluationReport.html(m, taxonomy: taxonomy, title: "t", training: training)
+        #expect(curves.contains("learning curves") && curves.contains("kept: epoch 2"))
+        #expect(curves.components(separatedBy: "<polyline").count - 1 == 5, "train and validation loss, three accuracies")
     }
 
     @Test func scheduleWarmsUpThenDecays() {

@@ -146,6 +146,7 @@ enum Small {
         let chance2 = 1 / Double(world.taxonomy.level2.count)
         print("\(fusion) + \(classifier): level-1 \(m.level1Accuracy), level-2 \(m.level2Accuracy) (chance \(1 / 3.0), \(chance2)); losses \(result.history.first!.train.total) → \(result.history.last!.train.total)")
         #expect(result.history.last!.train.total < result.history.first!.train.total)
+        #expect(result.history.last!.trainLevel2 > result.history.first!.trainLevel2, "training accuracy rises")
         #expect(m.level1Accuracy > 0.5)
         #expect(m.level2Accuracy > 2 * chance2)
     }

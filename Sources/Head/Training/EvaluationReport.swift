@@ -1,8 +1,8 @@
 import Foundation
 
 /// `vidtag eval`'s outputs: a text table, one JSON object, and a self-contained HTML page
-/// (inline SVG, nothing fetched) with the level-1 confusion heat map, per-class accuracy and
-/// the attention each modality receives.
+/// (inline SVG, nothing fetched) with the level-1 confusion heat map, per-class accuracy, the
+/// attention each modality receives and the head's learning curves.
 public enum EvaluationReport {
     static func percent(_ x: Double) -> String { String(format: "%.2f%%", 100 * x) }
 
@@ -52,8 +52,47 @@ public enum EvaluationReport {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
-    /// A self-contained HTML page.
-    public static func html(_ m: EvaluationMetrics, taxonomy: Taxonomy, title: String) -> String {
+    /// Learning curves as one inline SVG: per epoch, the training and validation loss (left)
+    /// and level-1 / level-2 accuracies (right), the kept epoch marked.
+    static func learningCurves(_ history: [EpochFigures], bestEpoch: Int?) -> String {
+        let (width, height, pad) = (380, 220, 40)
+        let epochs = max(history.count, 2)
+        func x(_ epoch: Int) -> Double { Double(pad) + Double(epoch - 1) / Double(epochs - 1) * Double(width - 2 * pad) }
+        func chart(_ title: String, _ series: [(String, String, [Double?])], top: Double, left: Int) -> String {
+            func y(_ v: Double) -> Double { Double(height - pad) - v / max(top, 1e-9) * Double(height - 2 * pad) }
+            var svg = "<g transform=\"translate(\(left),0)\"><text x=\"\(pad)\" y=\"16\">\(escape(title))</text>"
+            svg += "<line x1=\"\(pad)\" y1=\"\(height - pad)\" x2=\"\(width - pad)\" y2=\"\(height - pad)\" stroke=\"#888\"/>"
+            svg += "<line x1=\"\(pad)\" y1=\"\(pad)\" x2=\"\(pad)\" y2=\"\(height - pad)\" stroke=\"#888\"/>"
+            svg += "<text x=\"\(pad - 4)\" y=\"\(pad + 4)\" text-anchor=\"end\">\(String(format: "%.2g", top))</text>"
+            svg += "<text x=\"\(pad - 4)\" y=\"\(height - pad + 4)\" text-anchor=\"end\">0</text>"
+            svg += "<text x=\"\(width - pad)\" y=\"\(height - pad + 16)\" text-anchor=\"end\">epoch \(history.count)</text>"
+            if let bestEpoch {
+                svg += "<line x1=\"\(x(bestEpoch))\" y1=\"\(pad)\" x2=\"\(x(bestEpoch))\" y2=\"\(height - pad)\" stroke=\"#bbb\" stroke-dasharray=\"4 3\"><title>kept: epoch \(bestEpoch)</title></line>"
+            }
+            for (i, (name, color, values)) in series.enumerated() {
+                let points = values.enumerated().compactMap { e, v in v.map { String(format: "%.1f,%.1f", x(e + 1), y($0)) } }
+                guard !points.isEmpty else { continue }
+                svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\" points=\"\(points.joined(separator: " "))\"/>"
+                svg += "<text x=\"\(width - pad + 4)\" y=\"\(pad + 14 * i)\" fill=\"\(color)\">\(escape(name))</text>"
+            }
+            return svg + "</g>"
+        }
+        let losses = history.map(\.trainLoss) + history.compactMap(\.validationLoss)
+        let loss = chart("loss", [("train", "#4a7bb7", history.map { $0.trainLoss }),
+                                  ("validation", "#d9822b", history.map(\.validationLoss))],
+                         top: losses.max() ?? 1, left: 0)
+        let accuracy = chart("accuracy", [("train L1", "#9ab8dd", history.map { $0.trainLevel1 }),
+                                          ("train L2", "#4a7bb7", history.map { $0.trainLevel2 }),
+                                          ("validation L1", "#f0b27a", history.map(\.validationLevel1)),
+                                          ("validation L2", "#d9822b", history.map(\.validationLevel2))],
+                             top: 1, left: width + 80)
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(2 * width + 180)\" height=\"\(height)\" font-size=\"11\">\(loss)\(accuracy)</svg>"
+    }
+
+    /// A self-contained HTML page; with `training` (the head's head.json summary), its learning
+    /// curves too.
+    public static func html(_ m: EvaluationMetrics, taxonomy: Taxonomy, title: String,
+                            training: HeadCheckpoint.TrainingSummary? = nil) -> String {
         let n = taxonomy.level1.count
         let cell = max(14, min(36, 520 / max(n, 1)))
         let margin = 150
@@ -94,6 +133,12 @@ public enum EvaluationReport {
             ("level-1 macro-F1", String(format: "%.4f", m.level1MacroF1)),
             ("level-2 macro-F1", String(format: "%.4f", m.level2MacroF1)),
         ].map { "<tr><th>\($0.0)</th><td>\($0.1)</td></tr>" }.joined()
+        let curves = training?.history.map { history in
+            "<h2>Training: learning curves (\(training!.trainCount) items, \(training!.validationCount) validating; kept epoch "
+                + "\(training!.bestEpoch) of \(training!.epochsRun))</h2>\n"
+                + "<p>Training figures are those of the epoch's minibatches, with modal dropout on. A validation loss "
+                + "that rises while the training loss falls is over-fitting.</p>\n" + learningCurves(history, bestEpoch: training!.bestEpoch)
+        } ?? ""
         let confused = m.confusedLevel2.map { "<tr><td>\(escape($0.truth))</td><td>\(escape($0.predicted))</td><td>\($0.count)</td></tr>" }.joined()
         return """
             <!DOCTYPE html>
@@ -110,6 +155,7 @@ public enum EvaluationReport {
             \(attention)
             <h2>Most confused level-2 pairs</h2>
             <table><tr><th>truth</th><th>predicted</th><th>count</th></tr>\(confused)</table>
+            \(curves)
             </body></html>
 
             """

@@ -18,19 +18,23 @@ public struct HeadCheckpoint: Sendable {
         public var epochsRun: Int
         public var validationLevel1Accuracy: Double?
         public var validationLevel2Accuracy: Double?
+        /// The learning curves: every epoch's training and validation loss and accuracies
+        /// (absent in heads trained before they were kept).
+        public var history: [EpochFigures]?
 
         enum CodingKeys: String, CodingKey {
-            case options
+            case options, history
             case trainCount = "train_count", validationCount = "validation_count", bestEpoch = "best_epoch"
             case epochsRun = "epochs_run", validationLevel1Accuracy = "validation_level1_accuracy"
             case validationLevel2Accuracy = "validation_level2_accuracy"
         }
 
         public init(options: TrainingOptions, trainCount: Int, validationCount: Int, bestEpoch: Int, epochsRun: Int,
-                    validationLevel1Accuracy: Double?, validationLevel2Accuracy: Double?) {
+                    validationLevel1Accuracy: Double?, validationLevel2Accuracy: Double?, history: [EpochFigures]? = nil) {
             (self.options, self.trainCount, self.validationCount, self.bestEpoch, self.epochsRun) =
                 (options, trainCount, validationCount, bestEpoch, epochsRun)
             (self.validationLevel1Accuracy, self.validationLevel2Accuracy) = (validationLevel1Accuracy, validationLevel2Accuracy)
+            self.history = history
         }
     }
 

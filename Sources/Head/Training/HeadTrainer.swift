@@ -58,6 +58,10 @@ public struct EpochReport: Sendable {
     public var learningRate: Float
     /// Mean training loss terms over the epoch's steps (with modal dropout on).
     public var train: LossTerms
+    /// Accuracies on the epoch's training minibatches, as they were seen (modal dropout on,
+    /// parameters changing along the epoch).
+    public var trainLevel1: Double
+    public var trainLevel2: Double
     public var validationLoss: Double?
     public var validationLevel1: Double?
     public var validationLevel2: Double?
@@ -66,16 +70,43 @@ public struct EpochReport: Sendable {
     /// Training examples per second (forward + backward + update, batch assembly included).
     public var examplesPerSecond: Double
 
+    /// What head.json keeps of the epoch (no timings, so that the file is reproducible).
+    public var figures: EpochFigures {
+        EpochFigures(epoch: epoch, learningRate: learningRate, trainLoss: train.total, trainLevel1: trainLevel1,
+                     trainLevel2: trainLevel2, validationLoss: validationLoss, validationLevel1: validationLevel1,
+                     validationLevel2: validationLevel2)
+    }
+
     /// One line for stderr.
     public var line: String {
         var s = "epoch \(epoch): lr \(String(format: "%.2e", learningRate)) loss \(String(format: "%.4f", train.total))"
             + " (L1 \(String(format: "%.4f", train.level1)) L2 \(String(format: "%.4f", train.level2)) LH \(String(format: "%.4f", train.hierarchy)))"
+            + String(format: " acc1 %.4f acc2 %.4f", trainLevel1, trainLevel2)
         if let validationLoss, let validationLevel1, let validationLevel2 {
             s += String(format: " | val loss %.4f acc1 %.4f acc2 %.4f", validationLoss, validationLevel1, validationLevel2)
             if improved { s += " *" }
         }
         s += String(format: " | %.1fs, %.0f ex/s", seconds, examplesPerSecond)
         return s
+    }
+}
+
+/// One epoch's learning-curve point, as head.json keeps it.
+public struct EpochFigures: Codable, Sendable, Equatable {
+    public var epoch: Int
+    public var learningRate: Float
+    public var trainLoss: Double
+    public var trainLevel1: Double
+    public var trainLevel2: Double
+    public var validationLoss: Double?
+    public var validationLevel1: Double?
+    public var validationLevel2: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case epoch
+        case learningRate = "learning_rate", trainLoss = "train_loss", trainLevel1 = "train_level1_accuracy"
+        case trainLevel2 = "train_level2_accuracy", validationLoss = "validation_loss"
+        case validationLevel1 = "validation_level1_accuracy", validationLevel2 = "validation_level2_accuracy"
     }
 }
 
@@ -138,11 +169,14 @@ public enum HeadTrainer {
             let clock = ContinuousClock.now
             shuffle.shuffle(&order)
             var sums = [Double](repeating: 0, count: 4)
+            var correct = (level1: 0, level2: 0)
             var lr: Float = 0
             for s in 0..<stepsPerEpoch {
                 let indices = order[(s * options.batchSize)..<min((s + 1) * options.batchSize, order.count)]
                 batch.fill(train, indices, dropout: options.modalDropout, random: &dropout)
                 let terms = model.forward(batch)
+                let hits = Self.correct(model, batch)
+                correct = (correct.level1 + hits.level1, correct.level2 + hits.level2)
                 model.backward()
                 AdamW.clip(model.gradients, maxNorm: options.gradientClip)
                 lr = schedule(step)
@@ -158,6 +192,7 @@ public enum HeadTrainer {
                 epoch: epoch, learningRate: lr,
                 train: LossTerms(level1: sums[0] / n, level2: sums[1] / n, hierarchy: sums[2] / n, total: sums[3] / n,
                                  count: train.count),
+                trainLevel1: Double(correct.level1) / n, trainLevel2: Double(correct.level2) / n,
                 validationLoss: nil, validationLevel1: nil, validationLevel2: nil, improved: false,
                 seconds: 0, examplesPerSecond: n / max(trainSeconds, 1e-9))
             if !validation.isEmpty {
@@ -191,6 +226,24 @@ public enum HeadTrainer {
 }
 
 extension HeadTrainer {
+    /// How many items of the last forward pass's batch have the argmax of p1, and of p2, on
+    /// their label.
+    static func correct(_ model: HeadModel, _ batch: HeadBatch) -> (level1: Int, level2: Int) {
+        let (p1, p2) = (model.level1Probabilities, model.level2Probabilities)
+        let (c1, c2) = (model.config.level1Count, model.config.level2Count)
+        func argmax(_ p: [Float], _ row: Int, _ width: Int) -> Int {
+            var best = 0
+            for j in 1..<width where p[row * width + j] > p[row * width + best] { best = j }
+            return best
+        }
+        var hits = (level1: 0, level2: 0)
+        for b in 0..<batch.count where batch.targets2[b] >= 0 {
+            if argmax(p1, b, c1) == batch.targets1[b] { hits.level1 += 1 }
+            if argmax(p2, b, c2) == batch.targets2[b] { hits.level2 += 1 }
+        }
+        return hits
+    }
+
     /// `config` with each modality's standardisation (the linear baseline's) taken from the
     /// items of `examples` that have it: the mean and 1/standard deviation of the pooled vector
     /// (the mean frame for sequences). A modality no item has keeps none.

@@ -82,7 +82,8 @@ struct Evaluate: ParsableCommand {
         }
         if let report {
             let title = "vidtag eval: \(head) on \(data.features)" + (dropModalities > 0 ? " (\(dropModalities) of modalities dropped)" : "")
-            try Data(EvaluationReport.html(metrics, taxonomy: checkpoint.taxonomy, title: title).utf8)
+            try Data(EvaluationReport.html(metrics, taxonomy: checkpoint.taxonomy, title: title,
+                                           training: checkpoint.training).utf8)
                 .write(to: URL(fileURLWithPath: report), options: .atomic)
         }
         if json {

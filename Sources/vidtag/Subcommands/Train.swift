@@ -162,7 +162,7 @@ struct Train: ParsableCommand {
         let summary = HeadCheckpoint.TrainingSummary(
             options: options, trainCount: train.count, validationCount: validation.count, bestEpoch: result.bestEpoch,
             epochsRun: result.history.count, validationLevel1Accuracy: best.validationLevel1,
-            validationLevel2Accuracy: best.validationLevel2)
+            validationLevel2Accuracy: best.validationLevel2, history: result.history.map(\.figures))
         do {
             try HeadCheckpoint(config: result.model.config, taxonomy: tree, encoders: contents.encoders, training: summary)
                 .write(model: result.model, to: output)
