@@ -77,73 +77,9 @@ public final class HeadModel: @unchecked Sendable {
         precondition(batch.config == config, "HeadModel.forward: batch built for another config")
         lastBatch = batch
         let c = config, ws = workspace
-        let bsz = batch.count, m = c.modalityCount, p = c.blockWidth, f = c.fusedDimension
-        let c1 = c.level1Count, c2 = c.level2Count
-
+        let bsz = batch.count, c1 = c.level1Count, c2 = c.level2Count
         let logits2 = ws.get("logits2", bsz * c2)
-        var logits1: UnsafeMutablePointer<Float>?
-        if c.fusion == .linear {
-            linearForward(batch, logits2: logits2)
-        } else {
-            // 1. Pool and project each modality into its block of E (B, M·P).
-            let blocks = ws.get("blocks", bsz * m * p)
-            for (j, spec) in c.modalities.enumerated() {
-                let x = input(j, spec, batch)
-                let width = c.pooledWidth(spec)
-                Dense.forward(out: blocks + j * p, ldOut: m * p, inp: x, ldInp: width,
-                              weight: param("proj.\(spec.name).weight"), bias: param("proj.\(spec.name).bias"),
-                              rows: bsz, inFeatures: width, outFeatures: p)
-                for b in 0..<bsz {
-                    let row = blocks + b * m * p + j * p
-                    if batch.mask[b * m + j] == 0 {
-                        row.update(repeating: 0, count: p)
-                    } else {
-                        for i in 0..<p { row[i] = max(row[i], 0) }
-                    }
-                }
-            }
-
-            // 2. Fuse.
-            let fused: UnsafeMutablePointer<Float>
-            switch c.fusion {
-            case .concat, .linear:  // (linear: not here)
-                fused = blocks
-            case .attention:
-                fused = ws.get("fused", bsz * f)
-                batch.mask.withUnsafeBufferPointer { mask in
-                    AttentionFusion.forward(fused: fused, probs: ws.get("attention", bsz * m), blocks: blocks,
-                                            mask: mask.baseAddress!, weight: param("fusion.attention.weight"),
-                                            bias: param("fusion.attention.bias"), batch: bsz, modalities: m, width: p,
-                                            form: c.attentionScale)
-                }
-            case .tfn:
-                fused = ws.get("fused", bsz * f)
-                TensorFusion.forward(fused: fused, tensor: ws.get("tfn.tensor", bsz * c.tfnTensorSize), blocks: blocks,
-                                     weight: param("fusion.tfn.weight"), bias: param("fusion.tfn.bias"),
-                                     batch: bsz, modalities: m, width: p, outFeatures: f)
-            case .lmf:
-                fused = ws.get("fused", bsz * f)
-                LowRankFusion.forward(fused: fused, hats: ws.get("lmf.hats", m * bsz * (p + 1)),
-                                      factorsOut: ws.get("lmf.factors", m * bsz * c.lmfRank * f), blocks: blocks,
-                                      factors: c.modalities.map { param("fusion.lmf.factor.\($0.name)") },
-                                      rankWeight: param("fusion.lmf.rank_weight"), bias: param("fusion.lmf.bias"),
-                                      batch: bsz, modalities: m, width: p, rank: c.lmfRank, outFeatures: f)
-            }
-
-            // 3. Classify.
-            switch c.classifier {
-            case .hmc:
-                logits1 = ws.get("logits1", bsz * c1)
-                HMCClassifier.forward(logits1: logits1!, logits2: logits2, h1: ws.get("h1", bsz * c.hidden1),
-                                      g: ws.get("g", bsz * (f + c.hidden1)), h2: ws.get("h2", bsz * c.hidden2),
-                                      fused: fused, weights: hmcWeights(param), batch: bsz, fusedWidth: f,
-                                      hidden1: c.hidden1, hidden2: c.hidden2, level1: c1, level2: c2)
-            case .flat:
-                FlatClassifier.forward(logits2: logits2, h2: ws.get("h2", bsz * c.hidden2), fused: fused,
-                                       weights: flatWeights(param), batch: bsz, fusedWidth: f,
-                                       hidden2: c.hidden2, level2: c2)
-            }
-        }
+        let logits1 = c.fusion == .linear ? linearForward(batch, logits2: logits2) : networkForward(batch, logits2: logits2)
 
         // 4. Probabilities and loss.
         let terms = ws.get("terms", bsz * 4)
@@ -160,6 +96,77 @@ public final class HeadModel: @unchecked Sendable {
         let n = Double(max(labelled, 1))
         return LossTerms(level1: sums[0] / n, level2: sums[1] / n, hierarchy: sums[2] / n, total: sums[3] / n,
                          count: labelled)
+    }
+
+    /// Steps 1–3 of `forward` for every head but the linear baseline: pooling and projection,
+    /// fusion, classifier; writes logits2 (B, C2) and returns logits1 (B, C1), nil for `flat`.
+    private func networkForward(_ batch: HeadBatch, logits2: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float>? {
+        let c = config, ws = workspace
+        let bsz = batch.count, m = c.modalityCount, p = c.blockWidth, f = c.fusedDimension
+        let c1 = c.level1Count, c2 = c.level2Count
+
+        // 1. Pool and project each modality into its block of E (B, M·P).
+        let blocks = ws.get("blocks", bsz * m * p)
+        for (j, spec) in c.modalities.enumerated() {
+            let x = input(j, spec, batch)
+            let width = c.pooledWidth(spec)
+            Dense.forward(out: blocks + j * p, ldOut: m * p, inp: x, ldInp: width,
+                          weight: param("proj.\(spec.name).weight"), bias: param("proj.\(spec.name).bias"),
+                          rows: bsz, inFeatures: width, outFeatures: p)
+            for b in 0..<bsz {
+                let row = blocks + b * m * p + j * p
+                if batch.mask[b * m + j] == 0 {
+                    row.update(repeating: 0, count: p)
+                } else {
+                    for i in 0..<p { row[i] = max(row[i], 0) }
+                }
+            }
+        }
+
+        // 2. Fuse.
+        let fused: UnsafeMutablePointer<Float>
+        switch c.fusion {
+        case .concat:
+            fused = blocks
+        case .linear:
+            preconditionFailure("HeadModel: the linear baseline has no fusion")
+        case .attention:
+            fused = ws.get("fused", bsz * f)
+            batch.mask.withUnsafeBufferPointer { mask in
+                AttentionFusion.forward(fused: fused, probs: ws.get("attention", bsz * m), blocks: blocks,
+                                        mask: mask.baseAddress!, weight: param("fusion.attention.weight"),
+                                        bias: param("fusion.attention.bias"), batch: bsz, modalities: m, width: p,
+                                        form: c.attentionScale)
+            }
+        case .tfn:
+            fused = ws.get("fused", bsz * f)
+            TensorFusion.forward(fused: fused, tensor: ws.get("tfn.tensor", bsz * c.tfnTensorSize), blocks: blocks,
+                                 weight: param("fusion.tfn.weight"), bias: param("fusion.tfn.bias"),
+                                 batch: bsz, modalities: m, width: p, outFeatures: f)
+        case .lmf:
+            fused = ws.get("fused", bsz * f)
+            LowRankFusion.forward(fused: fused, hats: ws.get("lmf.hats", m * bsz * (p + 1)),
+                                  factorsOut: ws.get("lmf.factors", m * bsz * c.lmfRank * f), blocks: blocks,
+                                  factors: c.modalities.map { param("fusion.lmf.factor.\($0.name)") },
+                                  rankWeight: param("fusion.lmf.rank_weight"), bias: param("fusion.lmf.bias"),
+                                  batch: bsz, modalities: m, width: p, rank: c.lmfRank, outFeatures: f)
+        }
+
+        // 3. Classify.
+        var logits1: UnsafeMutablePointer<Float>?
+        switch c.classifier {
+        case .hmc:
+            logits1 = ws.get("logits1", bsz * c1)
+            HMCClassifier.forward(logits1: logits1!, logits2: logits2, h1: ws.get("h1", bsz * c.hidden1),
+                                  g: ws.get("g", bsz * (f + c.hidden1)), h2: ws.get("h2", bsz * c.hidden2),
+                                  fused: fused, weights: hmcWeights(param), batch: bsz, fusedWidth: f,
+                                  hidden1: c.hidden1, hidden2: c.hidden2, level1: c1, level2: c2)
+        case .flat:
+            FlatClassifier.forward(logits2: logits2, h2: ws.get("h2", bsz * c.hidden2), fused: fused,
+                                   weights: flatWeights(param), batch: bsz, fusedWidth: f,
+                                   hidden2: c.hidden2, level2: c2)
+        }
+        return logits1
     }
 
     /// The (B, D') input of modality j: for sequences the pooled frames (the mean frame,
@@ -202,8 +209,8 @@ public final class HeadModel: @unchecked Sendable {
 
     /// The linear baseline: logits2 (B, C2) = [x_1, …, x_M, presence] · Wᵀ + b, x_m being modality
     /// m's pooled vector standardised (zero where absent); the input row (B, ΣD + M) is kept as
-    /// the fused vector.
-    private func linearForward(_ batch: HeadBatch, logits2: UnsafeMutablePointer<Float>) {
+    /// the fused vector. No logits1 (level 1 comes from level 2).
+    private func linearForward(_ batch: HeadBatch, logits2: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float>? {
         let c = config, bsz = batch.count, m = c.modalityCount, f = c.fusedDimension
         let fused = workspace.get("fused", bsz * f)
         var column = 0
@@ -221,6 +228,7 @@ public final class HeadModel: @unchecked Sendable {
         }
         Dense.forward(out: logits2, ldOut: c.level2Count, inp: fused, ldInp: f, weight: param("linear.weight"),
                       bias: param("linear.bias"), rows: bsz, inFeatures: f, outFeatures: c.level2Count)
+        return nil
     }
 
     private func linearBackward(_ batch: HeadBatch, dlogits2: UnsafePointer<Float>) {
