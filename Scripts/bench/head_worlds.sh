@@ -22,7 +22,7 @@ name="${1:?usage: head_worlds.sh NAME [train options]}"; shift
 root="${HEAD_WORLDS:-/tmp/vidtag-head-worlds}"
 seed="${SEED:-1}"
 kind="${KIND:-standard}"
-vidtag=.build/release/vidtag
+vidtag="${VIDTAG:-.build/release/vidtag}"
 bench=.build/release/vidtag-bench
 for w in 21 22 23; do
     for split in train:1:4000 test:2:800; do
