@@ -88,14 +88,13 @@ public struct VGGish: Sendable {
                      "VGGish: expected examples [A, \(frames), \(bands)], got \(examples.shape)")
         let count = examples.shape[0]
         let (perExample, width) = (frames * bands, architecture.flattenedWidth)
-        let perBatch = batchSize
-        let starts = Array(stride(from: 0, to: count, by: perBatch))
+        let starts = Array(stride(from: 0, to: count, by: batchSize))
         var output = Tensor(uninitialized: [count, width])
         examples.data.withUnsafeBufferPointer { source in
             output.data.withUnsafeMutableBufferPointer { out in
                 let (source, out) = (source.baseAddress!, out.baseAddress!)  // each batch its own rows
                 Threading.forEach(starts.count) { index in
-                    let (start, n) = (starts[index], min(perBatch, count - starts[index]))
+                    let (start, n) = (starts[index], min(batchSize, count - starts[index]))
                     var batch = buffers.tensor([n, frames, bands, 1])
                     batch.data.withUnsafeMutableBufferPointer {
                         $0.baseAddress!.update(from: source + start * perExample, count: n * perExample)
