@@ -15,8 +15,7 @@
 # Needs: a release build (Scripts/setup.sh), ffmpeg and espeak-ng, the seeded weights
 # (`vidtag bundle seed --output Models/demo`) and the text model (Scripts/fetch-text-model.sh).
 # Steps whose output exists are skipped (delete WORKDIR to start over); extraction resumes.
-# Training is repeatable byte for byte with the same thread count: THREADS (default 2, as for
-# the committed head).
+# Training is repeatable byte for byte on any thread count: THREADS (default 2) only sets the speed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -44,10 +43,10 @@ done
 for pid in "${pids[@]}"; do wait "$pid"; done
 
 # 3. The head: small (width 64, 4 NetVLAD clusters: 2.4 MB) so that it can be committed; modal
-#    dropout 0.5, up to 60 epochs, patience 10 (chosen on the training run's own validation split;
-#    see docs/demo-corpus.md).
+#    dropout 0.5 and 60 epochs (chosen on the training run's own validation split; see
+#    docs/demo-corpus.md); the other options are vidtag train's defaults.
 "$vidtag" train --features "$work/features-train" --labels "$work/corpus-train/labels.jsonl" \
-    --taxonomy "$taxonomy" --output "$bundle/head" --width 64 --clusters 4 --modal-dropout 0.5 --epochs 60 --patience 10 \
+    --taxonomy "$taxonomy" --output "$bundle/head" --width 64 --clusters 4 --modal-dropout 0.5 --epochs 60 \
     --seed 0 --threads "$threads" \
     | tee "$work/train.json"
 python3 - "$bundle" <<'PY'
