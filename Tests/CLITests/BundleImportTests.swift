@@ -92,6 +92,15 @@ import Weights
                                  "--taxonomy", path("bundle/taxonomy.json"), "--output", path("head"), "--width", "8",
                                  "--clusters", "2", "--epochs", "3", "--validation-fraction", "0.2", "--threads", "1"])
         #expect(train.status == 0, "\(train.stderr)")
+        // 6 items at 0.2 leave 1 to validate on: too few, so all 6 train and the last epoch is kept.
+        #expect(train.stderr.contains("warning: 1 validation item is too few to choose an epoch on"), "\(train.stderr)")
+        let summary = CLI.object(train.lines.last ?? "")
+        #expect(summary["train"] as? Int == 6 && summary["validation"] as? Int == 0 && summary["best_epoch"] as? Int == 3)
+        #expect(train.stderr.contains("epoch 3:"), "progress without --quiet")
+        let quiet = try CLI.run(["train", "--quiet", "--features", path("features"), "--labels", path("labels.jsonl"),
+                                 "--taxonomy", path("bundle/taxonomy.json"), "--output", path("head-quiet"), "--width", "8",
+                                 "--clusters", "2", "--epochs", "3", "--validation-fraction", "0.2", "--threads", "1"])
+        #expect(quiet.status == 0 && !quiet.stderr.contains("epoch 1:") && quiet.stderr.contains("warning:"), "\(quiet.stderr)")
 
         // 4. Import again with the head (hard links: no second copy), 5. verify.
         let withHead = try importBundle("bundle-with-head", ["--head", path("head"), "--name", "mine"])

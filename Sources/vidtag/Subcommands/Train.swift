@@ -149,8 +149,9 @@ struct Train: ParsableCommand {
         let options = self.options
         var (train, validation) = HeadTrainer.split(contents.examples, fraction: options.validationFraction, seed: seed)
         if !validation.isEmpty && validation.count < HeadTrainer.minimumValidation {
-            warn("warning: \(validation.count) validation item\(validation.count == 1 ? "" : "s") (--validation-fraction "
-                 + "\(options.validationFraction) of \(contents.examples.count)) are too few to choose an epoch on (at least "
+            let few = validation.count == 1 ? "1 validation item is" : "\(validation.count) validation items are"
+            warn("warning: \(few) too few to choose an epoch on (--validation-fraction \(options.validationFraction) of "
+                 + "\(contents.examples.count); at least "
                  + "\(HeadTrainer.minimumValidation)): training on all \(contents.examples.count) items for \(options.epochs) "
                  + "epochs and keeping the last; label more items for a validated head")
             (train, validation) = (contents.examples, [])
