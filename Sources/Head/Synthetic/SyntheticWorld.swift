@@ -316,23 +316,9 @@ public final class SyntheticWorld: @unchecked Sendable {
         var specs = modalities
         let items = (0..<sample).map { item($0, split: split) }
         for (j, spec) in specs.enumerated() {
-            let d = spec.dim
-            var total = [Double](repeating: 0, count: d)
-            var count = 0
-            for item in items {
-                guard let tensor = item.tensors[spec.tensor] else { continue }
-                let rows = tensor.count / d
-                var sum = [Double](repeating: 0, count: d)
-                for r in 0..<rows { for i in 0..<d { sum[i] += Double(tensor.data[r * d + i]) } }
-                if spec.kind == .set {
-                    for i in 0..<d { total[i] += sum[i] / Double(max(rows, 1)) }
-                    count += 1
-                } else {
-                    for i in 0..<d { total[i] += sum[i] }
-                    count += rows
-                }
-            }
-            if count > 0 { specs[j].centre = total.map { Float($0 / Double(count)) } }
+            var sum = CentreSum(spec)
+            for item in items { if let tensor = item.tensors[spec.tensor] { sum.add(tensor.data) } }
+            specs[j].centre = sum.centre
         }
         return specs
     }

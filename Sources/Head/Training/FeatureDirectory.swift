@@ -122,39 +122,19 @@ public enum FeatureDirectory {
                         withoutFeatures: withoutFeatures)
     }
 
-    /// The mean frame (sequences), vector, or product mean (sets) of a modality over files;
-    /// all-zero rows are absent and skipped, as in ``HeadExample``. Nil when no file has it.
+    /// The centre of a modality over files (``CentreSum``). Nil when no file has it.
     static func mean(of spec: ModalitySpec, in files: [(path: String, file: SafetensorsFile)])
         throws(FeatureLoadError) -> [Float]?
     {
-        let d = spec.dim
-        var total = [Double](repeating: 0, count: d)
-        var count = 0
+        var sum = CentreSum(spec)
         for (path, file) in files where file.names.contains(spec.tensor) {
-            let values: [Float]
             do {
-                values = try file.floats(spec.tensor)
+                sum.add(try file.floats(spec.tensor))
             } catch {
                 throw .unreadableFile(path: path, reason: String(describing: error))
             }
-            var itemSum = [Double](repeating: 0, count: d)
-            var itemRows = 0
-            for r in 0..<(values.count / d) {
-                let row = values[(r * d)..<((r + 1) * d)]
-                if row.allSatisfy({ $0 == 0 }) { continue }
-                for (j, x) in row.enumerated() { itemSum[j] += Double(x) }
-                itemRows += 1
-            }
-            guard itemRows > 0 else { continue }
-            if spec.kind == .set {
-                for j in 0..<d { total[j] += itemSum[j] / Double(itemRows) }
-                count += 1
-            } else {
-                for j in 0..<d { total[j] += itemSum[j] }
-                count += itemRows
-            }
         }
-        return count == 0 ? nil : total.map { Float($0 / Double(count)) }
+        return sum.centre
     }
 
     /// A feature file's metadata entry holding a JSON object of strings ("encoders": modality →
@@ -208,4 +188,42 @@ public enum FeatureLoadError: Error, CustomStringConvertible {
         case let .badItem(file, error): return "\(file): \(error)"
         }
     }
+}
+
+/// A modality's centre, accumulated item by item: the mean frame (sequences), vector, or
+/// product mean (sets) over the items; all-zero rows are absent and skipped, as in
+/// ``HeadExample``. `vidtag train --centre` and the synthetic comparison both use it.
+struct CentreSum {
+    let spec: ModalitySpec
+    private var total: [Double]
+    private var count = 0
+
+    init(_ spec: ModalitySpec) {
+        self.spec = spec
+        total = [Double](repeating: 0, count: spec.dim)
+    }
+
+    /// Adds one item's tensor: `[rows, dim]` values (one row for a vector).
+    mutating func add(_ values: [Float]) {
+        let d = spec.dim
+        var itemSum = [Double](repeating: 0, count: d)
+        var itemRows = 0
+        for r in 0..<(values.count / d) {
+            let row = values[(r * d)..<((r + 1) * d)]
+            if row.allSatisfy({ $0 == 0 }) { continue }
+            for (j, x) in row.enumerated() { itemSum[j] += Double(x) }
+            itemRows += 1
+        }
+        guard itemRows > 0 else { return }
+        if spec.kind == .set {
+            for j in 0..<d { total[j] += itemSum[j] / Double(itemRows) }
+            count += 1
+        } else {
+            for j in 0..<d { total[j] += itemSum[j] }
+            count += itemRows
+        }
+    }
+
+    /// The centre, or nil when no item had the modality.
+    var centre: [Float]? { count == 0 ? nil : total.map { Float($0 / Double(count)) } }
 }
