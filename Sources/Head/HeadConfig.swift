@@ -2,7 +2,7 @@ import Foundation
 
 /// Everything that fixes the head's architecture and loss; stored in the checkpoint's JSON.
 ///
-/// The model (design.md §1): each modality → (NetVLAD for frame sequences, mean for product
+/// The model: each modality → (NetVLAD for frame sequences, mean for product
 /// sets) → projection to a common width with ReLU → fusion → classifier → loss
 /// L = L1 + λ·L2 + β·LH.
 public struct HeadConfig: Codable, Equatable, Sendable {

@@ -25,7 +25,7 @@ public struct HeadExample: Sendable {
         (self.id, self.features, self.rows, self.level1, self.level2) = (id, features, rows, level1, level2)
     }
 
-    /// Builds an example from feature-file tensors (names as in design.md §3).
+    /// Builds an example from a feature file's tensors, found by name.
     /// - Throws: ``HeadInputError/shape(id:tensor:expected:found:)`` when a tensor's width or rank
     ///   does not match the configured modality.
     public init(id: String, tensors: [String: Tensor], modalities: [ModalitySpec],

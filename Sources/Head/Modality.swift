@@ -1,4 +1,4 @@
-/// The modalities a feature file can carry (design.md §3) and how the head pools each one.
+/// The modalities a feature file can carry and how the head pools each one.
 ///
 /// | name | tensor | shape | pooling |
 /// | --- | --- | --- | --- |
@@ -45,7 +45,7 @@ public struct ModalitySpec: Codable, Equatable, Sendable {
         (self.name, self.tensor, self.kind, self.dim) = (name, tensor, kind, dim)
     }
 
-    /// The six modalities of design.md §3, in the order the head uses, with the feature
+    /// The six modalities of a feature file, in the order the head uses, with the feature
     /// widths of the default encoders (text width of all-MiniLM-L6-v2).
     public static let catalogue: [ModalitySpec] = [
         ModalitySpec(name: "visual", tensor: "visual.frames", kind: .sequence, dim: 1536),

@@ -1,4 +1,4 @@
-/// The prediction record of design.md §3 for one item:
+/// The prediction record of one item (the README's "The record"):
 /// `{"id", "input", "level1": {"id", "name", "name_en", "score"}, "level2": {…} | null,
 ///   "top": [{"level1", "level2", "score"}], "modalities": {"visual": weight, …},
 ///   "missing": [{"modality", "reason"}]}`.

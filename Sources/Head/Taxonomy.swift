@@ -1,6 +1,6 @@
 /// A two-level category taxonomy: level-1 categories with their level-2 children. Level-2
 /// classes are indexed in order, so each parent's children are contiguous. Reading and
-/// writing its JSON (design.md §3) is in Training/TaxonomyJSON.swift.
+/// writing its JSON is in Training/TaxonomyJSON.swift.
 public struct Taxonomy: Sendable, Equatable {
     public struct Category: Sendable, Equatable, Codable {
         public var id: String

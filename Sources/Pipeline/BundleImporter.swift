@@ -10,7 +10,7 @@ import TextEncoder
 import VisualEncoder
 import Weights
 
-/// Builds a model bundle (design.md §3) from pretrained weights in their published formats:
+/// Builds a model bundle from pretrained weights in their published formats:
 /// timm's `inception_resnet_v2` safetensors, torchvggish's `.pth` (or safetensors) with its
 /// optional PCA file, and a Hugging Face BERT directory. `vidtag bundle import` is its CLI.
 ///

@@ -77,7 +77,7 @@ public struct Classifier: BatchJob {
     }
 }
 
-/// One line of `vidtag classify`: the prediction record (design.md §3) with the schema
+/// One line of `vidtag classify`: the prediction record with the schema
 /// version, the bundle's identity and per-stage seconds:
 /// `{"schema_version": 1, "id", "input", "bundle": {"name", "sha256", "pretrained"}, "level1",
 ///   "level2", "top", "modalities", "missing", "timings": {"decode", "audio", "visual", "text", "head"}}`.

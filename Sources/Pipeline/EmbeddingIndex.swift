@@ -1,7 +1,7 @@
 import Foundation
 import Kernels
 
-/// Video embeddings (the fused vectors `vidtag classify --embeddings FILE` writes, design.md §1)
+/// Video embeddings (the fused vectors `vidtag classify --embeddings FILE` writes)
 /// held L2-normalised for cosine search: nearest neighbours of one video, and near-duplicate
 /// pairs over the whole set.
 ///

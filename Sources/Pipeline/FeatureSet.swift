@@ -3,7 +3,7 @@ import Head
 import Kernels
 import Weights
 
-/// The features of one item, as stored in a feature file (design.md §3): float32 tensors
+/// The features of one item, as stored in a feature file: float32 tensors
 /// `visual.frames` [T, 1536], `cover` [1536], `audio.frames` [A, 128], `text.title` [D],
 /// `text.summary` [D], `product.items` [P, D] — each present only when its modality is — and
 /// string metadata (id, sources, frame timestamps, encoder hashes…).

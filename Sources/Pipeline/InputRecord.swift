@@ -1,6 +1,6 @@
 import Foundation
 
-/// One item to process (design.md §3): a manifest line, a sidecar `<stem>.json`, or a bare path.
+/// One item to process: a manifest line, a sidecar `<stem>.json`, or a bare path.
 /// Every field but one of `video`/`cover`/`title` may be absent; paths are absolute once parsed.
 public struct InputRecord: Codable, Sendable, Equatable {
     public var id: String

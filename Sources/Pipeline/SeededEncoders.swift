@@ -7,7 +7,7 @@ import Weights
 /// The demo bundle's stand-in encoder weights: full-size Inception-ResNet-v2 and VGGish with
 /// **random** values from the seeded generators (``SeededWeights``, ``VGGishSeededWeights``),
 /// not pretrained. They exist so that the whole pipeline runs out of the box where no pretrained
-/// weights can be downloaded (design.md §2); features from them are fixed random projections.
+/// weights can be downloaded; features from them are fixed random projections.
 ///
 /// The files are the same bytes on every machine and every run (the generators are exact and
 /// `SafetensorsWriter` is deterministic), so `Models/demo/bundle.json` pins their SHA-256:

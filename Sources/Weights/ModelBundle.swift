@@ -1,7 +1,7 @@
 import Foundation
 import Kernels
 
-/// A model bundle (design.md §3): a directory with `bundle.json` naming each encoder's
+/// A model bundle: a directory with `bundle.json` naming each encoder's
 /// architecture, weight files and their SHA-256, preprocessing settings, and (once trained)
 /// the head and the taxonomy.
 ///

@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// The loss L = L1 + λ·L2 + β·LH (design.md §1), averaged over the labelled examples:
+/// The loss L = L1 + λ·L2 + β·LH, averaged over the labelled examples:
 ///   L1 = −log p1[y1],  L2 = −log p2[y2]  (cross-entropies, from log-softmax for accuracy)
 ///   LH = Σ_j max(0, p2_j − p1_parent(j))²  HMCN's hierarchical-violation penalty
 ///        (Wehrmann et al. 2018, eq. 6), used because the article's formula is an image we do

@@ -77,7 +77,7 @@ public struct SyntheticSpec: Codable, Sendable, Equatable {
     public var audioAspect = 0.4
 
     // title
-    /// Meaningless titles ("xxx.mp4", timestamps) count as missing (design.md §1: 7–10%).
+    /// Meaningless titles ("xxx.mp4", timestamps) count as missing (7–10% of real titles).
     public var titleMissing = 0.08
     /// Titles about something else (trending keywords).
     public var titleMisleading = 0.10

@@ -97,7 +97,7 @@ public final class SyntheticWorld: @unchecked Sendable {
         }
     }
 
-    /// One item: its feature tensors (design.md §3 names), its true classes and its label
+    /// One item: its feature tensors (feature-file names), its true classes and its label
     /// (the true level 2, or a sibling under label noise).
     public struct Item: Sendable {
         public var id: String

@@ -3,7 +3,7 @@ import Kernels
 import Weights
 
 /// Writes a synthetic split as the real pipeline's files: one feature file per item
-/// (design.md §3, with the world's pseudo encoder hashes in the metadata), `labels.jsonl`
+/// (with the world's pseudo encoder hashes in the metadata), `labels.jsonl`
 /// and `taxonomy.json`, so `vidtag train` / `vidtag eval` can run on it.
 public enum SyntheticWriter {
     /// Writes items 0..<count of `split` into `directory/features/`, plus

@@ -2,7 +2,7 @@ import Foundation
 import Kernels
 import Weights
 
-/// Reads a directory of feature files (design.md §3: one safetensors file per item, tensors
+/// Reads a directory of feature files (one safetensors file per item, tensors
 /// `visual.frames`, `cover`, `audio.frames`, `text.title`, `text.summary`, `product.items`,
 /// metadata `id` and `encoders`) into head examples.
 ///

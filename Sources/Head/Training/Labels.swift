@@ -1,6 +1,6 @@
 import Foundation
 
-/// Training and evaluation labels (design.md §3): JSON lines `{"id", "level1", "level2"}` with
+/// Training and evaluation labels: JSON lines `{"id", "level1", "level2"}` with
 /// category ids from the taxonomy. Blank lines are skipped; every other line must be a valid
 /// label whose level-2 category is a child of its level-1 category, and ids must not repeat.
 public struct Labels: Sendable {

@@ -1,7 +1,7 @@
 import Foundation
 import Weights
 
-/// The taxonomy file (design.md §3):
+/// The taxonomy file:
 /// `{"name", "categories": [{"id", "name", "name_en", "children": [{"id", "name", "name_en"}, ...]}, ...]}`.
 ///
 /// Parsing is strict: every category needs a non-empty string `id` and a string `name`
@@ -89,7 +89,7 @@ extension Taxonomy {
 
     // MARK: Writing
 
-    /// The taxonomy as design.md §3 JSON, keys sorted (the same taxonomy always gives the same bytes).
+    /// The taxonomy as JSON, keys sorted (the same taxonomy always gives the same bytes).
     public func jsonData() -> Data {
         struct Node: Encodable {
             let id: String, name: String, name_en: String?

@@ -40,7 +40,7 @@ struct BundleImport: ParsableCommand {
     @Option(help: "A Hugging Face BERT directory (config.json, vocab.txt, model.safetensors; sentence-transformers files optional).")
     var text: String?
 
-    @Option(help: "The taxonomy JSON (design.md §3) the head is or will be trained on.")
+    @Option(help: "The taxonomy JSON (a name, level-1 categories with ids and names, each with its level-2 children; see Models/taxonomy/taobao.json) the head is or will be trained on.")
     var taxonomy: String
 
     @Option(help: "A head directory written by `vidtag train` on features extracted with these encoders.")

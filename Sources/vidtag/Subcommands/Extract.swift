@@ -4,7 +4,7 @@ import Media
 import Pipeline
 import Weights
 
-/// `vidtag extract`: feature files (design.md §3), one per input.
+/// `vidtag extract`: feature files, one per input.
 struct Extract: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compute feature files (one safetensors file per input) with the bundle's encoders.",

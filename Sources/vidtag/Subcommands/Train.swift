@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Head
 
-/// `vidtag train`: trains the classifier head on feature files (design.md §3) with labels and
+/// `vidtag train`: trains the classifier head on feature files with labels and
 /// a taxonomy, and writes the head (head.safetensors + head.json) to --output.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
