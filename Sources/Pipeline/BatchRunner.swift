@@ -68,6 +68,10 @@ public final class BatchRunner: @unchecked Sendable {
     /// Asks the run to stop after the item in hand (from a signal handler's queue).
     public func requestStop(_ reason: String) { stop.set(reason) }
 
+    /// Inputs read, before sharding (written by the reading thread, read once `run` returned):
+    /// zero means the inputs held nothing.
+    public private(set) var inputsSeen = 0
+
     /// Why the run was asked to stop, if it was.
     public var stopReason: String? { stop.reason }
 
@@ -97,18 +101,21 @@ public final class BatchRunner: @unchecked Sendable {
                     line = try job.finish(try result.get(), record: record)
                     outcome = .succeeded
                 } catch {
-                    line = ErrorLine.line(id: record.id, input: record.input, error: error)
-                    outcome = .failed
                     let detail = ErrorLine.detail(error)
-                    options.quarantine?.record(id: record.id, input: record.input, code: detail.code,
-                                               message: detail.message)
+                    line = ErrorLine.line(id: record.id, input: record.input, detail: detail)
+                    outcome = .failed
+                    options.quarantine?.record(id: record.id, input: record.input, detail: detail)
+                    progress?.failed(input: record.input, detail: detail)
                 }
-            case let .line(errorLine, lineOutcome):
-                (line, outcome) = (errorLine, lineOutcome)
+            case let .failed(id, input, error, failure):
+                let detail = ErrorLine.detail(error)
+                (line, outcome) = (ErrorLine.line(id: id, input: input, detail: detail), failure)
+                progress?.failed(input: input, detail: detail)
             case .skipped:
                 summary.skippedDone += 1
                 continue
             }
+            if journal.path == nil { progress?.willWriteRecord() }
             try journal.write(line)
             summary.processed += 1
             switch outcome {
@@ -137,21 +144,31 @@ public final class BatchRunner: @unchecked Sendable {
         where Inputs.Element == InputSource.Element
     {
         var inputs = inputs.makeIterator()
+        var firstInput: [String: String] = [:]  // id → the input that has it first
         while stop.reason == nil, let element = inputs.next() {
+            inputsSeen += 1
             let work: Work<Job.Prepared>
             switch element {
             case .failure(let error):
-                let id = error.location
+                let id = error.id ?? error.location
                 if let shard = options.shard, !shard.contains(id) { continue }
-                work = .line(ErrorLine.line(id: id, input: error.location, error: error), .failed)
+                work = .failed(id: id, input: error.location, error: error, .failed)
             case .success(let record):
                 if let shard = options.shard, !shard.contains(record.id) { continue }
-                if journal.completed.contains(record.id) {
+                if let first = firstInput[record.id] {
+                    work = journal.duplicates.contains(OutputJournal.duplicateKey(id: record.id, input: record.input))
+                        ? .skipped
+                        : .failed(id: record.id, input: record.input, error: DuplicateID(id: record.id, first: first), .failed)
+                } else if journal.completed.contains(record.id) {
+                    firstInput[record.id] = record.input
                     work = .skipped
-                } else if !options.retryFailed, let reason = options.quarantine?.reason(for: record.id) {
+                } else if !options.retryFailed,
+                          let reason = options.quarantine?.reason(for: record.id, input: record.input) {
+                    firstInput[record.id] = record.input
                     let error = QuarantinedInput(reason: "skipped: failed before (\(reason)); pass --retry-failed to try again")
-                    work = .line(ErrorLine.line(id: record.id, input: record.input, error: error), .quarantined)
+                    work = .failed(id: record.id, input: record.input, error: error, .quarantined)
                 } else {
+                    firstInput[record.id] = record.input
                     work = .prepared(record, Result { try job.prepare(record) })
                 }
             }
@@ -162,8 +179,8 @@ public final class BatchRunner: @unchecked Sendable {
 
     enum Work<Prepared> {
         case prepared(InputRecord, Result<Prepared, Error>)
-        /// A ready error line (malformed input, or a quarantined one).
-        case line(String, Outcome)
+        /// An input refused before any work (malformed, duplicate id, quarantined).
+        case failed(id: String, input: String, error: Error, Outcome)
         case skipped
     }
 

@@ -22,11 +22,17 @@ public struct FeatureSet: Sendable {
 
     public init(id: String) { self.id = id }
 
-    /// Writes `<directory>/<id>.safetensors` atomically; returns its path.
+    /// Writes `<directory>/<id>.safetensors` atomically, in the id's folders (`a/clip` →
+    /// `a/clip.safetensors`); returns its path. A file there that holds another id (two ids
+    /// that map to one name) is not replaced.
     @discardableResult
     public func write(to directory: String) throws -> String {
-        let path = URL(fileURLWithPath: directory, isDirectory: true)
-            .appendingPathComponent(FeatureSet.fileName(for: id)).path
+        let url = URL(fileURLWithPath: directory, isDirectory: true).appendingPathComponent(FeatureSet.fileName(for: id))
+        let path = url.path
+        if let other = (try? SafetensorsFile(path: path))?.metadata["id"], other != id {
+            throw FeatureFileCollision(path: path, id: id, other: other)
+        }
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let ordered = Self.tensorNames.compactMap { name in tensors[name].map { (name: name, tensor: $0) } }
         var stored = metadata
         stored["id"] = id
@@ -47,17 +53,32 @@ public struct FeatureSet: Sendable {
         return set
     }
 
-    /// The ids of the feature files in `directory` (each file is written whole or not at all).
+    /// The ids of the feature files below `directory` (each file is written whole or not at all).
     public static func ids(in directory: String) -> Set<String> {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return Set(names.filter { $0.hasSuffix(".safetensors") }.compactMap { name in
-            (try? SafetensorsFile(path: URL(fileURLWithPath: directory).appendingPathComponent(name).path))?.metadata["id"]
-        })
+        Set(((try? FeatureDirectory.files(in: directory)) ?? []).compactMap { (try? SafetensorsFile(path: $0))?.metadata["id"] })
     }
 
-    /// A file name for an id: path separators and control characters replaced.
+    /// The file name of an id below the output folder: its `/`-separated parts become folders;
+    /// parts that would leave the folder or hide (empty, `.`, `..`, a leading dot) and
+    /// backslashes, control characters and NUL are replaced by `_`; each part is cut to 200
+    /// bytes.
     static func fileName(for id: String) -> String {
-        let safe = id.map { $0 == "/" || $0 == "\\" || $0.isNewline || $0 == "\0" ? "_" : $0 }
-        return String(safe.prefix(200)) + ".safetensors"
+        let parts = id.split(separator: "/", omittingEmptySubsequences: false).map { part -> String in
+            var safe = String(part.map { $0 == "\\" || $0.isNewline || $0 == "\0" || $0.asciiValue.map { $0 < 0x20 } == true ? "_" : $0 })
+            if safe.isEmpty || safe.hasPrefix(".") { safe = "_" + safe.dropFirst(safe.hasPrefix(".") ? 1 : 0) }
+            while safe.utf8.count > 200 { safe.removeLast() }
+            return safe
+        }
+        return parts.joined(separator: "/") + ".safetensors"
+    }
+}
+
+/// Two ids that map to the same feature file name.
+public struct FeatureFileCollision: Error, CustomStringConvertible, Sendable {
+    public let path: String
+    public let id: String
+    public let other: String
+    public var description: String {
+        "\(path) already holds the features of '\(other)'; '\(id)' maps to the same file name"
     }
 }

@@ -57,6 +57,19 @@ public struct InputRecord: Codable, Sendable, Equatable {
         guard let fields = object as? [String: Any] else {
             throw InputError(location: location, message: "expected a JSON object")
         }
+        do {
+            return try record(from: fields, base: base, location: location, requireContent: requireContent)
+        } catch {
+            // A malformed record keeps its id when it has one, so that joining on ids finds it.
+            var error = error
+            if let id = fields["id"] as? String, !id.isEmpty { error.id = id }
+            throw error
+        }
+    }
+
+    private static func record(from fields: [String: Any], base: URL, location: String, requireContent: Bool)
+        throws(InputError) -> InputRecord
+    {
         func string(_ key: String) throws(InputError) -> String? {
             guard let value = fields[key], !(value is NSNull) else { return nil }
             guard let text = value as? String else {
@@ -101,9 +114,14 @@ public struct InputRecord: Codable, Sendable, Equatable {
     }
 }
 
-/// A malformed input: where it was (file:line, or the path) and what is wrong.
+/// A malformed input: where it was (file:line, or the path), what is wrong, and its id when one
+/// could be read.
 public struct InputError: Error, Equatable, CustomStringConvertible, Sendable {
     public let location: String
     public let message: String
+    public var id: String?
+    public init(location: String, message: String, id: String? = nil) {
+        (self.location, self.message, self.id) = (location, message, id)
+    }
     public var description: String { "\(location): \(message)" }
 }

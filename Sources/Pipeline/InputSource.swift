@@ -67,8 +67,11 @@ public struct InputSource: Sequence, IteratorProtocol, @unchecked Sendable {
         return expand(path).first
     }
 
-    /// A path given as an input: a file becomes one record (with its sidecar and cover); a
-    /// directory becomes every media file below it in sorted order.
+    /// A path given as an input: a file becomes one record (with its sidecar and cover), its id
+    /// the file name without extension; a directory becomes every media file below it in
+    /// sorted order, each with its path below the directory, without extension, as id
+    /// (`a/clip` for `DIR/a/clip.mp4`), so that same-named files in different folders keep
+    /// apart.
     static func expand(_ path: String) -> [Element] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -76,14 +79,17 @@ public struct InputSource: Sequence, IteratorProtocol, @unchecked Sendable {
             return [.success(InputRecord(id: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent,
                                          video: path))]
         }
-        if !isDirectory.boolValue { return [record(forFile: URL(fileURLWithPath: path), explicit: true)] }
-        let root = URL(fileURLWithPath: path, isDirectory: true)
+        if !isDirectory.boolValue {
+            let url = URL(fileURLWithPath: path)
+            return [record(forFile: url, id: url.deletingPathExtension().lastPathComponent)]
+        }
+        let root = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
         guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
             return [.failure(InputError(location: path, message: "cannot list the directory"))]
         }
         var files: [URL] = []
         for case let url as URL in walker where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
-            files.append(url)
+            files.append(url.standardizedFileURL)
         }
         files.sort { $0.path < $1.path }
         let media = files.filter { isMedia($0) }
@@ -91,7 +97,14 @@ public struct InputSource: Sequence, IteratorProtocol, @unchecked Sendable {
             .map { $0.deletingPathExtension().path })
         // An image beside a video of the same stem is that video's cover, not an input.
         return media.filter { !(imageExtensions.contains($0.pathExtension.lowercased()) && stems.contains($0.deletingPathExtension().path)) }
-            .map { record(forFile: $0, explicit: false) }
+            .map { record(forFile: $0, id: relativeID($0, below: root)) }
+    }
+
+    /// The path of `file` below `root` without its extension: `a/clip` for `root/a/clip.mp4`.
+    static func relativeID(_ file: URL, below root: URL) -> String {
+        let stem = file.deletingPathExtension().path
+        let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
+        return stem.hasPrefix(prefix) ? String(stem.dropFirst(prefix.count)) : file.deletingPathExtension().lastPathComponent
     }
 
     static func isMedia(_ url: URL) -> Bool {
@@ -99,13 +112,13 @@ public struct InputSource: Sequence, IteratorProtocol, @unchecked Sendable {
         return videoExtensions.contains(ext) || audioExtensions.contains(ext) || imageExtensions.contains(ext)
     }
 
-    /// A record for one media file: an image is a cover; anything else the video. A sidecar
-    /// `<stem>.json` adds id, title, summary, products (and may name the cover); a cover
-    /// `<stem>.jpg|jpeg|png|webp` beside a video is picked up.
-    static func record(forFile url: URL, explicit: Bool) -> Element {
+    /// A record for one media file, with `id` unless its sidecar names one: an image is a
+    /// cover; anything else the video. A sidecar `<stem>.json` adds id, title, summary, products
+    /// (and may name the cover); a cover `<stem>.jpg|jpeg|png|webp` beside a video is picked up.
+    static func record(forFile url: URL, id: String) -> Element {
         let stem = url.deletingPathExtension()
         let isImage = imageExtensions.contains(url.pathExtension.lowercased())
-        var record = InputRecord(id: stem.lastPathComponent, video: isImage ? nil : url.path, cover: isImage ? url.path : nil)
+        var record = InputRecord(id: id, video: isImage ? nil : url.path, cover: isImage ? url.path : nil)
         let sidecar = stem.appendingPathExtension("json")
         if FileManager.default.fileExists(atPath: sidecar.path) {
             guard let data = FileManager.default.contents(atPath: sidecar.path) else {

@@ -7,6 +7,9 @@ public final class OutputJournal: @unchecked Sendable {
     public let path: String?
     /// Ids of the records the file already holds (resume only).
     public private(set) var completed: Set<String> = []
+    /// The `duplicate_id` error records the file already holds, as ``duplicateKey(id:input:)``
+    /// (resume only): a later input with an id in use is done when its error record is there.
+    public private(set) var duplicates: Set<String> = []
     private let descriptor: Int32
 
     /// `path` nil writes to standard output. An existing non-empty file is refused unless
@@ -21,7 +24,7 @@ public final class OutputJournal: @unchecked Sendable {
         if exists && !resume, let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size > 0 {
             throw JournalError(path: path, message: "exists and is not empty: pass --resume to continue it, or remove it")
         }
-        if exists && resume { completed = try Self.repairAndReadIDs(path) }
+        if exists && resume { (completed, duplicates) = try Self.repairAndReadIDs(path) }
         descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw JournalError(path: path, message: "cannot open for writing: \(String(cString: strerror(errno)))")
@@ -51,8 +54,12 @@ public final class OutputJournal: @unchecked Sendable {
     /// Makes the data durable (file output only).
     public func sync() { if path != nil { fsync(descriptor) } }
 
-    /// Truncates a torn last line (no newline) and returns the ids of the whole lines.
-    static func repairAndReadIDs(_ path: String) throws -> Set<String> {
+    /// The key of a `duplicate_id` record in ``duplicates``.
+    public static func duplicateKey(id: String, input: String) -> String { id + "\u{0}" + input }
+
+    /// Truncates a torn last line (no newline) and returns the ids of the whole lines, and the
+    /// keys of the `duplicate_id` error records apart.
+    static func repairAndReadIDs(_ path: String) throws -> (ids: Set<String>, duplicates: Set<String>) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw JournalError(path: path, message: "cannot read for --resume")
         }
@@ -67,14 +74,17 @@ public final class OutputJournal: @unchecked Sendable {
                 throw JournalError(path: path, message: "cannot repair the torn last line: \(String(cString: strerror(errno)))")
             }
         }
-        var ids: Set<String> = []
+        var ids: Set<String> = [], duplicates: Set<String> = []
         for line in data[0..<end].split(separator: 0x0A) {
-            if let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
-               let id = object["id"] as? String {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+                  let id = object["id"] as? String else { continue }
+            if (object["error"] as? [String: Any])?["code"] as? String == DuplicateID.code {
+                duplicates.insert(duplicateKey(id: id, input: object["input"] as? String ?? ""))
+            } else {
                 ids.insert(id)
             }
         }
-        return ids
+        return (ids, duplicates)
     }
 }
 

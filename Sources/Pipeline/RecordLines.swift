@@ -28,6 +28,8 @@ public enum ErrorLine {
             return Detail(stage: "probe", code: nothing.code, message: nothing.description)
         case let quarantined as QuarantinedInput:
             return Detail(stage: "input", code: "quarantined", message: quarantined.reason)
+        case let duplicate as DuplicateID:
+            return Detail(stage: "input", code: DuplicateID.code, message: duplicate.description)
         case let classify as ClassifyError:
             return Detail(stage: "head", code: classify.code, message: classify.description)
         case let input as HeadInputError:
@@ -42,13 +44,30 @@ public enum ErrorLine {
     }
 
     public static func line(id: String, input: String, error: Error) -> String {
-        JSONText.encode(Record(id: id, input: input, error: detail(error)))
+        line(id: id, input: input, detail: detail(error))
+    }
+
+    public static func line(id: String, input: String, detail: Detail) -> String {
+        JSONText.encode(Record(id: id, input: input, error: detail))
     }
 }
 
 /// An input skipped because an earlier run found it bad for good.
 public struct QuarantinedInput: Error, Sendable {
     public let reason: String
+}
+
+/// An input whose id an earlier input of the same run already has: ids key the output,
+/// `--resume`, shards and quarantine, so a second record with the same id is never merged
+/// into the first.
+public struct DuplicateID: Error, Sendable, CustomStringConvertible {
+    public static let code = "duplicate_id"
+    public let id: String
+    /// The input that has the id first.
+    public let first: String
+    public var description: String {
+        "the id '\(id)' is already the id of \(first) in this run; give each record its own id"
+    }
 }
 
 /// Compact JSON with sorted keys, for output lines and metadata.

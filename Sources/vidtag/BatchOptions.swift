@@ -29,8 +29,11 @@ struct BatchOptions: ParsableArguments {
     @Option(help: "Seconds allowed for decoding one input.")
     var timeLimit: Double = 120
 
-    @Flag(help: "No progress on standard error (the final summary still prints).")
+    @Flag(help: "Print nothing on standard error but one line per failed input and fatal errors (for cron).")
     var quiet = false
+
+    @Option(help: "Also write the final summary, one JSON object, to this file (even with --quiet).")
+    var summary: String?
 
     var specs: [InputSource.Spec] {
         manifest.map { .manifest($0) } + inputs.map { $0 == "-" ? .standardInput : .path($0) }
@@ -39,6 +42,11 @@ struct BatchOptions: ParsableArguments {
     var limits: MediaLimits { MediaLimits(secondsPerFile: timeLimit) }
 
     var hasInputs: Bool { !(inputs.isEmpty && manifest.isEmpty) }
+
+    /// The inputs as given, for messages: "dump/, list.jsonl".
+    var describedInputs: String {
+        (manifest + inputs.map { $0 == "-" ? "standard input" : $0 }).joined(separator: ", ")
+    }
 
     /// For commands that need inputs (`classify --features` reads a folder instead).
     func requireInputs() throws {
@@ -63,9 +71,8 @@ struct BatchOptions: ParsableArguments {
     }
 
     /// Progress on standard error; `total` is the input count when it can be known in advance.
-    func progress(label: String, total: @autoclosure () -> Int?) -> ProgressReporter? {
-        if quiet { return ProgressReporter(total: nil, label: label, quiet: true) }
-        return ProgressReporter(total: total(), label: label)
+    func progress(noun: ProgressReporter.Noun, total: @autoclosure () -> Int?) -> ProgressReporter {
+        quiet ? ProgressReporter(total: nil, noun: noun, quiet: true) : ProgressReporter(total: total(), noun: noun)
     }
 
     /// The inputs given as arguments, and their count unless they stream from standard input.
@@ -76,15 +83,17 @@ struct BatchOptions: ParsableArguments {
 }
 
 /// Runs a batch job, stopping cleanly on SIGINT/SIGTERM, and turns the summary into the exit
-/// status: 0 all done, 2 some inputs failed, 130 after SIGINT, 143 after SIGTERM.
+/// status: 0 all done, 2 some inputs failed, 3 no inputs found, 130 after SIGINT, 143 after
+/// SIGTERM.
 enum BatchExecution {
     /// Runs `job` over `inputs` (default: the arguments' inputs), with `total` for the progress line.
     static func run<Job: BatchJob, Inputs: Sequence & Sendable>(
         _ job: Job, inputs: Inputs, total: @autoclosure () -> Int?, batch: BatchOptions, journal: OutputJournal,
-        defaultQuarantine: String?, label: String
+        defaultQuarantine: String?, noun: ProgressReporter.Noun
     ) throws where Inputs.Element == InputSource.Element {
-        let runner = BatchRunner(journal: journal, options: batch.runnerOptions(defaultQuarantine: defaultQuarantine),
-                                 progress: batch.progress(label: label, total: total()))
+        let options = batch.runnerOptions(defaultQuarantine: defaultQuarantine)
+        let progress = batch.progress(noun: noun, total: total())
+        let runner = BatchRunner(journal: journal, options: options, progress: progress)
         let watchers = [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")].map { signalNumber, name in
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
@@ -98,10 +107,25 @@ enum BatchExecution {
         }
         let summary = try runner.run(inputs, job: job)
         watchers.forEach { $0.cancel() }
+        if let quarantine = options.quarantine, let problem = quarantine.writeFailure {
+            progress.say("vidtag: warning: cannot write the quarantine \(quarantine.path) (\(problem)); failed inputs will be tried again next run")
+        }
+        if let file = batch.summary {
+            do {
+                try Data((JSONText.encode(summary) + "\n").utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
+            } catch {
+                progress.say("vidtag: cannot write the summary to \(file): \(error.localizedDescription)")
+            }
+        }
         switch summary.stoppedBy {
         case "SIGINT": throw ExitCode(130)
         case "SIGTERM": throw ExitCode(143)
-        default: if summary.failed + summary.quarantined > 0 { throw ExitCode(2) }
+        default:
+            if summary.failed + summary.quarantined > 0 { throw ExitCode(2) }
+            if runner.inputsSeen == 0 {
+                progress.say("vidtag: no inputs: \(batch.describedInputs) held no media files or records")
+                throw ExitCode(3)
+            }
         }
     }
 }

@@ -237,7 +237,8 @@ import Testing
         let folder = Self.folder("signal-\(signal)")
         let output = folder.appendingPathComponent("out.jsonl")
         let arguments = ["classify", "--bundle", ClassifyBundle.path, "--quiet", "--output", output.path, "--manifest", manifest.path]
-        let run = try CLI.Running(arguments)
+        let summaryFile = folder.appendingPathComponent("summary.json")
+        let run = try CLI.Running(arguments + ["--summary", summaryFile.path])
         #expect(run.waitForLines(2, in: output))
         kill(run.process.processIdentifier, signal)
         #expect(run.wait() == status, "\(run.errorText)")
@@ -245,8 +246,9 @@ import Testing
         #expect(partial.count < expected.count)
         #expect(try String(contentsOf: output, encoding: .utf8).hasSuffix("\n"), "nothing half-written")
         #expect(partial.map(Self.comparable) == expected.prefix(partial.count).map(Self.comparable))
-        let summary = CLI.object(String(run.errorText.split(separator: "\n").last ?? ""))["summary"] as? [String: Any]
-        #expect(summary?["stopped_by"] as? String == (signal == SIGINT ? "SIGINT" : "SIGTERM"))
+        #expect(run.errorText.isEmpty, "--quiet: \(run.errorText)")
+        let summary = CLI.object(try String(contentsOf: summaryFile, encoding: .utf8))
+        #expect(summary["stopped_by"] as? String == (signal == SIGINT ? "SIGINT" : "SIGTERM"))
 
         let resumed = try CLI.run(arguments + ["--resume"])
         #expect(resumed.status == 0)

@@ -23,18 +23,24 @@ public enum FeatureDirectory {
         public var withoutFeatures: [String]
     }
 
-    /// The `.safetensors` files of `directory`, sorted by name.
+    /// The `.safetensors` files below `directory` (its folders walked, as `vidtag extract`
+    /// mirrors nested ids; hidden files and folders skipped), sorted by path.
     public static func files(in directory: String) throws(FeatureLoadError) -> [String] {
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory)
-        } catch {
-            throw .unreadableDirectory(path: directory, reason: error.localizedDescription)
+        var isDirectory: ObjCBool = false
+        let root = URL(fileURLWithPath: directory, isDirectory: true)
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue,
+              let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey],
+                                                          options: [.skipsHiddenFiles])
+        else {
+            throw .unreadableDirectory(path: directory, reason: "not a readable directory")
         }
-        let files = names.filter { $0.hasSuffix(".safetensors") && !$0.hasPrefix(".") }.sorted()
-            .map { URL(fileURLWithPath: directory).appendingPathComponent($0).path }
+        var files: [String] = []
+        for case let url as URL in walker where url.pathExtension == "safetensors"
+            && (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+            files.append(url.path)
+        }
         if files.isEmpty { throw .noFeatureFiles(path: directory) }
-        return files
+        return files.sorted()
     }
 
     /// Loads every feature file of `directory`.

@@ -89,18 +89,18 @@ struct Classify: ParsableCommand {
             classifier.threshold = prediction.threshold
             journal = try OutputJournal(path: output, resume: batch.resume)
             classifier.embeddings = try embeddings.map { try OutputJournal(path: $0, resume: batch.resume) }
-            warnIfNotPretrained(trained.bundle)
+            if !batch.quiet { warnIfNotPretrained(trained.bundle) }
         } catch {
             throw CommandFailure(error)
         }
         let quarantine = output.map { $0 + ".quarantine.jsonl" }
         if let featureFiles {
             try BatchExecution.run(classifier, inputs: featureFiles, total: featureFiles.count, batch: batch, journal: journal,
-                                   defaultQuarantine: quarantine, label: "items")
+                                   defaultQuarantine: quarantine, noun: .init("item", "items"))
         } else {
             let (inputs, count) = batch.source
             try BatchExecution.run(classifier, inputs: inputs, total: count(), batch: batch, journal: journal,
-                                   defaultQuarantine: quarantine, label: "videos")
+                                   defaultQuarantine: quarantine, noun: .init("video", "videos"))
         }
     }
 

@@ -74,6 +74,6 @@ struct Extract: ParsableCommand {
         let (inputs, count) = batch.source
         try BatchExecution.run(extractor, inputs: inputs, total: count(), batch: batch, journal: journal,
                                defaultQuarantine: URL(fileURLWithPath: output).appendingPathComponent(".quarantine.jsonl").path,
-                               label: "inputs")
+                               noun: .init("input", "inputs"))
     }
 }
