@@ -16,6 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries (Debian: libav*-dev, libswresample-dev, libswscale-dev, libopenblas-dev).
@@ -33,8 +34,8 @@ let package = Package(
         .target(name: "Kernels", dependencies: ["COpenBLAS"]),
         // Decoding through FFmpeg: sampled video frames, images, 16 kHz mono audio.
         .target(name: "Media", dependencies: ["CFFmpeg"]),
-        // Safetensors reading (mmap, F32/F16/BF16) and writing (F32).
-        .target(name: "Weights", dependencies: ["Kernels"]),
+        // Safetensors reading (mmap, F32/F16/BF16) and writing (F32); bundles and their hashes.
+        .target(name: "Weights", dependencies: ["Kernels", .product(name: "Crypto", package: "swift-crypto")]),
         // Encoders, one per modality family: Inception-ResNet-v2 (frames, cover), VGGish (audio),
         // BERT (title, summary, products).
         .target(name: "VisualEncoder", dependencies: ["Kernels", "Weights"]),

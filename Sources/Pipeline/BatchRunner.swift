@@ -100,6 +100,13 @@ public final class BatchRunner: @unchecked Sendable {
                 do {
                     line = try job.finish(try result.get(), record: record)
                     outcome = .succeeded
+                } catch let unavailable as EncoderUnavailable {
+                    // No item can be encoded: stop, keeping every record written so far.
+                    stop.set("encoder_unavailable")
+                    queue.close()
+                    journal.sync()
+                    progress?.finish(nil)
+                    throw unavailable
                 } catch {
                     let detail = ErrorLine.detail(error)
                     line = ErrorLine.line(id: record.id, input: record.input, detail: detail)

@@ -4,18 +4,26 @@ import TextEncoder
 import VisualEncoder
 import Weights
 
-/// The encoders one run uses, loaded once and shared by every item, with the SHA-256 of the
-/// weights each was loaded from (recorded in feature files; heads are tied to them).
+/// The encoders one run uses, each loaded once, when the first item needs it (a run over
+/// non-media files or a `--resume` with nothing left loads none), shared by every item; with
+/// the SHA-256 of the weights each comes from (recorded in feature files; heads are tied to
+/// them), known without loading. A bundled encoder's files are checked against `bundle.json`
+/// when it loads.
 public final class EncoderSet: @unchecked Sendable {
-    public let visual: InceptionResNetV2?
-    public let audio: VGGish?
-    /// Titles, summaries and products (one BERT for all three).
-    public let text: TextEncoder?
+    public enum Kind: String, CaseIterable, Sendable {
+        case visual, audio, text
+    }
+
+    /// The encoders this set has, loaded or not.
+    public let kinds: Set<Kind>
     /// Modality → SHA-256 of its weight file ("audio.pca" for VGGish's PCA parameters).
     public let hashes: [String: String]
     public let preprocessing: ModelBundle.Preprocessing
     /// Modalities whose weights are seeded stand-ins, not pretrained.
     public let notPretrained: [String]
+    private let visualLoader: LoadOnce<InceptionResNetV2>?
+    private let audioLoader: LoadOnce<VGGish>?
+    private let textLoader: LoadOnce<TextEncoder>?
 
     /// Files that replace a bundle's encoders (or stand alone without a bundle).
     public struct Overrides: Sendable {
@@ -41,70 +49,108 @@ public final class EncoderSet: @unchecked Sendable {
         }
         var hashes: [String: String] = [:]
         var notPretrained: [String] = []
-        preprocessing = bundle?.preprocessing ?? ModelBundle.Preprocessing()
-        if let bundle {
-            // Every bundled encoder this set loads, hashed together before any is loaded.
-            let used = [("visual", overrides.visualWeights), ("audio", overrides.audioWeights),
-                        ("text", overrides.textModel)].filter { $0.1 == nil }.map(\.0)
-            try bundle.verify(used.compactMap { bundle.encoder($0) }.flatMap { $0.files.sorted { $0.key < $1.key }.map(\.value) })
-        }
+        let preprocessing = bundle?.preprocessing ?? ModelBundle.Preprocessing()
+        self.preprocessing = preprocessing
 
-        func bundled(_ modality: String, architecture: String) throws -> (ModelBundle, ModelBundle.Encoder)? {
-            guard let bundle, let entry = bundle.encoder(modality) else {
-                return nil
-            }
+        /// The bundle's entry for `modality`, checked; its files are verified when it loads.
+        func bundled(_ modality: Kind, architecture: String) throws -> (ModelBundle, ModelBundle.Encoder)? {
+            guard let bundle, let entry = bundle.encoder(modality.rawValue) else { return nil }
             guard entry.architecture == architecture else {
                 throw BundleError.unsupported(bundle: bundle.directory.path,
                                               reason: "\(modality) architecture '\(entry.architecture)' is not \(architecture)")
             }
-            if !entry.pretrained { notPretrained.append(modality) }
+            guard entry.files["weights"] != nil else {
+                throw BundleError.malformed(path: bundle.directory.path, reason: "\(modality) encoder names no 'weights' file")
+            }
+            if !entry.pretrained { notPretrained.append(modality.rawValue) }
             return (bundle, entry)
         }
-        func file(_ bundle: ModelBundle, _ entry: ModelBundle.Encoder, _ role: String, _ modality: String) throws -> String {
-            guard let file = entry.files[role] else {
-                throw BundleError.malformed(path: bundle.directory.path, reason: "\(modality) encoder names no '\(role)' file")
-            }
-            return bundle.path(file)
+        /// The path of the bundle's weights file for `entry`, after checking all its files.
+        func verified(_ bundle: ModelBundle, _ entry: ModelBundle.Encoder) throws -> String {
+            try bundle.verify(entry.files.sorted { $0.key < $1.key }.map(\.value))
+            return bundle.path(entry.files["weights"]!)
         }
 
         if let path = overrides.visualWeights {
-            visual = try InceptionResNetV2(weights: try SafetensorsFile(path: path))
-            hashes["visual"] = try SHA256.hexDigest(ofFile: path)
-        } else if let (bundle, entry) = try bundled("visual", architecture: "inception_resnet_v2") {
-            visual = try InceptionResNetV2(weights: try SafetensorsFile(path: try file(bundle, entry, "weights", "visual")))
+            hashes["visual"] = try DigestCache.digest(ofFile: path)
+            visualLoader = LoadOnce { try InceptionResNetV2(weights: try SafetensorsFile(path: path)) }
+        } else if let (bundle, entry) = try bundled(.visual, architecture: "inception_resnet_v2") {
             hashes["visual"] = entry.files["weights"]?.sha256
+            visualLoader = LoadOnce { try InceptionResNetV2(weights: try SafetensorsFile(path: try verified(bundle, entry))) }
         } else {
-            visual = nil
+            visualLoader = nil
         }
 
         if let path = overrides.audioWeights {
-            audio = VGGish(weights: try VGGishWeights.load(path: path))
-            hashes["audio"] = try SHA256.hexDigest(ofFile: path)
-        } else if let (bundle, entry) = try bundled("audio", architecture: "vggish") {
-            audio = VGGish(weights: try VGGishWeights.load(path: try file(bundle, entry, "weights", "audio")))
+            hashes["audio"] = try DigestCache.digest(ofFile: path)
+            audioLoader = LoadOnce { VGGish(weights: try VGGishWeights.load(path: path)) }
+        } else if let (bundle, entry) = try bundled(.audio, architecture: "vggish") {
             hashes["audio"] = entry.files["weights"]?.sha256
             hashes["audio.pca"] = entry.files["pca"]?.sha256
+            audioLoader = LoadOnce { VGGish(weights: try VGGishWeights.load(path: try verified(bundle, entry))) }
         } else {
-            audio = nil
+            audioLoader = nil
         }
         if let path = overrides.audioPCA {
             // Checked here; feature files hold raw embeddings, so PCA applies only downstream.
             _ = try VGGishPCA.load(path: path)
-            hashes["audio.pca"] = try SHA256.hexDigest(ofFile: path)
+            hashes["audio.pca"] = try DigestCache.digest(ofFile: path)
         }
         if let directory = overrides.textModel {
-            text = try TextEncoder(directory: directory)
-            hashes["text"] = try SHA256.hexDigest(ofFile: URL(fileURLWithPath: directory)
+            hashes["text"] = try DigestCache.digest(ofFile: URL(fileURLWithPath: directory)
                 .appendingPathComponent("model.safetensors").path)
-        } else if let (bundle, entry) = try bundled("text", architecture: "bert") {
-            let weights = try file(bundle, entry, "weights", "text")
-            text = try TextEncoder(directory: URL(fileURLWithPath: weights).deletingLastPathComponent().path,
-                                   maxLength: preprocessing.textMaxLength)
+            textLoader = LoadOnce { try TextEncoder(directory: directory) }
+        } else if let (bundle, entry) = try bundled(.text, architecture: "bert") {
             hashes["text"] = entry.files["weights"]?.sha256
+            textLoader = LoadOnce {
+                try TextEncoder(directory: URL(fileURLWithPath: try verified(bundle, entry)).deletingLastPathComponent().path,
+                                maxLength: preprocessing.textMaxLength)
+            }
         } else {
-            text = nil
+            textLoader = nil
         }
+        kinds = Set([visualLoader.map { _ in Kind.visual }, audioLoader.map { _ in .audio }, textLoader.map { _ in .text }]
+            .compactMap { $0 })
         self.hashes = hashes
         self.notPretrained = notPretrained
     }
+
+    public func has(_ kind: Kind) -> Bool { kinds.contains(kind) }
+
+    /// Begins loading the encoders an item needs, each on a thread of its own, so that they
+    /// load in parallel while the item decodes.
+    public func prefetch(_ needed: [Kind]) {
+        for kind in needed {
+            switch kind {
+            case .visual: visualLoader?.start()
+            case .audio: audioLoader?.start()
+            case .text: textLoader?.start()
+            }
+        }
+    }
+
+    /// Inception-ResNet-v2 (the set must have it: ``has(_:)``).
+    public func visual() throws(EncoderUnavailable) -> InceptionResNetV2 { try load(visualLoader, .visual) }
+    /// VGGish (the set must have it).
+    public func audio() throws(EncoderUnavailable) -> VGGish { try load(audioLoader, .audio) }
+    /// The text encoder (the set must have it).
+    public func text() throws(EncoderUnavailable) -> TextEncoder { try load(textLoader, .text) }
+
+    private func load<Model>(_ loader: LoadOnce<Model>?, _ kind: Kind) throws(EncoderUnavailable) -> Model {
+        guard let loader else { preconditionFailure("EncoderSet: no \(kind) encoder") }
+        do {
+            return try loader.get()
+        } catch {
+            throw EncoderUnavailable(modality: kind.rawValue, reason: error)
+        }
+    }
+}
+
+/// An encoder that could not be loaded (missing or damaged weights, a hash that does not match
+/// `bundle.json`): no item can be encoded, so the run stops (exit status 1) after the records
+/// already written.
+public struct EncoderUnavailable: Error, CustomStringConvertible, @unchecked Sendable {
+    public let modality: String
+    public let reason: Error
+    public var description: String { "cannot load the \(modality) encoder: \(reason)" }
 }

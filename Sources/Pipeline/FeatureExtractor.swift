@@ -53,12 +53,22 @@ public struct FeatureExtractor: BatchJob {
 
     public func prepare(_ record: InputRecord) throws -> Decoded {
         var decoded = Decoded()
-        if let path = record.video {
-            let file = try MediaFile(path: path, limits: limits)
+        let file = try record.video.map { try MediaFile(path: $0, limits: limits) }
+        let hasText = encoders.has(.text)
+            && (record.texts.contains { JunkText.reason($0.text) == nil } || !record.productTexts.isEmpty)
+        // What this item needs, loading in parallel while it decodes (the first item only).
+        var needed: [EncoderSet.Kind] = hasText ? [.text] : []
+        if encoders.has(.visual) && (record.cover != nil || file.map { $0.isStillImage || $0.videoStream != nil } == true) {
+            needed.append(.visual)
+        }
+        if encoders.has(.audio), let file, !file.isStillImage, file.audioStream != nil { needed.append(.audio) }
+        encoders.prefetch(needed)
+
+        if let path = record.video, let file {
             if file.isStillImage {
-                if let visual = encoders.visual { decoded.cover = try encodeCover(path, visual, &decoded.timings) }
+                if encoders.has(.visual) { decoded.cover = try encodeCover(path, &decoded.timings) }
             } else {
-                if encoders.visual != nil {
+                if encoders.has(.visual) {
                     if file.videoStream != nil {
                         decoded.video = try decoded.timings.measure("decode") {
                             try FrameSampler.sample(file, plan: plan, mode: mode, width: imageSize, height: imageSize)
@@ -67,10 +77,10 @@ public struct FeatureExtractor: BatchJob {
                         decoded.missing["visual"] = "no_video_stream"
                     }
                 }
-                if let audio = encoders.audio {
+                if encoders.has(.audio) {
                     if file.audioStream != nil {
                         do {
-                            decoded.audio = try decoded.timings.measure("audio") { try embedAudio(path, audio) }
+                            decoded.audio = try decoded.timings.measure("audio") { try embedAudio(path) }
                         } catch let error as AudioEncoderError {
                             decoded.missing["audio"] = error.code
                         }
@@ -80,30 +90,29 @@ public struct FeatureExtractor: BatchJob {
                 }
             }
         }
-        if let cover = record.cover, let visual = encoders.visual {
-            decoded.cover = try encodeCover(cover, visual, &decoded.timings)
+        if let cover = record.cover, encoders.has(.visual) {
+            decoded.cover = try encodeCover(cover, &decoded.timings)
         }
-        let hasText = encoders.text != nil
-            && (record.texts.contains { JunkText.reason($0.text) == nil } || !record.productTexts.isEmpty)
         if decoded.video == nil && decoded.cover == nil && decoded.audio == nil && !hasText {
             var reasons = decoded.missing
-            if encoders.text != nil && !record.texts.isEmpty { reasons["text"] = "junk_text" }
+            if encoders.has(.text) && !record.texts.isEmpty { reasons["text"] = "junk_text" }
             throw NothingToEncode(path: record.input, reasons: reasons)
         }
         return decoded
     }
 
     /// The picture at `path` through Inception-ResNet-v2: `[1536]`.
-    private func encodeCover(_ path: String, _ model: InceptionResNetV2, _ timings: inout StageTimings) throws -> Tensor {
+    private func encodeCover(_ path: String, _ timings: inout StageTimings) throws -> Tensor {
         let image = try timings.measure("decode") {
             try ImageLoader.load(path, width: imageSize, height: imageSize, limits: limits)
         }
+        let model = try encoders.visual()
         return timings.measure("visual") { encode(model, [image]).reshaped([InceptionResNetV2.featureWidth]) }
     }
 
     /// The file's soundtrack through VGGish, chunk by chunk: `[A, 128]`.
-    private func embedAudio(_ path: String, _ model: VGGish) throws -> Tensor {
-        var embedder = AudioEmbedder(model: model)
+    private func embedAudio(_ path: String) throws -> Tensor {
+        var embedder = AudioEmbedder(model: try encoders.audio())
         let reader = try AudioReader(file: MediaFile(path: path, limits: limits))
         try reader.read(chunkSize: AudioReader.sampleRate) { embedder.append($0) }
         return try embedder.finish()
@@ -128,7 +137,8 @@ public struct FeatureExtractor: BatchJob {
         var missing = decoded.missing
         if let audio = decoded.audio { features.tensors["audio.frames"] = audio }
         if let cover = decoded.cover { features.tensors["cover"] = cover }
-        if let visual = encoders.visual, let video = decoded.video {
+        if let video = decoded.video {
+            let visual = try encoders.visual()
             let frames = timings.measure("visual") { encode(visual, video.frames.map(\.image)) }
             features.tensors["visual.frames"] = frames
             features.metadata["frame_timestamps"] = JSONText.encode(video.frames.map(\.time))
@@ -141,8 +151,8 @@ public struct FeatureExtractor: BatchJob {
                 missing["cover"] = "cover_from_frame"
             }
         }
-        if let text = encoders.text {
-            timings.measure("text") { encodeText(text, record, into: &features, missing: &missing) }
+        if encoders.has(.text) {
+            try timings.measure("text") { try encodeText(record, into: &features, missing: &missing) }
         }
         features.missing = missing
         return features
@@ -150,8 +160,8 @@ public struct FeatureExtractor: BatchJob {
 
     /// `text.title`, `text.summary` [D] and `product.items` [P, D], each text on its own, junk titles and
     /// summaries left out; truncated texts are listed in the metadata's "text_truncated".
-    private func encodeText(_ encoder: TextEncoder, _ record: InputRecord, into features: inout FeatureSet,
-                            missing: inout [String: String]) {
+    private func encodeText(_ record: InputRecord, into features: inout FeatureSet,
+                            missing: inout [String: String]) throws {
         var named: [(name: String, text: String)] = []
         for (modality, tensor, text) in [("title", "text.title", record.title), ("summary", "text.summary", record.summary)] {
             guard let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -167,7 +177,7 @@ public struct FeatureExtractor: BatchJob {
         let products = record.productTexts
         if products.isEmpty { missing["product"] = "no_products" }
         guard !named.isEmpty || !products.isEmpty else { return }
-        let embeddings = encoder.encode(named.map(\.text) + products)
+        let embeddings = try encoders.text().encode(named.map(\.text) + products)
         let width = embeddings.vectors.shape[1]
         func row(_ i: Int) -> [Float] { Array(embeddings.vectors.data[i * width..<(i + 1) * width]) }
         var truncated: [String] = []

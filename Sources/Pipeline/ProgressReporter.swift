@@ -89,10 +89,11 @@ public final class ProgressReporter: @unchecked Sendable {
         return text
     }
 
-    /// Erases the live line; prints the summary JSON line unless quiet.
-    func finish(_ summary: BatchRunner.Summary) {
+    /// Erases the live line; prints the summary JSON line unless quiet (or nil: a run that
+    /// stops on a fatal error, said by the caller).
+    func finish(_ summary: BatchRunner.Summary?) {
         if lineShown { erase() }
-        if style != .quiet { write(JSONText.encode(["summary": summary]) + "\n") }
+        if let summary, style != .quiet { write(JSONText.encode(["summary": summary]) + "\n") }
     }
 
     /// Writes a line of its own on standard error (erasing the live line first).

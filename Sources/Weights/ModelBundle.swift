@@ -130,9 +130,9 @@ public struct ModelBundle: Codable, Sendable, Equatable {
         return named.map { "\($0.label): \($0.file.path) sha256 \($0.file.sha256) ok" }
     }
 
-    /// Checks files' presence and hashes, several at a time (`Threading.forEach`, largest first:
-    /// hashing runs at a few hundred MB/s per core, and a bundle's encoders are 0.5 GB). Throws
-    /// the first failure in `files`' order.
+    /// Checks files' presence and hashes (``DigestCache`` remembers files hashed before),
+    /// several at a time (`Threading.forEach`, largest first). Throws the first failure in
+    /// `files`' order.
     public func verify(_ files: [File]) throws {
         let sizes = files.map { (try? FileManager.default.attributesOfItem(atPath: path($0))[.size] as? Int) ?? 0 }
         let order = files.indices.sorted { sizes[$0] > sizes[$1] }
@@ -151,7 +151,7 @@ public struct ModelBundle: Codable, Sendable, Equatable {
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw BundleError.missingFile(bundle: directory.path, path: file.path)
         }
-        let actual = try SHA256.hexDigest(ofFile: path)
+        let actual = try DigestCache.digest(ofFile: path)
         guard actual == file.sha256.lowercased() else {
             throw BundleError.hashMismatch(path: path, expected: file.sha256, found: actual)
         }

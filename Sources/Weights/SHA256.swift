@@ -1,61 +1,10 @@
+import Crypto
 import Foundation
 
-/// SHA-256 (FIPS 180-4), for checking bundle files against the hashes in `bundle.json`.
-public struct SHA256 {
-    private var state: [UInt32] = [
-        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-    ]
-    private var pending: [UInt8] = []
-    private var length: UInt64 = 0
-
-    private static let k: [UInt32] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-    ]
-
-    public init() {}
-
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        length &+= UInt64(bytes.count)
-        var start = 0
-        if !pending.isEmpty {
-            let take = min(64 - pending.count, bytes.count)
-            pending.append(contentsOf: bytes[0..<take])
-            start = take
-            if pending.count == 64 {
-                pending.withUnsafeBytes { compress($0.baseAddress!, blocks: 1) }
-                pending.removeAll(keepingCapacity: true)
-            }
-        }
-        let blocks = (bytes.count - start) / 64
-        if blocks > 0 {
-            compress(bytes.baseAddress! + start, blocks: blocks)
-            start += blocks * 64
-        }
-        pending.append(contentsOf: bytes[start...])
-    }
-
-    public mutating func update<D: DataProtocol>(_ data: D) {
-        for region in data.regions { region.withUnsafeBytes { update($0) } }
-    }
-
-    /// The 32-byte digest as lower-case hex.
-    public mutating func finalizeHex() -> String {
-        let bitLength = length &* 8
-        var tail: [UInt8] = [0x80]
-        while (pending.count + tail.count) % 64 != 56 { tail.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        let savedLength = length
-        tail.withUnsafeBytes { update($0) }
-        length = savedLength
-        return state.map { String(format: "%08x", $0) }.joined()
-    }
+/// SHA-256 as lower-case hex, for bundle files (checked against `bundle.json`), heads and
+/// taxonomies: swift-crypto's (BoringSSL's assembly on Linux).
+public enum SHA256 {
+    public static func hexDigest<D: DataProtocol>(_ data: D) -> String { hex(Crypto.SHA256.hash(data: data)) }
 
     /// The SHA-256 of a file, read in 4 MiB pieces.
     public static func hexDigest(ofFile path: String) throws -> String {
@@ -63,50 +12,12 @@ public struct SHA256 {
             throw WeightLoadError.unreadable(source: path, reason: "cannot open for hashing")
         }
         defer { try? handle.close() }
-        var hasher = SHA256()
-        while let chunk = try handle.read(upToCount: 4 << 20), !chunk.isEmpty { hasher.update(chunk) }
-        return hasher.finalizeHex()
+        var hasher = Crypto.SHA256()
+        while let chunk = try handle.read(upToCount: 4 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+        return hex(hasher.finalize())
     }
 
-    public static func hexDigest<D: DataProtocol>(_ data: D) -> String {
-        var hasher = SHA256()
-        hasher.update(data)
-        return hasher.finalizeHex()
+    private static func hex(_ digest: Crypto.SHA256.Digest) -> String {
+        digest.map { String(format: "%02x", $0) }.joined()
     }
-
-    /// Runs `blocks` consecutive 64-byte blocks through the compression function, with the
-    /// message schedule on the stack and the state in locals (no allocation per block).
-    private mutating func compress(_ data: UnsafeRawPointer, blocks: Int) {
-        var (h0, h1, h2, h3, h4, h5, h6, h7) = (state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7])
-        Self.k.withUnsafeBufferPointer { k in
-            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-                for blockIndex in 0..<blocks {
-                    let block = data + blockIndex * 64
-                    for i in 0..<16 {
-                        w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))
-                    }
-                    for i in 16..<64 {
-                        let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-                        let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-                        w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-                    }
-                    var (a, b, c, d, e, f, g, h) = (h0, h1, h2, h3, h4, h5, h6, h7)
-                    for i in 0..<64 {
-                        let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                        let choice = (e & f) ^ (~e & g)
-                        let t1 = h &+ s1 &+ choice &+ k[i] &+ w[i]
-                        let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                        let majority = (a & b) ^ (a & c) ^ (b & c)
-                        let t2 = s0 &+ majority
-                        (h, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
-                    }
-                    h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d
-                    h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
-                }
-            }
-        }
-        state = [h0, h1, h2, h3, h4, h5, h6, h7]
-    }
-
-    @inline(__always) private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
 }

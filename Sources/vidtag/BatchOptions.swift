@@ -105,7 +105,12 @@ enum BatchExecution {
             source.resume()
             return source
         }
-        let summary = try runner.run(inputs, job: job)
+        let summary: BatchRunner.Summary
+        do {
+            summary = try runner.run(inputs, job: job)
+        } catch let unavailable as EncoderUnavailable {
+            throw CommandFailure(unavailable)
+        }
         watchers.forEach { $0.cancel() }
         if let quarantine = options.quarantine, let problem = quarantine.writeFailure {
             progress.say("vidtag: warning: cannot write the quarantine \(quarantine.path) (\(problem)); failed inputs will be tried again next run")
