@@ -47,7 +47,7 @@ for pid in "${pids[@]}"; do wait "$pid"; done
 #    docs/demo-corpus.md); the other options are vidtag train's defaults.
 "$vidtag" train --features "$work/features-train" --labels "$work/corpus-train/labels.jsonl" \
     --taxonomy "$taxonomy" --output "$bundle/head" --width 64 --clusters 4 --modal-dropout 0.5 --epochs 60 \
-    --seed 0 --threads "$threads" \
+    --seed 0 --threads "$threads" --force \
     | tee "$work/train.json"
 python3 - "$bundle" <<'PY'
 import hashlib, json, pathlib, sys

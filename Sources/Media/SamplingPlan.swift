@@ -18,11 +18,14 @@ public enum SamplingPlan: Sendable, Equatable {
         case .rate(let fps, let maxFrames):
             guard duration > 0 else { return [0] }
             let step = 1 / max(fps, 1e-6)
-            let available = max(1, Int((duration / step).rounded(.up)))
-            let all = (0..<available).map { Double($0) * step }.filter { $0 < duration }
+            // The instants k·step below the duration, counted without building them (a huge
+            // rate on a long file must not allocate one timestamp per tick).
+            let ticks = duration / step
+            let available = ticks >= Double(Int.max / 2) ? Int.max / 2 : max(1, Int(ticks.rounded(.up)))
+            let count = (available - 1) >= 0 && Double(available - 1) * step >= duration ? available - 1 : available
             let limit = max(1, maxFrames)
-            guard all.count > limit else { return all }
-            return (0..<limit).map { all[$0 * all.count / limit] }
+            guard count > limit else { return (0..<max(1, count)).map { Double($0) * step } }
+            return (0..<limit).map { Double(Int((Double($0) * Double(count) / Double(limit)).rounded(.down))) * step }
         }
     }
 }

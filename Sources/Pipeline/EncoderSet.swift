@@ -37,7 +37,7 @@ public final class EncoderSet: @unchecked Sendable {
             (self.visualWeights, self.audioWeights, self.audioPCA, self.textModel) =
                 (visualWeights, audioWeights, audioPCA, textModel)
         }
-        var isEmpty: Bool { visualWeights == nil && audioWeights == nil && textModel == nil }
+        public var isEmpty: Bool { visualWeights == nil && audioWeights == nil && textModel == nil }
     }
 
     /// Encoders from a bundle, each replaced where an override file is given.
@@ -45,7 +45,7 @@ public final class EncoderSet: @unchecked Sendable {
     public init(bundle: ModelBundle?, overrides: Overrides = Overrides()) throws {
         guard bundle != nil || !overrides.isEmpty else {
             throw BundleError.unsupported(bundle: "(none)",
-                                          reason: "no encoders to run: give a bundle or --visual-weights / --audio-weights / --text-model")
+                                          reason: "no encoders to run: give a bundle or --visual / --audio / --text")
         }
         var hashes: [String: String] = [:]
         var notPretrained: [String] = []

@@ -79,6 +79,7 @@ public struct InputRecord: Codable, Sendable, Equatable {
         }
         func path(_ key: String) throws(InputError) -> String? {
             guard let text = try string(key), !text.isEmpty else { return nil }
+            if let url = InputError.url(text, location: location) { throw url }
             return text.hasPrefix("/") ? text : base.appendingPathComponent(text).standardizedFileURL.path
         }
         var products: [Product]? = nil
@@ -120,8 +121,22 @@ public struct InputError: Error, Equatable, CustomStringConvertible, Sendable {
     public let location: String
     public let message: String
     public var id: String?
+    /// The error record's code: `malformed_record`, or `url_not_supported`.
+    public var code = "malformed_record"
     public init(location: String, message: String, id: String? = nil) {
         (self.location, self.message, self.id) = (location, message, id)
+    }
+
+    /// `text` when it is a URL (`scheme://…`, `file://` included): vidtag reads local paths only.
+    static func url(_ text: String, location: String) -> InputError? {
+        guard let range = text.range(of: "://"), !text[..<range.lowerBound].isEmpty,
+              text[..<range.lowerBound].allSatisfy({ $0.isLetter || $0.isNumber || "+.-".contains($0) }) else { return nil }
+        let scheme = text[..<range.lowerBound].lowercased()
+        var error = InputError(location: location,
+                               message: "\(scheme) URLs are not read: vidtag reads local files only (download it, or give the local path)",
+                               id: URL(string: text).map { $0.deletingPathExtension().lastPathComponent })
+        error.code = "url_not_supported"
+        return error
     }
     public var description: String { "\(location): \(message)" }
 }

@@ -63,6 +63,7 @@ public struct InputSource: Sequence, IteratorProtocol, @unchecked Sendable {
                 return .failure(error)
             }
         }
+        if let url = InputError.url(text, location: location) { return .failure(url) }
         let path = text.hasPrefix("/") ? text : base.appendingPathComponent(text).standardizedFileURL.path
         return expand(path).first
     }
@@ -73,6 +74,7 @@ public struct InputSource: Sequence, IteratorProtocol, @unchecked Sendable {
     /// (`a/clip` for `DIR/a/clip.mp4`), so that same-named files in different folders keep
     /// apart.
     static func expand(_ path: String) -> [Element] {
+        if let url = InputError.url(path, location: path) { return [.failure(url)] }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             // Still one record: reading it fails later with a specific `unreadable` error.

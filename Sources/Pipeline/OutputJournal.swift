@@ -10,6 +10,8 @@ public final class OutputJournal: @unchecked Sendable {
     /// The `duplicate_id` error records the file already holds, as ``duplicateKey(id:input:)``
     /// (resume only): a later input with an id in use is done when its error record is there.
     public private(set) var duplicates: Set<String> = []
+    /// The bytes of a torn last line that `--resume` cut off (0 when the file ended cleanly).
+    public private(set) var repairedBytes = 0
     private let descriptor: Int32
 
     /// `path` nil writes to standard output. An existing non-empty file is refused unless
@@ -24,7 +26,7 @@ public final class OutputJournal: @unchecked Sendable {
         if exists && !resume, let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size > 0 {
             throw JournalError(path: path, message: "exists and is not empty: pass --resume to continue it, or remove it")
         }
-        if exists && resume { (completed, duplicates) = try Self.repairAndReadIDs(path) }
+        if exists && resume { (completed, duplicates, repairedBytes) = try Self.repairAndReadIDs(path) }
         descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw JournalError(path: path, message: "cannot open for writing: \(String(cString: strerror(errno)))")
@@ -57,9 +59,9 @@ public final class OutputJournal: @unchecked Sendable {
     /// The key of a `duplicate_id` record in ``duplicates``.
     public static func duplicateKey(id: String, input: String) -> String { id + "\u{0}" + input }
 
-    /// Truncates a torn last line (no newline) and returns the ids of the whole lines, and the
-    /// keys of the `duplicate_id` error records apart.
-    static func repairAndReadIDs(_ path: String) throws -> (ids: Set<String>, duplicates: Set<String>) {
+    /// Truncates a torn last line (no newline) and returns the ids of the whole lines, the keys
+    /// of the `duplicate_id` error records apart, and the bytes cut.
+    static func repairAndReadIDs(_ path: String) throws -> (ids: Set<String>, duplicates: Set<String>, cut: Int) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw JournalError(path: path, message: "cannot read for --resume")
         }
@@ -84,7 +86,7 @@ public final class OutputJournal: @unchecked Sendable {
                 ids.insert(id)
             }
         }
-        return (ids, duplicates)
+        return (ids, duplicates, data.count - end)
     }
 }
 

@@ -23,7 +23,7 @@ public enum ErrorLine {
         case let media as MediaError:
             return Detail(stage: media.stage.rawValue, code: media.code.rawValue, message: media.message)
         case let input as InputError:
-            return Detail(stage: "input", code: "malformed_record", message: input.description)
+            return Detail(stage: "input", code: input.code, message: input.description)
         case let nothing as NothingToEncode:
             return Detail(stage: "probe", code: nothing.code, message: nothing.description)
         case let quarantined as QuarantinedInput:

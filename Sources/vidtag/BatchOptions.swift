@@ -57,7 +57,9 @@ struct BatchOptions: ParsableArguments {
         if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("- (standard input) may be given once") }
         if let shard, Shard(shard) == nil { throw ValidationError("--shard takes I/N with 0 ≤ I < N, got '\(shard)'") }
         if let maxFailures, maxFailures < 1 { throw ValidationError("--max-failures must be at least 1") }
-        if !(timeLimit > 0) { throw ValidationError("--time-limit must be positive") }
+        if !(timeLimit > 0 && timeLimit <= 86_400) {
+            throw ValidationError("--time-limit is in seconds, above 0 and at most 86400 (a day), got \(timeLimit)")
+        }
     }
 
     /// Runner options; `defaultQuarantine` is used when none is given.
@@ -94,6 +96,9 @@ enum BatchExecution {
         let options = batch.runnerOptions(defaultQuarantine: defaultQuarantine)
         let progress = batch.progress(noun: noun, total: total())
         let runner = BatchRunner(journal: journal, options: options, progress: progress)
+        if journal.repairedBytes > 0, let path = journal.path, !batch.quiet {
+            progress.say("vidtag: \(path): cut a torn last line (\(journal.repairedBytes) bytes) left by an interrupted run; its input runs again")
+        }
         let watchers = [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")].map { signalNumber, name in
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())

@@ -19,6 +19,11 @@ struct VidTag: ParsableCommand {
     static func main() {
         do {
             var command = try parseAsRoot()
+            if command is VidTag {
+                // No subcommand: the usage on stderr, and a status a script notices.
+                FileHandle.standardError.write(Data((helpMessage() + "\n").utf8))
+                Foundation.exit(1)
+            }
             try command.run()
         } catch {
             if exitCode(for: error) == .validationFailure {

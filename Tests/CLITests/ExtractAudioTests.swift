@@ -5,7 +5,7 @@ import Media
 import Testing
 import Weights
 
-/// `vidtag extract --audio-weights`: VGGish raw embeddings of soundtracks as `audio.frames`,
+/// `vidtag extract --audio`: VGGish raw embeddings of soundtracks as `audio.frames`,
 /// with the reasons for absent audio.
 @Suite(.serialized) struct ExtractAudioTests {
     /// Full-size seeded VGGish weights in torchvggish's names, written at test time.
@@ -20,7 +20,7 @@ import Weights
     @Test func soundtracksBecomeAudioFrames() throws {
         let output = TestFolder.root.appendingPathComponent("extract-audio")
         let inputs = ["h264_aac.mp4", "audio_48k_stereo.wav", "no_audio.mp4"].map(media)
-        let result = try CLI.run(["extract", "--audio-weights", Self.weights, "--quiet", "--output", output.path] + inputs)
+        let result = try CLI.run(["extract", "--audio", Self.weights, "--quiet", "--output", output.path] + inputs)
         #expect(result.status == 2, "no_audio.mp4 has nothing for the audio encoder")
         #expect(result.lines.count == 3)
         let error = CLI.object(result.lines[2])["error"] as? [String: Any]
@@ -48,7 +48,7 @@ import Weights
         // works and lists what is missing.
         let output = TestFolder.root.appendingPathComponent("extract-short")
         let visual = ExtractCommandTests.workspace.appendingPathComponent("visual.safetensors").path
-        let result = try CLI.run(["extract", "--visual-weights", visual, "--audio-weights", Self.weights, "--quiet",
+        let result = try CLI.run(["extract", "--visual", visual, "--audio", Self.weights, "--quiet",
                                   "--frames", "2", "--output", output.path, media("no_audio.mp4")])
         #expect(result.status == 0, "\(result.stderr)")
         let file = try SafetensorsFile(path: output.appendingPathComponent("no_audio.safetensors").path)

@@ -39,7 +39,7 @@ import Weights
     @Test func extractWithTimmWeightsWritesTimmsCoverFeatures() throws {
         let output = Self.workspace.appendingPathComponent("out-override")
         let weights = Self.workspace.appendingPathComponent("visual.safetensors").path
-        let result = try CLI.run(["extract", "--visual-weights", weights, "--output", output.path, photo("astronaut")])
+        let result = try CLI.run(["extract", "--visual", weights, "--output", output.path, photo("astronaut")])
         #expect(result.status == 0, "\(result.stderr)")
         let record = CLI.object(try #require(result.lines.first))
         #expect(record["id"] as? String == "astronaut")
@@ -48,7 +48,7 @@ import Weights
         let cover = try file.floats("cover")
         let reference = try Self.goldens.floats("features.astronaut")
         let similarity = cosine(cover, reference)
-        print("extract --visual-weights: cosine to timm \(similarity) (tolerance ≥ 0.99999)")
+        print("extract --visual: cosine to timm \(similarity) (tolerance ≥ 0.99999)")
         #expect(similarity >= 0.99999)
         #expect(file.metadata["encoders"]?.contains(try SHA256.hexDigest(ofFile: weights)) == true)
     }

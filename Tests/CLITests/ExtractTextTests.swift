@@ -3,7 +3,7 @@ import Testing
 import TextEncoder
 import Weights
 
-/// `vidtag extract --text-model`: titles, summaries and products of manifest records through
+/// `vidtag extract --text`: titles, summaries and products of manifest records through
 /// BERT (the tiny random BERT committed in Fixtures/text, saved by transformers).
 @Suite struct ExtractTextTests {
     let model = CLI.fixtures.appendingPathComponent("text/tiny-bert").path
@@ -19,7 +19,7 @@ import Weights
             {"id": "c", "summary": "no title here"}
             """.write(to: manifest, atomically: true, encoding: .utf8)
         let output = folder.appendingPathComponent("features")
-        let result = try CLI.run(["extract", "--text-model", model, "--quiet", "--output", output.path,
+        let result = try CLI.run(["extract", "--text", model, "--quiet", "--output", output.path,
                                   "--manifest", manifest.path])
         #expect(result.status == 2, "record c has neither video, cover nor title: \(result.stdout)")
         #expect(result.lines.count == 3)
@@ -33,7 +33,7 @@ import Weights
         let ours = try a.floats("text.title") + a.floats("text.summary") + a.floats("product.items")
         #expect(try a.entry("product.items").shape == [2, width])
         let difference = zip(ours, expected.data).map { abs($0 - $1) }.max() ?? .infinity
-        print("extract --text-model: max |Δ| to the library \(difference) (tolerance 1e-6)")
+        print("extract --text: max |Δ| to the library \(difference) (tolerance 1e-6)")
         #expect(ours.count == expected.count && difference <= 1e-6)
 
         let b = try SafetensorsFile(path: output.appendingPathComponent("b.safetensors").path)

@@ -59,6 +59,8 @@ struct Classify: ParsableCommand {
             try batch.requireInputs()
         } else if batch.hasInputs {
             throw ValidationError("--features DIR classifies a folder of feature files; give no other inputs")
+        } else if sampling.isSet {
+            throw ValidationError("--features DIR reads frames already sampled: --frames, --fps, --max-frames and --sampling do not apply")
         }
         if batch.resume && output == nil { throw ValidationError("--resume continues an --output FILE; give one") }
         if let output, output == embeddings { throw ValidationError("--output and --embeddings must be different files") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Head
 import Media
 import Pipeline
 import Weights
@@ -14,7 +15,10 @@ struct Extract: ParsableCommand {
             as cover_from_frame); a soundtrack gives `audio.frames` [A, 128] (VGGish raw \
             embeddings); title and summary give `text.title`, `text.summary` [D] and products \
             `product.items` [P, D] (each "title category"). With no bundle, only the encoders given \
-            by --visual-weights, --audio-weights and --text-model run. Absent modalities are listed with reasons in the metadata's "missing". Each output is <output>/<id>.safetensors, written atomically. \
+            by --visual, --audio and --text run (without --bundle, and with none of them, the bundle is \
+            found as `vidtag classify` finds it). Absent modalities are listed with reasons in the metadata's "missing". Each output is <output>/<id>.safetensors (nested ids in folders), written atomically; \
+            a folder that already holds feature files is refused unless --resume (skip the ids \
+            done) or --force (replace them). \
             One JSON line per input, in input order, on standard output: {"id", "input", \
             "output", "tensors"} or {"id", "input", "error": {"stage", "code", "message"}}.
 
@@ -23,17 +27,17 @@ struct Extract: ParsableCommand {
             """
     )
 
-    @Option(help: "The model bundle directory.")
+    @Option(help: "The model bundle directory (default: $VIDTAG_BUNDLE, else the installed or demo bundle, unless encoders are given).")
     var bundle: String?
 
-    @Option(help: "A timm Inception-ResNet-v2 safetensors file; replaces the bundle's visual encoder.")
-    var visualWeights: String?
+    @Option(help: "timm inception_resnet_v2 weights (safetensors); replaces the bundle's visual encoder.")
+    var visual: String?
 
-    @Option(help: "VGGish weights (torchvggish .pth or safetensors); replaces the bundle's audio encoder.")
-    var audioWeights: String?
+    @Option(help: "torchvggish VGGish weights (.pth or safetensors); replaces the bundle's audio encoder.")
+    var audio: String?
 
     @Option(help: "A Hugging Face BERT directory (config.json, vocab.txt, model.safetensors); replaces the bundle's text encoder.")
-    var textModel: String?
+    var text: String?
 
     @Option(help: "VGGish PCA parameters (.pth or safetensors), checked and recorded (feature files keep raw embeddings).")
     var audioPca: String?
@@ -41,15 +45,16 @@ struct Extract: ParsableCommand {
     @Option(help: "The folder for the feature files (created if missing).")
     var output: String
 
+    @Flag(help: "Replace the feature files of a folder that already holds some.")
+    var force = false
+
     @OptionGroup var threads: ThreadOptions
     @OptionGroup var sampling: SamplingOptions
     @OptionGroup var batch: BatchOptions
 
     func validate() throws {
         try batch.requireInputs()
-        if bundle == nil && visualWeights == nil && audioWeights == nil && textModel == nil {
-            throw ValidationError("give --bundle DIR or encoder overrides (--visual-weights FILE, --audio-weights FILE, --text-model DIR)")
-        }
+        if force && batch.resume { throw ValidationError("--force replaces feature files and --resume keeps them: give one") }
     }
 
     func run() throws {
@@ -57,11 +62,16 @@ struct Extract: ParsableCommand {
         let extractor: FeatureExtractor
         let journal: OutputJournal
         do {
+            if !batch.resume && !force, let existing = try? FeatureDirectory.files(in: output), !existing.isEmpty {
+                throw CommandFailure("\(output) already holds \(existing.count) feature file\(existing.count == 1 ? "" : "s"): "
+                    + "pass --resume to skip the ids done, --force to replace them, or choose another folder")
+            }
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-            let loaded = try bundle.map { try ModelBundle.load(directory: $0) }
-            let encoders = try EncoderSet(bundle: loaded, overrides: .init(visualWeights: visualWeights,
-                                                                             audioWeights: audioWeights, audioPCA: audioPca,
-                                                                             textModel: textModel))
+            let overrides = EncoderSet.Overrides(visualWeights: visual, audioWeights: audio, audioPCA: audioPca, textModel: text)
+            // Encoders given alone run alone; otherwise the bundle is found as classify finds it.
+            let directory = try bundle ?? (overrides.isEmpty ? BundleLocator.locate(explicit: nil) : nil)
+            let loaded = try directory.map { try ModelBundle.load(directory: $0) }
+            let encoders = try EncoderSet(bundle: loaded, overrides: overrides)
             let mode = SamplingMode(rawValue: encoders.preprocessing.sampling) ?? .exact
             extractor = FeatureExtractor(
                 encoders: encoders, plan: sampling.plan(defaultFrames: encoders.preprocessing.frames),

@@ -23,8 +23,11 @@ struct Train: ParsableCommand {
     @Option(help: "Taxonomy JSON.")
     var taxonomy: String
 
-    @Option(help: "Directory to write the head into (created if missing).")
+    @Option(help: "Directory to write the head into (created if missing; a head already there is kept unless --force).")
     var output: String
+
+    @Flag(help: "Replace a head already in --output.")
+    var force = false
 
     @Option(help: "Fusion: attention, concat, tfn or lmf; or linear, a baseline: logistic regression on each modality's standardised mean features and presence (its classifier is flat).")
     var fusion = "attention"
@@ -117,6 +120,11 @@ struct Train: ParsableCommand {
 
     func run() throws {
         threads.apply()
+        let existing = [HeadCheckpoint.configFile, HeadCheckpoint.weightsFile]
+            .filter { FileManager.default.fileExists(atPath: URL(fileURLWithPath: output).appendingPathComponent($0).path) }
+        if !force && !existing.isEmpty {
+            throw CommandFailure("\(output) already holds a head (\(existing.joined(separator: ", "))): pass --force to replace it, or choose another folder")
+        }
         let warn = { (line: String) in FileHandle.standardError.write(Data((line + "\n").utf8)) }
         let log = { (line: String) in if !quiet { warn(line) } }
         let tree: Taxonomy

@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+
+/// The commands behave alike where a user expects them to: one bundle lookup, one naming of
+/// weight options, no silent replacement of heads or feature folders, URLs refused by name,
+/// options that do not apply refused, bounded numeric options, a torn output line reported,
+/// and `vidtag` alone failing with its usage.
+@Suite(.serialized) struct CommandConsistencyTests {
+    static let media = CLI.fixtures.appendingPathComponent("media")
+    static var video: String { media.appendingPathComponent("h264_aac.mp4").path }
+
+    static func folder(_ name: String) -> URL {
+        let url = TestFolder.root.appendingPathComponent("consistency-\(name)")
+        try? FileManager.default.removeItem(at: url)
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    static func code(_ line: String) -> String? { (CLI.object(line)["error"] as? [String: Any])?["code"] as? String }
+
+    @Test func extractFindsTheBundleAsClassifyDoesAndKeepsFeatureFolders() throws {
+        let output = Self.folder("extract").appendingPathComponent("features")
+        let first = try CLI.run(["extract", "--quiet", "--frames", "2", "--output", output.path, Self.video],
+                                environment: ["VIDTAG_BUNDLE": ClassifyBundle.path])
+        #expect(first.status == 0, "VIDTAG_BUNDLE is honoured: \(first.stderr)")
+        let file = output.appendingPathComponent("h264_aac.safetensors")
+        let written = try FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date
+
+        let again = try CLI.run(["extract", "--bundle", ClassifyBundle.path, "--quiet", "--output", output.path, Self.video])
+        #expect(again.status == 1 && again.stderr.contains("--resume") && again.stderr.contains("--force"), "\(again.stderr)")
+        #expect(try FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date == written)
+
+        let resumed = try CLI.run(["extract", "--bundle", ClassifyBundle.path, "--quiet", "--resume", "--output", output.path, Self.video])
+        #expect(resumed.status == 0 && resumed.stdout.isEmpty, "done already: \(resumed.stdout)")
+        let forced = try CLI.run(["extract", "--bundle", ClassifyBundle.path, "--quiet", "--force", "--frames", "2",
+                                  "--output", output.path, Self.video])
+        #expect(forced.status == 0 && forced.lines.count == 1, "\(forced.stderr)")
+
+        let oldName = try CLI.run(["extract", "--visual-weights", "x.safetensors", "--output", output.path, Self.video])
+        #expect(oldName.status == 1, "one naming scheme: --visual, as in bundle import")
+    }
+
+    @Test func urlsAreRefusedByName() throws {
+        let folder = Self.folder("urls")
+        let manifest = folder.appendingPathComponent("m.jsonl")
+        try #"{"id": "remote", "video": "https://example.com/a.mp4"}"#.appending("\n").write(to: manifest, atomically: true, encoding: .utf8)
+        let run = try CLI.Running(["classify", "--bundle", ClassifyBundle.path, "--quiet", "--manifest", manifest.path,
+                                   "file:///tmp/b.mp4", "-"])
+        run.send("https://example.com/c.mp4\n")
+        run.closeInput()
+        #expect(run.wait() == 2)
+        let lines = run.lines()
+        #expect(lines.map(Self.code) == ["url_not_supported", "url_not_supported", "url_not_supported"], "\(lines)")
+        #expect(lines.map { CLI.object($0)["id"] as? String } == ["remote", "b", "c"])
+        #expect(!run.errorText.contains("No such file"), "\(run.errorText)")
+    }
+
+    @Test func optionsThatDoNotApplyOrAreOutOfRangeAreRefused() throws {
+        let features = try CLI.run(["classify", "--bundle", ClassifyBundle.path, "--features", "/tmp", "--frames", "4"])
+        #expect(features.status == 1 && features.stderr.contains("--frames"), "\(features.stderr)")
+        for (option, value) in [("--frames", "5000"), ("--time-limit", "1e12"), ("--fps", "1e9"), ("--max-frames", "100000"),
+                                ("--time-limit", "nan")] {
+            let result = try CLI.run(["classify", "--bundle", ClassifyBundle.path, option, value, Self.video])
+            #expect(result.status == 1 && result.stderr.contains(option) && result.stdout.isEmpty, "\(option) \(value): \(result.stderr)")
+        }
+        let alone = try CLI.run([])
+        #expect(alone.status == 1 && alone.stderr.contains("SUBCOMMANDS"), "\(alone.stderr)")
+    }
+
+    @Test func aTornLineRepairedOnResumeIsSaid() throws {
+        let output = Self.folder("torn").appendingPathComponent("out.jsonl")
+        try #"{"id":"h264_a"#.write(to: output, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["classify", "--bundle", ClassifyBundle.path, "--output", output.path, "--resume", Self.video])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("torn last line (13 bytes)"), "\(result.stderr)")
+        #expect(try String(contentsOf: output, encoding: .utf8).split(separator: "\n").count == 1)
+    }
+
+    @Test func trainKeepsAnExistingHeadUnlessForced() throws {
+        let head = Self.folder("train").appendingPathComponent("head")
+        try FileManager.default.createDirectory(at: head, withIntermediateDirectories: true)
+        try "{}".write(to: head.appendingPathComponent("head.json"), atomically: true, encoding: .utf8)
+        let result = try CLI.run(["train", "--features", "/nonexistent", "--labels", "/nonexistent", "--taxonomy", "/nonexistent",
+                                  "--output", head.path])
+        #expect(result.status == 1 && result.stderr.contains("--force"), "\(result.stderr)")
+        #expect(try String(contentsOf: head.appendingPathComponent("head.json"), encoding: .utf8) == "{}")
+    }
+}
