@@ -113,15 +113,22 @@ private struct SamplerRun {
     /// The first frame at or after `target`, or the last frame when the stream ends before it.
     private mutating func exactFrame(at target: Int64) throws(MediaError) -> Picture? {
         if let last = lastPicture, last.time >= target { return last }
-        if seekable && shouldSeek(to: target) && decoder.seek(toKeyframeBefore: target) {
-            current = nil
-            held.clear()
-        }
         // Frames shown before the target that no other frame references need not be decoded.
         decoder.discard = { pts in
             pts != vidtag_av_nopts_value() && pts < target ? AVDISCARD_NONREF : AVDISCARD_DEFAULT
         }
-        while let frame = try decoder.next() {
+        var first: UnsafeMutablePointer<AVFrame>?
+        if seekable && shouldSeek(to: target), let seeked = try seek(before: target) {
+            guard let frame = seeked else {
+                endedBeforeTarget = true
+                return lastPicture
+            }
+            first = frame
+        }
+        while true {
+            let next: UnsafeMutablePointer<AVFrame>?
+            if let pending = first { (next, first) = (pending, nil) } else { next = try decoder.next() }
+            guard let frame = next else { break }
             let pts = presentationTime(frame)
             current = pts
             if pts >= target {
@@ -139,6 +146,33 @@ private struct SamplerRun {
         return lastPicture
     }
 
+    /// Seeks so that decoding starts at a keyframe at or before `target`, and decodes the first
+    /// frame there. Where the demuxer only lands near a time (MPEG-TS, MPEG-PS: the decoder then
+    /// skips to the next keyframe) that keyframe may lie past the target: the seek is tried
+    /// again 1, 2, 4… seconds earlier, down to the stream's start. Returns nil when the demuxer
+    /// cannot seek (the position is unchanged), else the first frame (nil: the stream ended).
+    private mutating func seek(before target: Int64) throws(MediaError) -> UnsafeMutablePointer<AVFrame>?? {
+        let second = max(1, Int64((1 / av_q2d(stream.pointee.time_base)).rounded()))
+        var back: Int64 = 0
+        while true {
+            let point = target - back
+            if point <= start { return .some(try restart()) }
+            guard decoder.seek(toKeyframeBefore: point) else { return back == 0 ? nil : .some(try restart()) }
+            current = nil
+            held.clear()
+            if let frame = try decoder.next(), presentationTime(frame) <= target { return .some(frame) }
+            back = back == 0 ? second : back * 2
+        }
+    }
+
+    /// Back to the file's start, everything decoded from there: the first frame, or nil.
+    private mutating func restart() throws(MediaError) -> UnsafeMutablePointer<AVFrame>? {
+        decoder.seekToStart()
+        current = nil
+        held.clear()
+        return try decoder.next()
+    }
+
     /// Whether a seek skips work: the keyframe before the target lies after the current
     /// position (judged from the index when the demuxer has one, else by distance).
     private func shouldSeek(to target: Int64) -> Bool {
@@ -153,6 +187,7 @@ private struct SamplerRun {
     /// The keyframe nearest `target` (by the index; without one, the keyframe before it),
     /// decoding nothing else.
     private mutating func keyframe(near target: Int64) throws(MediaError) -> Picture? {
+        if seekable && decoder.file.findsTimesBySearch { return try keyframe(before: target) }
         var seekPoint = target
         let before = avformat_index_get_entry_from_timestamp(stream, target, AVSEEK_FLAG_BACKWARD)
         let after = avformat_index_get_entry_from_timestamp(stream, target, 0)
@@ -163,13 +198,30 @@ private struct SamplerRun {
         default: break
         }
         if let last = lastPicture, last.seekPoint == seekPoint { return last }
-        if seekable { _ = decoder.seek(toKeyframeBefore: seekPoint) }
         decoder.discard = { _ in AVDISCARD_NONKEY }
-        guard let frame = try decoder.next() else {
+        if seekable { _ = decoder.seek(toKeyframeBefore: seekPoint) }
+        // A demuxer that lands past the last keyframe (MPEG-TS) finds none after it: the first.
+        var next = try decoder.next()
+        if next == nil && lastPicture == nil && seekable { next = try restart() }
+        guard let frame = next else {
             endedBeforeTarget = true
             return lastPicture
         }
         lastPicture = try convert(frame, presentationTime(frame), seekPoint)
+        return lastPicture
+    }
+
+    /// The last keyframe at or before `target`, for demuxers whose index holds only the
+    /// keyframes their searches happened to meet (MPEG-TS, MPEG-PS), where "nearest" by that
+    /// index could be seconds away.
+    private mutating func keyframe(before target: Int64) throws(MediaError) -> Picture? {
+        if let last = lastPicture, last.seekPoint == target { return last }
+        decoder.discard = { _ in AVDISCARD_NONKEY }
+        guard let seeked = try seek(before: target), let frame = seeked else {
+            endedBeforeTarget = true
+            return lastPicture
+        }
+        lastPicture = try convert(frame, presentationTime(frame), target)
         return lastPicture
     }
 

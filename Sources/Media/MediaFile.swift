@@ -63,6 +63,10 @@ public final class MediaFile {
         return streams.compactMap(\.duration).max()
     }
 
+    /// True for containers that find a time by searching the file for timestamps, and may land
+    /// between keyframes (MPEG-TS, MPEG-PS: they allow timestamp discontinuities).
+    var findsTimesBySearch: Bool { context.pointee.iformat.pointee.flags & AVFMT_TS_DISCONT != 0 }
+
     /// True for single pictures (JPEG, PNG, WebP, BMP), which have no timeline to sample.
     public var isStillImage: Bool { formatName.hasSuffix("_pipe") }
 

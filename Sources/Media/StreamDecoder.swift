@@ -18,6 +18,10 @@ final class StreamDecoder {
     private(set) var truncated = false
     /// Packets the codec rejected as invalid.
     private(set) var damagedPackets = 0
+    /// Set by a seek: packets of the stream are dropped until a keyframe, since demuxers that
+    /// seek by timestamp without an index (MPEG-TS, MPEG-PS) land between keyframes, where a
+    /// decoder can show nothing until the next one.
+    var skipsToKeyframe = false
     private var draining = false
 
     /// `threads`: the codec's threads (0: FFmpeg picks, bounded by the cores).
@@ -93,6 +97,10 @@ final class StreamDecoder {
             }
             defer { av_packet_unref(packet) }
             guard Int(packet.pointee.stream_index) == streamIndex else { continue }
+            if skipsToKeyframe {
+                guard packet.pointee.flags & AV_PKT_FLAG_KEY != 0 else { continue }
+                skipsToKeyframe = false
+            }
             if let discard { codec.pointee.skip_frame = discard(packet.pointee.pts) }
             let sent = avcodec_send_packet(codec, packet)
             if sent >= 0 { return }
@@ -105,12 +113,25 @@ final class StreamDecoder {
         }
     }
 
-    /// Moves to the last keyframe at or before `pts` (in the stream's time base) and resets the
-    /// codec. Returns false when the demuxer cannot seek; the position is then unchanged.
+    /// Moves back to the very start of the file (by byte where the format allows it, as a
+    /// timestamp seek in MPEG-TS may land past the first keyframe) and resets the codec;
+    /// every packet is decoded from there.
+    func seekToStart() {
+        let byteSeekable = file.context.pointee.iformat.pointee.flags & AVFMT_NO_BYTE_SEEK == 0
+        if !byteSeekable || av_seek_frame(file.context, -1, 0, AVSEEK_FLAG_BYTE) < 0 { file.rewind(streamIndex: streamIndex) }
+        avcodec_flush_buffers(codec)
+        draining = false
+        skipsToKeyframe = false
+    }
+
+    /// Moves to the last keyframe at or before `pts` (in the stream's time base; by an index
+    /// when the demuxer has one, else near it: see `skipsToKeyframe`) and resets the codec.
+    /// Returns false when the demuxer cannot seek; the position is then unchanged.
     func seek(toKeyframeBefore pts: Int64) -> Bool {
         guard av_seek_frame(file.context, Int32(streamIndex), pts, AVSEEK_FLAG_BACKWARD) >= 0 else { return false }
         avcodec_flush_buffers(codec)
         draining = false
+        skipsToKeyframe = true
         return true
     }
 }

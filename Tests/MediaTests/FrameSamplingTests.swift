@@ -13,7 +13,11 @@ import Testing
     static let videos = [
         "h264_aac.mp4", "h264_bframes.mp4", "vp9_opus.webm", "mpeg4.avi", "rotated_90.mp4", "vfr.mp4",
         "h264_10bit.mp4", "gray.mkv", "pal8.mov", "no_audio.mp4", "no_duration.h264",
+        "h264_gop1s.ts", "h264_bframes.ts", "mpeg2.mpg", "h264_aac.flv", "h264_aac.mov", "hevc.hevc",
     ]
+    /// Files whose first frame is not at 0 s (MPEG-TS, MPEG-PS) or that have no timestamps
+    /// (elementary streams): the CLI is asked for the frame by number (all are 25 fps).
+    static let byNumber: Set<String> = ["h264", "hevc", "ts", "mpg", "flv"]
 
     @Test(arguments: videos)
     func exactFramesMatchTheCLI(_ name: String) throws {
@@ -25,13 +29,39 @@ import Testing
             #expect(frame.time >= frame.requested - 1e-6, "\(name): frame at \(frame.time) s is before \(frame.requested) s")
             // The CLI's own seek rounds to its output frame rate, so ask it for the frame we chose
             // (by number where the stream has no timestamps to seek by).
-            let reference = name.hasSuffix(".h264")
+            let reference = Self.byNumber.contains(URL(fileURLWithPath: name).pathExtension)
                 ? try FFmpegCLI.frame(path, number: Int((frame.time * 25).rounded()), width: 64, height: 48)
                 : try FFmpegCLI.frame(path, at: frame.time, width: 64, height: 48)
             let difference = pixelDifference(frame.image.pixels, reference)
             print("\(name) t=\(frame.requested) → \(frame.time): mean |Δ| \(difference.mean), max |Δ| \(difference.max)")
             #expect(difference.mean <= Self.meanTolerance, "\(name) at \(frame.requested) s")
             #expect(difference.max <= Self.maxTolerance, "\(name) at \(frame.requested) s")
+        }
+    }
+
+    /// The same H.264 stream in MPEG-TS, FLV and MOV gives the MP4's frames at the same
+    /// instants (every half second: the containers state slightly different durations, so a
+    /// uniform plan would ask for other instants). MPEG-TS lands between keyframes when it
+    /// seeks, and with only one keyframe (h264_bframes) every seek has to fall back to the
+    /// start. Keyframe mode takes a keyframe near each instant, so within one GOP of the MP4's.
+    @Test(arguments: [("h264_gop1s.ts", "h264_aac.mp4", 1.0), ("h264_bframes.ts", "h264_bframes.mp4", 4.0),
+                      ("h264_aac.flv", "h264_aac.mp4", 1.0), ("h264_aac.mov", "h264_aac.mp4", 1.0)])
+    func otherContainersGiveTheSameFrames(_ copy: String, _ original: String, _ gop: Double) throws {
+        for mode in [SamplingMode.exact, .keyframe] {
+            let samples = try [copy, original].map {
+                try FrameSampler.sample(MediaFile(path: Fixture.path($0)), plan: .rate(fps: 2, maxFrames: 16), mode: mode,
+                                        width: 64, height: 48)
+            }
+            #expect(samples.allSatisfy { $0.frames.count >= 8 }, "\(copy) \(mode)")
+            for (a, b) in zip(samples[0].frames, samples[1].frames) {
+                if mode == .exact {
+                    let differing = zip(a.image.pixels, b.image.pixels).filter { $0 != $1 }.count
+                    #expect(abs(a.time - b.time) < 1e-3 && differing == 0,
+                            "\(copy): \(a.time) s against \(b.time) s, \(differing) bytes differ")
+                } else {
+                    #expect(abs(a.time - b.time) <= gop + 1e-3, "\(copy) keyframe: \(a.time) s against \(b.time) s")
+                }
+            }
         }
     }
 
