@@ -10,7 +10,8 @@ Model (design.md §1), for a batch of items, M modalities in the order of `modal
       (or, with cfg["netvlad"] == "flattened", out = sqrt(D) * [V^_1, ..., V^_K])
   every modality: [D] -> Linear -> ReLU -> P, zeroed when the modality is absent
   fusion:  attention: p = masked softmax(Linear(concat)), fused = concat(w_m * e_m) with w = p
-                      (cfg["attention_scale"] convex), n * p (mean) or (1 + n * p) / 2 (residual),
+                      (cfg["attention_scale"] convex), n * p (mean) or 1 - rho + rho * n * p (residual,
+                      rho = cfg["attention_mix"], 0.5 when absent),
                       n the number of modalities present
            concat:    fused = concat(e_m)
            tfn:       fused = Linear(flatten(outer_m (1, e_m)))          (Zadeh et al. 2017)
@@ -115,10 +116,10 @@ class LowRankFusion(nn.Module):
 class Fusion(nn.Module):
     """Parameters: attention.{weight,bias} | tfn.{weight,bias} | lmf.{factor.<m>,rank_weight,bias}."""
 
-    def __init__(self, kind, names, p, f, rank, scale="convex"):
+    def __init__(self, kind, names, p, f, rank, scale="convex", mix=0.5):
         super().__init__()
         m = len(names)
-        self.kind, self.scale = kind, scale
+        self.kind, self.scale, self.mix = kind, scale, mix
         if kind == "attention":
             self.attention = nn.Linear(m * p, m)
         elif kind == "tfn":
@@ -140,8 +141,8 @@ class Fusion(nn.Module):
                 weights = probs
             elif self.scale == "mean":
                 weights = n * probs
-            else:                                                         # residual
-                weights = (0.5 + 0.5 * n * probs) * mask
+            else:                                                         # residual, share rho
+                weights = ((1 - self.mix) + self.mix * n * probs) * mask
             return (weights[:, :, None] * blocks).reshape(b, m * p), probs
         if self.kind == "tfn":
             ones = blocks.new_ones(b, 1)
@@ -186,7 +187,8 @@ class Head(nn.Module):
             vlad = cfg["clusters"] * m["dim"] if form == "flattened" else m["dim"]
             return {"netvlad": vlad, "mean": m["dim"], "both": m["dim"] + vlad}[pooling]
         self.proj = nn.ModuleDict({m["name"]: nn.Linear(pooled(m), p) for m in mods})
-        self.fusion = Fusion(fusion, names, p, f, cfg["lmf_rank"], cfg.get("attention_scale", "convex"))
+        self.fusion = Fusion(fusion, names, p, f, cfg["lmf_rank"], cfg.get("attention_scale", "convex"),
+                             cfg.get("attention_mix", 0.5))
         c1, c2 = cfg["level1_count"], len(cfg["parents"])
         self.classifier = nn.Module()
         if cfg["classifier"] == "hmc":

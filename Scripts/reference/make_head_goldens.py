@@ -57,6 +57,7 @@ BASE = {
     "hidden2": 9,
     "lambda": 2.0,
     "beta": 1.5,
+    "attention_mix": 0.25,
 }
 VARIANTS = [("attention", "hmc", "weighted"), ("concat", "hmc", "weighted"), ("tfn", "hmc", "weighted"),
             ("lmf", "hmc", "weighted"), ("attention", "flat", "weighted"), ("attention", "hmc", "flattened"),

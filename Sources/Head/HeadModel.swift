@@ -136,7 +136,7 @@ public final class HeadModel: @unchecked Sendable {
                 AttentionFusion.forward(fused: fused, probs: ws.get("attention", bsz * m), blocks: blocks,
                                         mask: mask.baseAddress!, weight: param("fusion.attention.weight"),
                                         bias: param("fusion.attention.bias"), batch: bsz, modalities: m, width: p,
-                                        form: c.attentionScale)
+                                        form: c.attentionScale, mix: c.attentionMix)
             }
         case .tfn:
             fused = ws.get("fused", bsz * f)
@@ -309,7 +309,7 @@ public final class HeadModel: @unchecked Sendable {
                                          dbias: grad("fusion.attention.bias"), scratch: ws.get("dattention", bsz * m),
                                          dfused: dfused, probs: ws.get("attention", bsz * m), blocks: blocks,
                                          mask: mask.baseAddress!, weight: param("fusion.attention.weight"), batch: bsz,
-                                         modalities: m, width: p, form: c.attentionScale)
+                                         modalities: m, width: p, form: c.attentionScale, mix: c.attentionMix)
             }
         case .tfn:
             let q = c.tfnTensorSize

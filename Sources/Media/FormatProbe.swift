@@ -19,10 +19,20 @@ enum FormatProbe {
     /// The largest head read while probing, as FFmpeg's own probe (1 MiB).
     static let maxProbeBytes = 1 << 20
 
-    /// Reads the head of `path` and returns its demuxer, or throws `unreadable`, `empty_file`,
+    /// Opens `path` (which must be a regular file), reads its head and returns its demuxer with
+    /// the open descriptor (the caller closes it), or throws `unreadable`, `empty_file`,
     /// `not_media` or `format_not_allowed`.
-    static func demuxer(for path: String) throws(MediaError) -> UnsafePointer<AVInputFormat> {
-        let head = try readHead(path)
+    static func demuxer(for path: String) throws(MediaError) -> (format: UnsafePointer<AVInputFormat>, descriptor: Int32) {
+        let descriptor = try openRegularFile(path)
+        do {
+            return (try demuxer(head: try readHead(descriptor, path), path: path), descriptor)
+        } catch {
+            close(descriptor)
+            throw error
+        }
+    }
+
+    private static func demuxer(head: [UInt8], path: String) throws(MediaError) -> UnsafePointer<AVInputFormat> {
         guard !head.isEmpty else { throw MediaError(.open, .emptyFile, "the file is empty (0 bytes)", path: path) }
         var size = 2048
         while true {
@@ -65,25 +75,45 @@ enum FormatProbe {
         return (format, score)
     }
 
-    /// Up to `maxProbeBytes` from the start of a regular file.
-    private static func readHead(_ path: String) throws(MediaError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY)
+    /// A descriptor of `path`, checked with `fstat` to be a regular file. The open does not
+    /// block (a FIFO without a writer would wait forever); reads through it do.
+    static func openRegularFile(_ path: String) throws(MediaError) -> Int32 {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else {
             throw MediaError(.open, .unreadable, "cannot open: \(String(cString: strerror(errno)))", path: path)
         }
-        defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
+            close(descriptor)
             throw MediaError(.open, .unreadable, "cannot stat: \(String(cString: strerror(errno)))", path: path)
         }
         guard (status.st_mode & S_IFMT) == S_IFREG else {
-            let kind = (status.st_mode & S_IFMT) == S_IFDIR ? "a directory" : "not a regular file"
-            throw MediaError(.open, .unreadable, "is \(kind)", path: path)
+            close(descriptor)
+            throw MediaError(.open, .unreadable, "is \(describe(status.st_mode)), not a regular file", path: path)
         }
-        var head = [UInt8](repeating: 0, count: min(maxProbeBytes, Int(status.st_size)))
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+        return descriptor
+    }
+
+    /// "a directory", "a FIFO", … for a file mode.
+    static func describe(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFDIR: return "a directory"
+        case S_IFIFO: return "a FIFO"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFSOCK: return "a socket"
+        case S_IFLNK: return "a symbolic link"
+        default: return "a special file"
+        }
+    }
+
+    /// Up to `maxProbeBytes` from the start of the open file.
+    private static func readHead(_ descriptor: Int32, _ path: String) throws(MediaError) -> [UInt8] {
+        var head = [UInt8](repeating: 0, count: maxProbeBytes)
         var filled = 0
         while filled < head.count {
-            let got = head.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
+            let got = head.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + filled, $0.count - filled, off_t(filled)) }
             if got < 0 && errno == EINTR { continue }
             guard got >= 0 else {
                 throw MediaError(.open, .unreadable, "cannot read: \(String(cString: strerror(errno)))", path: path)

@@ -1,4 +1,5 @@
 import CFFmpeg
+import Foundation
 
 /// One opened local media file: the demuxer context, its streams, and the time limit all work
 /// on it shares.
@@ -14,15 +15,19 @@ public final class MediaFile {
     public let streams: [StreamInfo]
     let context: UnsafeMutablePointer<AVFormatContext>
     let deadline: Deadline
+    /// The file as checked (a regular file), open while FFmpeg reads it through
+    /// `/proc/self/fd`, so that what was checked is what is read.
+    private let descriptor: Int32
 
     public init(path: String, limits: MediaLimits = MediaLimits()) throws(MediaError) {
         FFmpegLog.configure()
         self.path = path
         self.limits = limits
         deadline = Deadline(seconds: limits.secondsPerFile)
-        let format = try FormatProbe.demuxer(for: path)
-
+        let (format, descriptor) = try FormatProbe.demuxer(for: path)
+        self.descriptor = descriptor
         guard var context = avformat_alloc_context() else {
+            close(descriptor)
             throw MediaError(.open, .ffmpeg, "cannot allocate a format context", path: path)
         }
         context.pointee.interrupt_callback = deadline.interruptCallback
@@ -32,10 +37,13 @@ public final class MediaFile {
         av_dict_set(&options, "enable_drefs", "0", 0)
         var contextPointer: UnsafeMutablePointer<AVFormatContext>? = context
         // "file:" keeps a path with a colon from being read as another protocol's URL.
-        let status = avformat_open_input(&contextPointer, "file:" + path, format, &options)
+        let byDescriptor = "/proc/self/fd/\(descriptor)"
+        let source = access(byDescriptor, R_OK) == 0 ? byDescriptor : path
+        let status = avformat_open_input(&contextPointer, "file:" + source, format, &options)
         av_dict_free(&options)
         guard status >= 0, let opened = contextPointer else {
             // avformat_open_input frees the context on failure.
+            close(descriptor)
             throw MediaError.ffmpeg(.open, status, "cannot open as \(String(cString: format.pointee.name))",
                                     path: path, deadline: deadline)
         }
@@ -43,6 +51,7 @@ public final class MediaFile {
         let infoStatus = avformat_find_stream_info(context, nil)
         guard infoStatus >= 0 else {
             avformat_close_input(&contextPointer)
+            close(descriptor)
             throw MediaError.ffmpeg(.probe, infoStatus, "cannot read stream parameters", path: path,
                                     deadline: deadline)
         }
@@ -54,6 +63,7 @@ public final class MediaFile {
     deinit {
         var pointer: UnsafeMutablePointer<AVFormatContext>? = context
         avformat_close_input(&pointer)
+        close(descriptor)
     }
 
     /// The duration the container states, in seconds, or nil when it states none.

@@ -1,4 +1,5 @@
 import Foundation
+import Weights
 
 /// The items of a run, in order, read lazily: paths (files; directories walked recursively in
 /// sorted order with sidecars and covers picked up), manifests (JSON lines), and standard input
@@ -18,12 +19,26 @@ public struct InputSource: Sequence, IteratorProtocol, @unchecked Sendable {
     static let audioExtensions: Set<String> = ["wav", "mp3", "m4a", "aac", "flac", "ogg", "opus", "wma"]
     static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "webp", "bmp"]
     static let coverExtensions = ["jpg", "jpeg", "png", "webp"]
+    /// The largest sidecar read (titles, summaries and products are a few kilobytes).
+    static let sidecarLimit = 1 << 20
 
     private var specs: [Spec]
     private var pending: [Element] = []
     private var lines: LineReader?
 
     public init(_ specs: [Spec]) { self.specs = specs }
+
+    /// Throws when a manifest or standard input cannot be read as lines at all (missing, a
+    /// directory, a device): a run cannot go on without its list of inputs.
+    public static func checkReadable(_ specs: [Spec]) throws(InputError) {
+        for spec in specs {
+            switch spec {
+            case .path: continue
+            case .manifest(let path): try LineReader(path: path, base: URL(fileURLWithPath: "/")).close()
+            case .standardInput: _ = try LineReader(standardInputWithBase: URL(fileURLWithPath: "/"))
+            }
+        }
+    }
 
     public mutating func next() -> Element? {
         while true {
@@ -40,14 +55,17 @@ public struct InputSource: Sequence, IteratorProtocol, @unchecked Sendable {
             switch specs.removeFirst() {
             case .path(let path): pending = Self.expand(path)
             case .manifest(let path):
-                let url = URL(fileURLWithPath: path)
-                if let reader = LineReader(path: path, base: url.deletingLastPathComponent()) {
-                    lines = reader
-                } else {
-                    pending = [.failure(InputError(location: path, message: "cannot read the manifest"))]
+                do {
+                    lines = try LineReader(path: path, base: URL(fileURLWithPath: path).deletingLastPathComponent())
+                } catch {
+                    pending = [.failure(error)]
                 }
             case .standardInput:
-                lines = LineReader(standardInputWithBase: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+                do {
+                    lines = try LineReader(standardInputWithBase: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+                } catch {
+                    pending = [.failure(error)]
+                }
             }
         }
     }
@@ -56,7 +74,9 @@ public struct InputSource: Sequence, IteratorProtocol, @unchecked Sendable {
     static func parseLine(_ line: String, location: String, base: URL) -> Element? {
         let text = line.trimmingCharacters(in: .whitespaces)
         if text.isEmpty { return nil }
-        if text.hasPrefix("{") {
+        if text.hasPrefix("{") || text.hasPrefix("[") || ["null", "true", "false"].contains(text)
+            || Double(text) != nil || (text.hasPrefix("\"") && text.hasSuffix("\"")) {
+            // JSON: an object is a record; any other JSON value is a malformed one, not a path.
             do {
                 return .success(try InputRecord.parse(Data(text.utf8), base: base, location: location))
             } catch {
@@ -123,8 +143,16 @@ public struct InputSource: Sequence, IteratorProtocol, @unchecked Sendable {
         var record = InputRecord(id: id, video: isImage ? nil : url.path, cover: isImage ? url.path : nil)
         let sidecar = stem.appendingPathExtension("json")
         if FileManager.default.fileExists(atPath: sidecar.path) {
-            guard let data = FileManager.default.contents(atPath: sidecar.path) else {
-                return .failure(InputError(location: sidecar.path, message: "cannot read the sidecar"))
+            // Mapped: a sidecar that is a FIFO or a device is refused, not waited on.
+            let data: Data
+            do {
+                let file = try MappedFile(path: sidecar.path) { InputError(location: sidecar.path, message: "cannot read the sidecar: \($0)") }
+                guard file.bytes.count <= Self.sidecarLimit else {
+                    return .failure(InputError(location: sidecar.path, message: "the sidecar is \(file.bytes.count) bytes; at most \(Self.sidecarLimit) are read"))
+                }
+                data = Data(file.bytes)
+            } catch {
+                return .failure(error)
             }
             do {
                 var fromSidecar = try InputRecord.parse(data, base: url.deletingLastPathComponent(),
@@ -145,43 +173,90 @@ public struct InputSource: Sequence, IteratorProtocol, @unchecked Sendable {
 }
 
 /// Lines of a file or of standard input, read as they come, with their location for messages.
+/// A line may end in LF or CRLF. Reading is linear in the input however long its lines are.
 struct LineReader {
-    private let handle: FileHandle
+    private let descriptor: Int32
     private let name: String
     private let base: URL
-    private var buffer = Data()
+    private var buffer: [UInt8] = []
+    /// Bytes of `buffer` before this are consumed; bytes from here to `scanned` hold no newline.
+    private var start = 0
+    private var scanned = 0
     private var lineNumber = 0
     private var finished = false
+    private let ownsDescriptor: Bool
 
-    init?(path: String, base: URL) {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        (self.handle, name, self.base) = (handle, path, base)
+    /// A manifest: a regular file or a FIFO (`<(command)`), never a directory or device.
+    init(path: String, base: URL) throws(InputError) {
+        // Non-blocking, so that a FIFO without a writer cannot stop the open; reads block again.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else {
+            throw InputError(location: path, message: "cannot read the manifest: \(String(cString: strerror(errno)))")
+        }
+        if let problem = Self.problem(descriptor) {
+            Foundation.close(descriptor)
+            throw InputError(location: path, message: "cannot read the manifest: it is \(problem)")
+        }
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+        (self.descriptor, name, self.base, ownsDescriptor) = (descriptor, path, base, true)
     }
 
-    init(standardInputWithBase base: URL) {
-        (handle, name, self.base) = (FileHandle.standardInput, "stdin", base)
+    /// Standard input, whatever it is but a directory or a device other than a terminal.
+    init(standardInputWithBase base: URL) throws(InputError) {
+        if let problem = Self.problem(STDIN_FILENO, terminalAllowed: true) {
+            throw InputError(location: "stdin", message: "cannot read standard input: it is \(problem)")
+        }
+        (descriptor, name, self.base, ownsDescriptor) = (STDIN_FILENO, "stdin", base, false)
     }
 
-    /// The next line (without its newline), its "name:line" location, and the base for paths.
+    /// What is wrong with reading lines from `descriptor`: nil for a regular file, FIFO or socket.
+    static func problem(_ descriptor: Int32, terminalAllowed: Bool = false) -> String? {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return "not readable (\(String(cString: strerror(errno))))" }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG, S_IFIFO, S_IFSOCK: return nil
+        case S_IFDIR: return "a directory"
+        case S_IFCHR: return terminalAllowed && isatty(descriptor) != 0 ? nil : "a character device"
+        case S_IFBLK: return "a block device"
+        default: return "not a regular file"
+        }
+    }
+
+    func close() { if ownsDescriptor { _ = Foundation.close(descriptor) } }
+
+    /// The next line (without its LF or CRLF), its "name:line" location, and the base for paths.
     mutating func next() -> (String, String, URL)? {
         while true {
-            if let newline = buffer.firstIndex(of: 0x0A) {
-                let line = buffer[buffer.startIndex..<newline]
-                buffer.removeSubrange(buffer.startIndex...newline)
+            if let newline = buffer[scanned...].firstIndex(of: 0x0A) {
+                let end = newline > start && buffer[newline - 1] == 0x0D ? newline - 1 : newline
+                let line = String(decoding: buffer[start..<end], as: UTF8.self)
+                (start, scanned) = (newline + 1, newline + 1)
                 lineNumber += 1
-                return (String(decoding: line, as: UTF8.self), "\(name):\(lineNumber)", base)
+                return (line, "\(name):\(lineNumber)", base)
             }
+            scanned = buffer.count
             if finished {
-                guard !buffer.isEmpty else { return nil }
-                let line = buffer
-                buffer.removeAll()
+                guard start < buffer.count else {
+                    close()
+                    return nil
+                }
+                let end = buffer.last == 0x0D ? buffer.count - 1 : buffer.count
+                let line = String(decoding: buffer[start..<end], as: UTF8.self)
+                start = buffer.count
                 lineNumber += 1
-                return (String(decoding: line, as: UTF8.self), "\(name):\(lineNumber)", base)
+                return (line, "\(name):\(lineNumber)", base)
             }
-            // availableData returns what is there now (blocking only until some bytes arrive),
-            // so records are handled as they are written to a pipe.
-            let chunk = handle.availableData
-            if chunk.isEmpty { finished = true } else { buffer.append(chunk) }
+            // Drop what is consumed before reading more (at most once per read: linear overall).
+            if start > 0 {
+                buffer.removeSubrange(0..<start)
+                (scanned, start) = (scanned - start, 0)
+            }
+            // What is there now, blocking only until some bytes arrive, so that records are
+            // handled as they are written to a pipe.
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            let got = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
+            if got < 0 && errno == EINTR { continue }
+            if got <= 0 { finished = true } else { buffer.append(contentsOf: chunk[0..<got]) }
         }
     }
 }

@@ -15,22 +15,44 @@ public final class OutputJournal: @unchecked Sendable {
     private let descriptor: Int32
 
     /// `path` nil writes to standard output. An existing non-empty file is refused unless
-    /// `resume` (no run ever overwrites results).
+    /// `resume` (no run ever overwrites results). A file is locked (`flock`) for the run: a
+    /// second run on the same file is refused at once instead of writing every record twice.
     public init(path: String?, resume: Bool) throws {
         self.path = path
         guard let path else {
             descriptor = STDOUT_FILENO
             return
         }
-        let exists = FileManager.default.fileExists(atPath: path)
-        if exists && !resume, let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size > 0 {
-            throw JournalError(path: path, message: "exists and is not empty: pass --resume to continue it, or remove it")
-        }
-        if exists && resume { (completed, duplicates, repairedBytes) = try Self.repairAndReadIDs(path) }
-        descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
+        // Everything on a local descriptor, kept only once all checks pass (a throwing init
+        // must not leave it to deinit as well).
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0o644)
+        guard fd >= 0 else {
             throw JournalError(path: path, message: "cannot open for writing: \(String(cString: strerror(errno)))")
         }
+        func refuse(_ message: String) -> JournalError {
+            close(fd)
+            return JournalError(path: path, message: message)
+        }
+        var info = stat()
+        fstat(fd, &info)
+        let regular = (info.st_mode & S_IFMT) == S_IFREG
+        if regular && flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            throw refuse("another vidtag run is writing to it; wait for it to finish (or give each run its own file, e.g. with --shard)")
+        }
+        if !regular && resume { throw refuse("is not a regular file, so it cannot be resumed") }
+        if regular && !resume && info.st_size > 0 {
+            throw refuse("exists and is not empty: pass --resume to continue it, or remove it")
+        }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        if regular && resume {
+            do {
+                (completed, duplicates, repairedBytes) = try Self.repairAndReadIDs(path, fd)
+            } catch {
+                close(fd)
+                throw error
+            }
+        }
+        descriptor = fd
     }
 
     deinit { if path != nil { close(descriptor) } }
@@ -61,7 +83,7 @@ public final class OutputJournal: @unchecked Sendable {
 
     /// Truncates a torn last line (no newline) and returns the ids of the whole lines, the keys
     /// of the `duplicate_id` error records apart, and the bytes cut.
-    static func repairAndReadIDs(_ path: String) throws -> (ids: Set<String>, duplicates: Set<String>, cut: Int) {
+    static func repairAndReadIDs(_ path: String, _ descriptor: Int32) throws -> (ids: Set<String>, duplicates: Set<String>, cut: Int) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw JournalError(path: path, message: "cannot read for --resume")
         }
@@ -72,7 +94,7 @@ public final class OutputJournal: @unchecked Sendable {
             end = 0
         }
         if end < data.count {
-            guard truncate(path, off_t(end)) == 0 else {
+            guard ftruncate(descriptor, off_t(end)) == 0 else {
                 throw JournalError(path: path, message: "cannot repair the torn last line: \(String(cString: strerror(errno)))")
             }
         }

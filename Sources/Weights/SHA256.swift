@@ -6,15 +6,11 @@ import Foundation
 public enum SHA256 {
     public static func hexDigest<D: DataProtocol>(_ data: D) -> String { hex(Crypto.SHA256.hash(data: data)) }
 
-    /// The SHA-256 of a file, read in 4 MiB pieces.
+    /// The SHA-256 of a regular file (mapped: a FIFO, a device such as `/dev/zero`, or a
+    /// directory is refused, never read forever).
     public static func hexDigest(ofFile path: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw WeightLoadError.unreadable(source: path, reason: "cannot open for hashing")
-        }
-        defer { try? handle.close() }
-        var hasher = Crypto.SHA256()
-        while let chunk = try handle.read(upToCount: 4 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
-        return hex(hasher.finalize())
+        let file = try MappedFile(path: path) { WeightLoadError.unreadable(source: path, reason: "cannot hash: \($0)") }
+        return hex(Crypto.SHA256.hash(data: file.bytes))
     }
 
     private static func hex(_ digest: Crypto.SHA256.Digest) -> String {

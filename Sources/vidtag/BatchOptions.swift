@@ -93,6 +93,11 @@ enum BatchExecution {
         _ job: Job, inputs: Inputs, total: @autoclosure () -> Int?, batch: BatchOptions, journal: OutputJournal,
         defaultQuarantine: String?, noun: ProgressReporter.Noun
     ) throws where Inputs.Element == InputSource.Element {
+        do {
+            try InputSource.checkReadable(batch.specs)
+        } catch {
+            throw CommandFailure(error)
+        }
         let options = batch.runnerOptions(defaultQuarantine: defaultQuarantine)
         let progress = batch.progress(noun: noun, total: total())
         let runner = BatchRunner(journal: journal, options: options, progress: progress)

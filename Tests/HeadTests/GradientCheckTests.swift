@@ -75,7 +75,7 @@ import Testing
             mask.withUnsafeBufferPointer {
                 AttentionFusion.forward(fused: fused.pointer, probs: probs.pointer, blocks: blocks.pointer,
                                         mask: $0.baseAddress!, weight: weight.pointer, bias: bias.pointer,
-                                        batch: b, modalities: m, width: p, form: scale)
+                                        batch: b, modalities: m, width: p, form: scale, mix: 0.3)
             }
             return probe(fused.pointer, r)
         }
@@ -88,13 +88,13 @@ import Testing
             AttentionFusion.backward(dblocks: dblocks.pointer, dweight: dw.pointer, dbias: db.pointer,
                                      scratch: data.zeros(b * m).pointer, dfused: dout.pointer, probs: probs.pointer,
                                      blocks: blocks.pointer, mask: $0.baseAddress!, weight: weight.pointer, batch: b,
-                                     modalities: m, width: p, form: scale)
+                                     modalities: m, width: p, form: scale, mix: 0.3)
         }
         report([
             GradientCheck.check("weight", values: weight.pointer, count: m * m * p, analytic: dw.array(), loss: forward),
             GradientCheck.check("bias", values: bias.pointer, count: m, analytic: db.array(), loss: forward),
             GradientCheck.check("blocks", values: blocks.pointer, count: b * m * p, analytic: dblocks.array(), loss: forward),
-        ], "attention fusion (\(scale.rawValue))")
+        ], "attention fusion (\(scale.rawValue), ρ 0.3 where it applies)")
     }
 
     @Test func tensorFusion() {

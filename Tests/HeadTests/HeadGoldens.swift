@@ -37,6 +37,7 @@ struct HeadGoldens {
         let hidden2: Int
         let lambda: Float
         let beta: Float
+        let attention_mix: Float
         let seed: UInt64
         let variants: [String]
         let optimizer: Optimizer
@@ -87,6 +88,7 @@ struct HeadGoldens {
         c.hidden2 = config.hidden2
         c.lambda = config.lambda
         c.beta = config.beta
+        c.attentionMix = config.attention_mix
         return c
     }
 

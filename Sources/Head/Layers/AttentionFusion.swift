@@ -8,18 +8,19 @@
 /// `form` (``HeadConfig/AttentionScale``) may scale the weights: fused_m = n·p_m·e_m (mean), n
 /// being the number of modalities present in the item, so uniform attention passes the blocks
 /// on at their own scale (as concatenation does) instead of shrinking each by n; or
-/// ½(1 + n·p_m)·e_m (residual). p still reads as shares.
+/// (1 − ρ + ρ·n·p_m)·e_m (residual, ρ = `mix`): a share 1 − ρ of each block always passes and
+/// the rest is re-weighted. p still reads as shares.
 enum AttentionFusion {
-    /// The multiplier of a block: c + s·p, with (c, s) = (0, 1) convex, (0, n) mean, (½, n/2)
+    /// The multiplier of a block: c + s·p, with (c, s) = (0, 1) convex, (0, n) mean, (1 − ρ, ρ·n)
     /// residual, n being the modalities present in item b of `mask` (B, M).
     static func affine(_ mask: UnsafePointer<Float>, item b: Int, modalities m: Int,
-                       form: HeadConfig.AttentionScale) -> (constant: Float, slope: Float) {
+                       form: HeadConfig.AttentionScale, mix: Float) -> (constant: Float, slope: Float) {
         var n: Float = 0
         for j in 0..<m { n += mask[b * m + j] }
         switch form {
         case .convex: return (0, 1)
         case .mean: return (0, n)
-        case .residual: return (0.5, n / 2)
+        case .residual: return (1 - mix, mix * n)
         }
     }
 
@@ -30,14 +31,14 @@ enum AttentionFusion {
         fused: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
         blocks: UnsafePointer<Float>, mask: UnsafePointer<Float>,
         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-        batch: Int, modalities m: Int, width p: Int, form: HeadConfig.AttentionScale
+        batch: Int, modalities m: Int, width p: Int, form: HeadConfig.AttentionScale, mix: Float
     ) {
         let w = m * p
         Dense.forward(out: probs, ldOut: m, inp: blocks, ldInp: w, weight: weight, bias: bias,
                       rows: batch, inFeatures: w, outFeatures: m)
         Softmax.forward(probs, probs, rows: batch, n: m, mask: mask)
         for b in 0..<batch {
-            let (constant, slope) = affine(mask, item: b, modalities: m, form: form)
+            let (constant, slope) = affine(mask, item: b, modalities: m, form: form, mix: mix)
             for j in 0..<m {
                 let a = mask[b * m + j] == 0 ? 0 : constant + slope * probs[b * m + j]
                 let src = blocks + b * w + j * p, dst = fused + b * w + j * p
@@ -52,13 +53,14 @@ enum AttentionFusion {
         scratch: UnsafeMutablePointer<Float>,
         dfused: UnsafePointer<Float>,
         probs: UnsafePointer<Float>, blocks: UnsafePointer<Float>, mask: UnsafePointer<Float>,
-        weight: UnsafePointer<Float>, batch: Int, modalities m: Int, width p: Int, form: HeadConfig.AttentionScale
+        weight: UnsafePointer<Float>, batch: Int, modalities m: Int, width p: Int, form: HeadConfig.AttentionScale,
+        mix: Float
     ) {
         let w = m * p
         // with fused_bm = (c + s p_bm) e_bm: dp_bm = s dfused_bm · e_bm;  dE_bm += (c + s p_bm) dfused_bm
         let dprobs = scratch
         for b in 0..<batch {
-            let (constant, slope) = affine(mask, item: b, modalities: m, form: form)
+            let (constant, slope) = affine(mask, item: b, modalities: m, form: form, mix: mix)
             for j in 0..<m {
                 let a = mask[b * m + j] == 0 ? 0 : constant + slope * probs[b * m + j]
                 let g = dfused + b * w + j * p, e = blocks + b * w + j * p, de = dblocks + b * w + j * p

@@ -63,7 +63,10 @@ struct Classify: ParsableCommand {
             throw ValidationError("--features DIR reads frames already sampled: --frames, --fps, --max-frames and --sampling do not apply")
         }
         if batch.resume && output == nil { throw ValidationError("--resume continues an --output FILE; give one") }
-        if let output, output == embeddings { throw ValidationError("--output and --embeddings must be different files") }
+        let files = [output, embeddings, batch.quarantine].compactMap { $0 }.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        if Set(files).count < files.count {
+            throw ValidationError("--output, --embeddings and --quarantine must be different files")
+        }
     }
 
     func run() throws {

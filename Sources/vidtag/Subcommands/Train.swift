@@ -53,8 +53,11 @@ struct Train: ParsableCommand {
     @Option(help: "How frame sequences (visual, audio) are pooled: netvlad, mean, or both (side by side).")
     var pooling: HeadConfig.SequencePooling = .netvlad
 
-    @Option(help: "How attention weights scale each modality's block: convex (p, the weights summing to 1), mean (n·p, mean 1) or residual ((1 + n·p)/2), n being the modalities present.")
+    @Option(help: "How attention weights scale each modality's block: convex (p, the weights summing to 1), mean (n·p, mean 1) or residual (1 − ρ + ρ·n·p), n being the modalities present.")
     var attentionScale: HeadConfig.AttentionScale = .residual
+
+    @Option(help: "ρ, 0 to 1: the share of each block the residual attention re-weights (0 is concatenation).")
+    var attentionMix: Float = 0.25
 
     @Option(help: "Common width each modality is projected to.")
     var width = 256
@@ -100,6 +103,7 @@ struct Train: ParsableCommand {
         guard HeadConfig.Classifier(rawValue: classifier) != nil else { throw ValidationError("--classifier is hmc or flat") }
         guard HeadConfig.NetVLADForm(rawValue: netvlad) != nil else { throw ValidationError("--netvlad is weighted or flattened") }
         if let problem = options.problem() { throw ValidationError(problem) }
+        guard (0...1).contains(attentionMix) else { throw ValidationError("--attention-mix must be between 0 and 1, got \(attentionMix)") }
         guard clusters >= 1, width >= 1, tfnWidth >= 1, lmfRank >= 1 else {
             throw ValidationError("--clusters, --width, --tfn-width and --lmf-rank must be at least 1")
         }
@@ -150,6 +154,7 @@ struct Train: ParsableCommand {
         config.netvlad = HeadConfig.NetVLADForm(rawValue: netvlad)!
         config.pooling = pooling
         config.attentionScale = attentionScale
+        config.attentionMix = attentionMix
         config.width = width
         config.tfnWidth = tfnWidth
         config.lmfRank = lmfRank

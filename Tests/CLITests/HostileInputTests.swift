@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+
+/// Hostile and unusual inputs end in a clear error, never a crash or a hang: manifests and
+/// standard input that are directories, FIFOs and devices where files are expected, two runs on
+/// one output, CRLF and non-object lines, and very long lines.
+@Suite(.serialized) struct HostileInputTests {
+    static let media = CLI.fixtures.appendingPathComponent("media")
+    static var video: String { media.appendingPathComponent("h264_aac.mp4").path }
+
+    static func folder(_ name: String) -> URL {
+        let url = TestFolder.root.appendingPathComponent("hostile-\(name)")
+        try? FileManager.default.removeItem(at: url)
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    static func code(_ line: String) -> String? { (CLI.object(line)["error"] as? [String: Any])?["code"] as? String }
+
+    /// Runs `vidtag arguments…` with standard input from `input`, killing it after `timeout`
+    /// seconds (a hang fails the test instead of stopping the suite).
+    static func run(_ arguments: [String], timeout: Double = 60) throws -> CLI.Result {
+        let run = try CLI.Running(arguments)
+        run.closeInput()
+        let deadline = Date().addingTimeInterval(timeout)
+        while run.process.isRunning && Date() < deadline { usleep(20_000) }
+        let hung = run.process.isRunning
+        if hung { kill(run.process.processIdentifier, SIGKILL) }
+        let status = run.wait()
+        #expect(!hung, "\(arguments) did not finish in \(timeout) s")
+        return CLI.Result(status: hung ? -1 : status, stdout: (try? String(contentsOf: run.stdout, encoding: .utf8)) ?? "",
+                          stderr: run.errorText)
+    }
+
+    /// `vidtag arguments…` through the shell, standard input redirected from `file`.
+    static func shell(_ arguments: [String], stdinFrom file: String) throws -> CLI.Result {
+        let vidtag = CLI.products.appendingPathComponent("vidtag").path
+        let quoted = ([vidtag] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "exec \(quoted) < '\(file)'"]
+        let (out, err) = (Pipe(), Pipe())
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CLI.Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                          stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    @Test func manifestsAndStandardInputThatAreDirectoriesAreRefused() throws {
+        let folder = Self.folder("directories")
+        let manifest = try Self.run(["classify", "--bundle", ClassifyBundle.path, "--manifest", folder.path])
+        #expect(manifest.status == 1 && manifest.stderr.contains("a directory"), "\(manifest.stderr)")
+        let missing = try Self.run(["classify", "--bundle", ClassifyBundle.path, "--manifest", folder.appendingPathComponent("none.jsonl").path])
+        #expect(missing.status == 1 && missing.stderr.contains("none.jsonl"), "a missing manifest is fatal: \(missing.stderr)")
+        let stdin = try Self.shell(["classify", "--bundle", ClassifyBundle.path, "-"], stdinFrom: folder.path)
+        #expect(stdin.status == 1 && stdin.stderr.contains("standard input") && stdin.stderr.contains("a directory"),
+                "\(stdin.status): \(stdin.stderr)")
+    }
+
+    @Test func fifosAndDevicesWhereFilesBelongFailFastAndTheBatchGoesOn() throws {
+        let folder = Self.folder("fifos")
+        let fifo = folder.appendingPathComponent("f.mp4").path
+        #expect(mkfifo(fifo, 0o644) == 0)
+        // A FIFO cover beside a good video, and a video whose "file" is /dev/zero.
+        try FileManager.default.copyItem(atPath: Self.video, toPath: folder.appendingPathComponent("a.mp4").path)
+        #expect(mkfifo(folder.appendingPathComponent("a.jpg").path, 0o644) == 0)
+        let zero = folder.appendingPathComponent("z.mp4").path
+        try FileManager.default.createSymbolicLink(atPath: zero, withDestinationPath: "/dev/zero")
+
+        let result = try Self.run(["classify", "--bundle", ClassifyBundle.path, "--quiet", fifo,
+                                   folder.appendingPathComponent("a.mp4").path, zero, Self.video])
+        #expect(result.status == 2, "\(result.stderr)")
+        let lines = result.lines
+        #expect(lines.count == 4, "\(result.stdout)")
+        #expect(lines.first.map(Self.code) == "unreadable" && result.stderr.contains("a FIFO"), "\(result.stderr)")
+        #expect(lines.dropFirst(2).first.map(Self.code) == "unreadable" && result.stderr.contains("a character device"))
+        #expect(CLI.object(lines.last ?? "")["level1"] != nil, "the batch went on")
+
+        let inspect = try Self.run(["inspect", fifo])
+        #expect(inspect.status == 2 && inspect.stdout.contains("a FIFO"), "\(inspect.stdout)")
+    }
+
+    @Test func aBundleFileThatIsADeviceIsRefusedNotHashedForever() throws {
+        let folder = Self.folder("bundle-zero")
+        for item in try FileManager.default.contentsOfDirectory(atPath: ClassifyBundle.path) where item != "visual.safetensors" {
+            try FileManager.default.copyItem(at: ClassifyBundle.directory.appendingPathComponent(item), to: folder.appendingPathComponent(item))
+        }
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("visual.safetensors").path,
+                                                   withDestinationPath: "/dev/zero")
+        let verify = try Self.run(["bundle", "verify", folder.path])
+        #expect(verify.status == 1 && verify.stderr.contains("not a regular file"), "\(verify.stderr)")
+        let classify = try Self.run(["classify", "--bundle", folder.path, "--quiet", Self.video])
+        #expect(classify.status == 1 && classify.stderr.contains("not a regular file"), "\(classify.stderr)")
+    }
+
+    @Test func aSecondRunOnTheSameOutputIsRefusedWhileTheFirstWrites() throws {
+        let folder = Self.folder("lock")
+        let output = folder.appendingPathComponent("out.jsonl")
+        let videos = Array(repeating: Self.video, count: 1) + ["h264_bframes.mp4", "vfr.mp4", "gray.mkv", "mpeg4.avi"]
+            .map { Self.media.appendingPathComponent($0).path }
+        let first = try CLI.Running(["classify", "--bundle", ClassifyBundle.path, "--quiet", "--threads", "1",
+                                     "--output", output.path] + videos)
+        defer { _ = first.wait() }
+        // The first holds the lock from the moment it opens the file, before any record.
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: output.path) && Date() < deadline { usleep(5_000) }
+        for extra in [[], ["--resume"]] {
+            let second = try CLI.run(["classify", "--bundle", ClassifyBundle.path, "--quiet", "--output", output.path]
+                                     + extra + videos)
+            if first.process.isRunning {
+                #expect(second.status == 1 && second.stderr.contains("another vidtag run"), "\(extra): \(second.stderr)")
+            }
+        }
+        #expect(first.wait() == 0)
+        let ids = try String(contentsOf: output, encoding: .utf8).split(separator: "\n").map { CLI.object(String($0))["id"] as? String }
+        #expect(ids.count == 5 && Set(ids).count == 5, "no record written twice: \(ids)")
+    }
+
+    @Test func crlfLinesNonObjectJSONAndLongLines() throws {
+        let run = try CLI.Running(["classify", "--bundle", ClassifyBundle.path, "--quiet", "-"])
+        run.send(Self.video + "\r\n\r\n[1,2]\n42\nnull\n{\"id\": \"t\", \"title\": \"Cat toys review\"}\r\n")
+        // 8 MB without a newline, then one: a malformed record, read in linear time.
+        let long = String(repeating: "x", count: 8 << 20)
+        run.send("{\"id\": \"long\", \"title\": \"" + long + "\n")
+        run.closeInput()
+        let deadline = Date().addingTimeInterval(120)
+        while run.process.isRunning && Date() < deadline { usleep(20_000) }
+        if run.process.isRunning { kill(run.process.processIdentifier, SIGKILL) }
+        #expect(run.wait() == 2)
+        let lines = run.lines()
+        #expect(lines.count == 6, "\(lines.map { String($0.prefix(120)) })")
+        #expect(CLI.object(lines.first ?? "")["id"] as? String == "h264_aac", "CRLF stripped, blank CRLF line skipped")
+        #expect(lines.dropFirst().prefix(3).map(Self.code) == ["malformed_record", "malformed_record", "malformed_record"])
+        #expect(CLI.object(lines[4])["id"] as? String == "t" && CLI.object(lines[4])["level1"] != nil)
+        #expect(Self.code(lines[5]) == "malformed_record")
+    }
+}
