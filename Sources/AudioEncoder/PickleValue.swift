@@ -19,6 +19,17 @@ indirect enum PickleValue {
     case array(NumpyArray)
     case dtype(NumpyDType)
 
+    /// How deeply containers (lists, dicts, tuples) nest in the value: 0 for a scalar. Lists
+    /// and dicts keep theirs as they grow; a tuple, built whole, from its items.
+    var nesting: Int {
+        switch self {
+        case .list(let list): return list.nesting
+        case .dict(let dict): return dict.nesting
+        case .tuple(let items): return 1 + items.reduce(0) { max($0, $1.nesting) }
+        default: return 0
+        }
+    }
+
     /// What the value is, for messages.
     var kind: String {
         switch self {
@@ -99,10 +110,14 @@ enum PickleKey: Hashable {
 /// A list, by reference: the memo may hold it while APPENDS fill it.
 final class PickleList {
     var items: [PickleValue] = []
+    /// How deeply containers nest inside, this one counted (see ``PickleValue/nesting``).
+    var nesting = 1
 }
 
 /// A dict or OrderedDict, by reference, keeping insertion order.
 final class PickleDict {
+    /// How deeply containers nest inside, this one counted.
+    var nesting = 1
     private(set) var keys: [PickleKey] = []
     private(set) var values: [PickleKey: PickleValue] = [:]
 

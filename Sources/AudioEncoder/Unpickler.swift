@@ -119,9 +119,27 @@ struct Unpickler {
         guard items.count % 2 == 0 else { throw malformed("SETITEMS with an odd number of items") }
         var index = items.startIndex
         while index < items.endIndex {
+            dict.nesting = try nested(dict.nesting, items[index + 1])
             dict.set(try key(items[index]), items[index + 1])
             index += 2
         }
+    }
+
+    /// Containers nested deeper than this are refused: real checkpoints nest a few levels, and
+    /// a value nested tens of thousands deep would overflow the stack when it is freed.
+    static let maximumNesting = 1000
+
+    /// The nesting of a container at `nesting` once `item` is inside it; throws past the limit.
+    private func nested(_ nesting: Int, _ item: PickleValue) throws(CheckpointError) -> Int {
+        let result = max(nesting, 1 + item.nesting)
+        if result > Self.maximumNesting { throw malformed("containers nested deeper than \(Self.maximumNesting) levels") }
+        return result
+    }
+
+    /// A tuple of `items`, checked for nesting.
+    private func tuple(_ items: [PickleValue]) throws(CheckpointError) -> PickleValue {
+        for item in items { _ = try nested(1, item) }
+        return .tuple(items)
     }
 
     // MARK: - Running
@@ -187,25 +205,28 @@ struct Unpickler {
             case 0x29:  // EMPTY_TUPLE
                 stack.append(.tuple([]))
             case 0x74:  // TUPLE
-                stack.append(.tuple(try popToMark()))
+                stack.append(try tuple(try popToMark()))
             case 0x85, 0x86, 0x87:  // TUPLE1, TUPLE2, TUPLE3
                 let count = Int(opcode - 0x84)
                 var items: [PickleValue] = []
                 for _ in 0..<count { items.insert(try pop(), at: 0) }
-                stack.append(.tuple(items))
+                stack.append(try tuple(items))
             case 0x5D:  // EMPTY_LIST
                 stack.append(.list(PickleList()))
             case 0x6C:  // LIST
                 let list = PickleList()
                 list.items = try popToMark()
+                for item in list.items { list.nesting = try nested(list.nesting, item) }
                 stack.append(.list(list))
             case 0x61:  // APPEND
                 let value = try pop()
                 guard case .list(let list) = try top() else { throw malformed("APPEND to a \(try top().kind)") }
+                list.nesting = try nested(list.nesting, value)
                 list.items.append(value)
             case 0x65:  // APPENDS
                 let items = try popToMark()
                 guard case .list(let list) = try top() else { throw malformed("APPENDS to a \(try top().kind)") }
+                for item in items { list.nesting = try nested(list.nesting, item) }
                 list.items.append(contentsOf: items)
             case 0x7D:  // EMPTY_DICT
                 stack.append(.dict(PickleDict()))

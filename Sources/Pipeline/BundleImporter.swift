@@ -227,6 +227,7 @@ public struct BundleImporter: Sendable {
             FileManager.default.fileExists(atPath: source.path, isDirectory: &isFolder)
             guard !isFolder.boolValue else { continue }
             guard relative == "model.safetensors" || ["json", "txt"].contains(source.pathExtension) else { continue }
+            try requireInside(source, root: root)
             let hash = try Self.hash(source.path)
             let role: String
             switch relative {
@@ -319,6 +320,21 @@ public struct BundleImporter: Sendable {
         let head = [UInt8]((try? handle.read(upToCount: 9)) ?? Data())
         if head.count == 9 && head[8] == UInt8(ascii: "{") { return ("torchvggish-safetensors", "safetensors") }
         return ("torchvggish-pth", "pth")
+    }
+
+    /// A file of a source folder must be a regular file inside it once links are resolved: a link
+    /// out of the folder (to `/etc/shadow`, or a cache's blob store) or to a device is refused.
+    static func requireInside(_ file: URL, root: URL) throws(BundleImportError) {
+        let resolved = file.resolvingSymlinksInPath()
+        let base = root.resolvingSymlinksInPath().path
+        guard resolved.path.hasPrefix(base + "/") else {
+            throw .invalidWeights(modality: "text", path: file.path,
+                                  reason: "a symbolic link to \(resolved.path), outside \(base); copy the folder with its links resolved (cp -rL) and import the copy")
+        }
+        var info = stat()
+        guard stat(resolved.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            throw .invalidWeights(modality: "text", path: file.path, reason: "not a regular file")
+        }
     }
 
     static func requireFile(_ path: String, role: String) throws(BundleImportError) {

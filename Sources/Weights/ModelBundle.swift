@@ -101,7 +101,25 @@ public struct ModelBundle: Codable, Sendable, Equatable {
         }
         bundle.directory = folder
         bundle.manifestSHA256 = SHA256.hexDigest(data)
+        try bundle.checkContainment(manifest: manifest.path)
         return bundle
+    }
+
+    /// Every file the manifest names must lie inside the bundle folder once symbolic links are
+    /// resolved: no absolute paths, no `..` out of it, no link to elsewhere.
+    func checkContainment(manifest: String) throws {
+        let root = directory.resolvingSymlinksInPath().path
+        let named = encoders.sorted { $0.key < $1.key }.flatMap { $0.value.files.sorted { $0.key < $1.key }.map(\.value) }
+            + (head.map { [$0] } ?? [])
+        for file in named {
+            guard !file.path.hasPrefix("/") else {
+                throw BundleError.malformed(path: manifest, reason: "'\(file.path)' is an absolute path; bundle files are named relative to the bundle")
+            }
+            let resolved = URL(fileURLWithPath: path(file)).resolvingSymlinksInPath().path
+            guard resolved.hasPrefix(root + "/") else {
+                throw BundleError.malformed(path: manifest, reason: "'\(file.path)' resolves to \(resolved), outside the bundle \(root)")
+            }
+        }
     }
 
     /// Writes `bundle.json` into `directory` (atomically).

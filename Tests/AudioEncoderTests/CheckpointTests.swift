@@ -223,6 +223,15 @@ import Weights
                 if case .malformedPickle = $0 { return true } else { return false } }),
             ("protocol 0 text opcode", [0x49] + Array("1\n.".utf8), {
                 if case .unsupportedOpcode(_, _, 0x49) = $0 { return true } else { return false } }),
+            // 50,000 nested lists (a 100 KB file) overflowed the stack when freed.
+            ("lists nested 50,000 deep", [0x80, 0x02] + [UInt8](repeating: 0x5D, count: 50_000)
+                + [UInt8](repeating: 0x61, count: 49_999) + [0x2E], {
+                if case .malformedPickle = $0 { return true } else { return false } }),
+            ("tuples nested 50,000 deep", [0x80, 0x02, 0x29] + [UInt8](repeating: 0x85, count: 50_000) + [0x2E], {
+                if case .malformedPickle = $0 { return true } else { return false } }),
+            ("a dict nested in itself", [0x80, 0x02, 0x7D, 0x71, 0x00] + Array(repeating: [0x4B, 0x01, 0x68, 0x00, 0x73], count: 2000).flatMap { $0 }
+                + [0x2E], {
+                if case .malformedPickle = $0 { return true } else { return false } }),
         ]
         for (label, bytes, check) in cases {
             do {

@@ -84,17 +84,56 @@ import Testing
         #expect(inspect.status == 2 && inspect.stdout.contains("a FIFO"), "\(inspect.stdout)")
     }
 
-    @Test func aBundleFileThatIsADeviceIsRefusedNotHashedForever() throws {
+    @Test func aBundleFileThatIsADeviceOrFIFOIsRefusedNotReadForever() throws {
         let folder = Self.folder("bundle-zero")
         for item in try FileManager.default.contentsOfDirectory(atPath: ClassifyBundle.path) where item != "visual.safetensors" {
             try FileManager.default.copyItem(at: ClassifyBundle.directory.appendingPathComponent(item), to: folder.appendingPathComponent(item))
         }
-        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("visual.safetensors").path,
-                                                   withDestinationPath: "/dev/zero")
-        let verify = try Self.run(["bundle", "verify", folder.path])
-        #expect(verify.status == 1 && verify.stderr.contains("not a regular file"), "\(verify.stderr)")
-        let classify = try Self.run(["classify", "--bundle", folder.path, "--quiet", Self.video])
-        #expect(classify.status == 1 && classify.stderr.contains("not a regular file"), "\(classify.stderr)")
+        let weights = folder.appendingPathComponent("visual.safetensors").path
+        for (kind, make, message) in [
+            ("a link to /dev/zero", { try FileManager.default.createSymbolicLink(atPath: weights, withDestinationPath: "/dev/zero") },
+             "outside the bundle"),
+            ("a FIFO", { #expect(mkfifo(weights, 0o644) == 0) }, "not a regular file"),
+        ] as [(String, () throws -> Void, String)] {
+            try? FileManager.default.removeItem(atPath: weights)
+            try make()
+            let verify = try Self.run(["bundle", "verify", folder.path])
+            #expect(verify.status == 1 && verify.stderr.contains(message), "\(kind): \(verify.stderr)")
+            let classify = try Self.run(["classify", "--bundle", folder.path, "--quiet", Self.video])
+            #expect(classify.status == 1 && classify.stderr.contains(message), "\(kind): \(classify.stderr)")
+        }
+    }
+
+    @Test func bundleFilesStayInsideTheBundleAndImportsDoNotFollowLinksOut() throws {
+        // bundle.json naming a file through ../ (the file itself is a fine copy, outside).
+        let outside = Self.folder("escape")
+        let bundle = outside.appendingPathComponent("bundle")
+        try FileManager.default.createDirectory(at: bundle, withIntermediateDirectories: true)
+        for item in try FileManager.default.contentsOfDirectory(atPath: ClassifyBundle.path) where item != "visual.safetensors" {
+            try FileManager.default.copyItem(at: ClassifyBundle.directory.appendingPathComponent(item), to: bundle.appendingPathComponent(item))
+        }
+        try FileManager.default.copyItem(at: ClassifyBundle.directory.appendingPathComponent("visual.safetensors"),
+                                         to: outside.appendingPathComponent("visual.safetensors"))
+        let manifest = bundle.appendingPathComponent("bundle.json")
+        let text = try String(contentsOf: manifest, encoding: .utf8)
+            .replacingOccurrences(of: "\"visual.safetensors\"", with: "\"../visual.safetensors\"")
+        try text.write(to: manifest, atomically: true, encoding: .utf8)
+        let verify = try Self.run(["bundle", "verify", bundle.path])
+        #expect(verify.status == 1 && verify.stderr.contains("outside the bundle"), "\(verify.stderr)")
+        let classify = try Self.run(["classify", "--bundle", bundle.path, Self.video])
+        #expect(classify.status == 1 && classify.stderr.contains("outside the bundle"), "\(classify.stderr)")
+
+        // A BERT folder with a link to a file elsewhere: refused, nothing linked into a bundle.
+        let bert = outside.appendingPathComponent("bert")
+        try FileManager.default.copyItem(at: CLI.fixtures.appendingPathComponent("text/tiny-bert"), to: bert)
+        let secret = outside.appendingPathComponent("secret.txt")
+        try "not for the bundle".write(to: secret, atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: bert.appendingPathComponent("leak.txt").path, withDestinationPath: secret.path)
+        let taxonomy = CLI.fixtures.deletingLastPathComponent().appendingPathComponent("Models/taxonomy/taobao.json").path
+        let imported = try Self.run(["bundle", "import", "--text", bert.path, "--taxonomy", taxonomy,
+                                     "--output", outside.appendingPathComponent("imported").path])
+        #expect(imported.status == 1 && imported.stderr.contains("outside"), "\(imported.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: outside.appendingPathComponent("imported").path))
     }
 
     @Test func aSecondRunOnTheSameOutputIsRefusedWhileTheFirstWrites() throws {
