@@ -20,7 +20,8 @@ import VisualEncoder
 ///   A junk title or summary (``JunkText``) is left out as if absent.
 /// Modalities that cannot be had are recorded in the metadata's "missing", keyed by the head's
 /// modality names (visual, cover, audio, title, summary, product), with a reason:
-/// `no_video_stream`, `no_audio_stream`, `audio_too_short`, `cover_from_frame`, `no_title`,
+/// `no_video_stream`, `no_audio_stream`, `audio_too_short`, `cover_from_frame`, `cover_unreadable`
+/// (the record's cover failed to decode; the middle frame stands in where there is video), `no_title`,
 /// `junk_title`, `no_summary`, `junk_summary`, `no_products`.
 public struct FeatureExtractor: BatchJob {
     public let encoders: EncoderSet
@@ -49,6 +50,8 @@ public struct FeatureExtractor: BatchJob {
         var missing: [String: String] = [:]
         /// Time spent decoding ("decode") and in the audio encoder ("audio", which streams).
         public var timings = StageTimings()
+        /// Why the record's cover could not be read, when it could not.
+        var coverProblem: String?
     }
 
     public func prepare(_ record: InputRecord) throws -> Decoded {
@@ -91,7 +94,13 @@ public struct FeatureExtractor: BatchJob {
             }
         }
         if let cover = record.cover, encoders.has(.visual) {
-            decoded.cover = try encodeCover(cover, &decoded.timings)
+            do {
+                decoded.cover = try encodeCover(cover, &decoded.timings)
+            } catch let error as MediaError where decoded.video != nil || decoded.audio != nil || hasText {
+                // A bad cover costs the cover only: the middle frame stands in where there is video.
+                decoded.missing["cover"] = "cover_unreadable"
+                decoded.coverProblem = error.description
+            }
         }
         if decoded.video == nil && decoded.cover == nil && decoded.audio == nil && !hasText {
             var reasons = decoded.missing
@@ -148,12 +157,13 @@ public struct FeatureExtractor: BatchJob {
                 let (middle, width) = (frames.shape[0] / 2, InceptionResNetV2.featureWidth)
                 features.tensors["cover"] = Tensor(shape: [width],
                                                    data: Array(frames.data[middle * width..<(middle + 1) * width]))
-                missing["cover"] = "cover_from_frame"
+                if missing["cover"] == nil { missing["cover"] = "cover_from_frame" }
             }
         }
         if encoders.has(.text) {
             try timings.measure("text") { try encodeText(record, into: &features, missing: &missing) }
         }
+        if let problem = decoded.coverProblem { features.metadata["cover_problem"] = problem }
         features.missing = missing
         return features
     }

@@ -159,6 +159,25 @@ import Testing
         #expect(ids.count == 5 && Set(ids).count == 5, "no record written twice: \(ids)")
     }
 
+    @Test func aBadCoverCostsTheCoverNotTheVideo() throws {
+        let folder = Self.folder("bad-cover")
+        let manifest = folder.appendingPathComponent("m.jsonl")
+        let bad = Self.media.appendingPathComponent("random_bytes.mp4").path
+        try """
+            {"id": "v", "video": "\(Self.video)", "cover": "\(bad)"}
+            {"id": "c", "cover": "\(bad)"}
+
+            """.write(to: manifest, atomically: true, encoding: .utf8)
+        let result = try Self.run(["classify", "--bundle", ClassifyBundle.path, "--quiet", "--manifest", manifest.path])
+        #expect(result.status == 2)
+        let lines = result.lines.map(CLI.object)
+        #expect(lines.count == 2)
+        #expect(lines.first?["level1"] != nil, "the video is classified")
+        let missing = (lines.first?["missing"] as? [[String: Any]] ?? []).first { $0["modality"] as? String == "cover" }
+        #expect(missing?["reason"] as? String == "cover_unreadable", "\(String(describing: missing))")
+        #expect(Self.code(result.lines.last ?? "") == "not_media", "a cover alone still fails: \(result.lines.last ?? "")")
+    }
+
     @Test func crlfLinesNonObjectJSONAndLongLines() throws {
         let run = try CLI.Running(["classify", "--bundle", ClassifyBundle.path, "--quiet", "-"])
         run.send(Self.video + "\r\n\r\n[1,2]\n42\nnull\n{\"id\": \"t\", \"title\": \"Cat toys review\"}\r\n")

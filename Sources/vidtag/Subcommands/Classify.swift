@@ -17,7 +17,8 @@ struct Classify: ParsableCommand {
                "top": [{"level1", "level2", "score"}], "modalities": {"visual": attention weight, …},
                "missing": [{"modality", "reason"}], "timings": {"decode", "audio", "visual", "text", "head"}}
             Reasons include no_video_stream, no_audio_stream, audio_too_short, cover_from_frame (the \
-            middle frame stood in for a cover), no_title, junk_title, no_summary, junk_summary, \
+            middle frame stood in for a cover), cover_unreadable (a cover that failed to decode), \
+            no_title, junk_title, no_summary, junk_summary, \
             no_products. A failed input gives {"id", "input", "error": {"stage", "code", "message"}} \
             and the run goes on.
 
