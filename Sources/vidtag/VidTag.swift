@@ -12,7 +12,7 @@ struct VidTag: ParsableCommand {
             failed (commands that take several inputs).
             """,
         version: VersionInfo.text,
-        subcommands: [Inspect.self, Extract.self, Classify.self, Similar.self, Train.self, Evaluate.self, Bundle.self, Weights.self]
+        subcommands: [Inspect.self, Extract.self, Classify.self, Similar.self, Train.self, Evaluate.self, TaxonomyCommand.self, Bundle.self, Weights.self]
     )
 
     /// Runs the command; usage errors exit with status 1 (ArgumentParser's default is 64).

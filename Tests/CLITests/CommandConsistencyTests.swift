@@ -76,6 +76,25 @@ import Testing
         #expect(try String(contentsOf: output, encoding: .utf8).split(separator: "\n").count == 1)
     }
 
+    @Test func inspectSamplesAsTheBundleDoesAndTaxonomyListsTheHeadsCategories() throws {
+        // The classify test bundle samples 2 frames (the demo 4, the default 16).
+        let inspect = try CLI.run(["inspect", "--bundle", ClassifyBundle.path, Self.video])
+        #expect((CLI.object(inspect.stdout)["sampled_timestamps"] as? [Double])?.count == 2, "\(inspect.stdout)")
+        let overridden = try CLI.run(["inspect", "--bundle", ClassifyBundle.path, "--frames", "5", Self.video])
+        #expect((CLI.object(overridden.stdout)["sampled_timestamps"] as? [Double])?.count == 5)
+        let missing = try CLI.run(["inspect", "--bundle", "/nonexistent", Self.video])
+        #expect(missing.status == 1 && missing.stderr.contains("/nonexistent"))
+
+        let tree = try CLI.run(["taxonomy", "--bundle", ClassifyBundle.path])
+        #expect(tree.status == 0 && tree.lines.first?.hasPrefix("apparel  服饰  Apparel") == true, "\(tree.stdout)")
+        #expect(tree.lines.contains("  apparel.kids_clothing  儿童服饰  Children's clothing"))
+        let lines = try CLI.run(["taxonomy", "--json", "--file", CLI.fixtures.deletingLastPathComponent()
+            .appendingPathComponent("Models/taxonomy/taobao.json").path]).lines.map(CLI.object)
+        let children = lines.filter { $0["level"] as? Int == 2 }
+        #expect(!children.isEmpty && children.allSatisfy { ($0["id"] as? String)?.hasPrefix(($0["parent"] as? String ?? "?") + ".") == true })
+        #expect(lines.count == tree.lines.count, "the same categories either way")
+    }
+
     @Test func trainKeepsAnExistingHeadUnlessForced() throws {
         let head = Self.folder("train").appendingPathComponent("head")
         try FileManager.default.createDirectory(at: head, withIntermediateDirectories: true)
