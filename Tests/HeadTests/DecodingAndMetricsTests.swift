@@ -96,6 +96,29 @@ import Testing
         #expect(curves.components(separatedBy: "<polyline").count - 1 == 5, "train and validation loss, three accuracies")
     }
 
+    /// The text table lists only the level-1 classes with test items, in columns that line up
+    /// whatever the ids' lengths, with the English names beside the taxonomy's own.
+    @Test func tableListsClassesWithSupportInAlignedColumns() {
+        let taxonomy = Taxonomy(name: "t", categories: [
+            (.init(id: "apparel", name: "服饰", nameEN: "Apparel"), [.init(id: "apparel.kids", name: "童装")]),
+            (.init(id: "art", name: "艺术"), [.init(id: "art.paint", name: "绘画")]),
+            (.init(id: "fresh_produce", name: "生鲜", nameEN: "Fresh produce"), [.init(id: "fresh_produce.fruit", name: "水果")]),
+        ])
+        let prediction = { (l1: Int, l2: Int) in
+            HierarchicalPrediction(level1: l1, level1Score: 1, level2: l2, level2Score: 1, top: [], rawLevel1: l1,
+                                   rawLevel2: l2, rawConsistent: true)
+        }
+        let m = EvaluationMetrics.compute(truth1: [0, 2, 2], truth2: [0, 2, 2], predictions: [prediction(0, 0), prediction(2, 2), prediction(0, 0)],
+                                          taxonomy: taxonomy, attention: [:], presence: [:], loss: 0)
+        let rows = EvaluationReport.table(m, taxonomy: taxonomy).split(separator: "\n").map(String.init)
+        let classRows = Array(rows.drop { !$0.hasPrefix("level 1 per class") }.dropFirst(2))
+        #expect(classRows.count == 2, "art has no test items: \(rows)")
+        #expect(classRows[0].hasPrefix("  apparel        ") && classRows[0].hasSuffix("服饰 / Apparel"), "\(classRows)")
+        #expect(classRows[1].hasPrefix("  fresh_produce  ") && classRows[1].hasSuffix("生鲜 / Fresh produce"))
+        let supportColumn = classRows.map { $0.range(of: "%")!.lowerBound.utf16Offset(in: $0) }
+        #expect(Set(supportColumn).count == 1, "columns line up: \(classRows)")
+    }
+
     @Test func scheduleWarmsUpThenDecays() {
         let s = LearningRateSchedule(peak: 1, warmupSteps: 4, totalSteps: 14, minFraction: 0.1)
         #expect(s(0) == 0.25 && s(3) == 1)

@@ -31,10 +31,19 @@ public enum EvaluationReport {
         confused("most confused level-1 pairs (truth → predicted, count):", m.confusedLevel1)
         confused("most confused level-2 pairs (truth → predicted, count):", m.confusedLevel2)
         lines.append("")
-        lines.append("level 1 per class: id, support, accuracy (recall), precision, F1, name")
-        for c in m.level1Classes {
-            lines.append(String(format: "  %@  %5d  %7.2f%%  %7.2f%%  %.4f  %@", c.id, c.support, 100 * c.accuracy,
-                                100 * c.precision, c.f1, c.name))
+        // Classes with test items only (a real taxonomy has dozens the test set may not hold),
+        // in aligned columns, with the English name beside the taxonomy's own.
+        let present = m.level1Classes.filter { $0.support > 0 }
+        let idWidth = max(2, present.map(\.id.count).max() ?? 0)
+        let english = Dictionary(taxonomy.level1.map { ($0.id, $0.nameEN ?? "") }, uniquingKeysWith: { a, _ in a })
+        lines.append("level 1 per class with test items (\(present.count) of \(m.level1Classes.count)):")
+        lines.append("  " + "id".padding(toLength: idWidth, withPad: " ", startingAt: 0)
+                     + "  support  accuracy  precision      F1  name")
+        for c in present {
+            let name = [c.name, english[c.id] ?? ""].filter { !$0.isEmpty }.joined(separator: " / ")
+            lines.append("  " + c.id.padding(toLength: idWidth, withPad: " ", startingAt: 0)
+                         + String(format: "  %7d  %7.2f%%  %8.2f%%  %.4f  ", c.support, 100 * c.accuracy, 100 * c.precision, c.f1)
+                         + name)
         }
         return lines.joined(separator: "\n")
     }
@@ -124,7 +133,7 @@ public enum EvaluationReport {
             }
             return s + "</svg>"
         }
-        let perClass = bars(m.level1Classes.map { ("\($0.name) (\($0.support))", $0.accuracy) })
+        let perClass = bars(m.level1Classes.filter { $0.support > 0 }.map { ("\($0.name) (\($0.support))", $0.accuracy) })
         let attention = m.attention.isEmpty ? "<p>(no attention: the head's fusion is not modal attention)</p>"
             : bars(m.attention.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         let summary = [
