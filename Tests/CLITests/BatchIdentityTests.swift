@@ -9,12 +9,7 @@ import Testing
 @Suite(.serialized) struct BatchIdentityTests {
     static let media = CLI.fixtures.appendingPathComponent("media")
 
-    static func folder(_ name: String) -> URL {
-        let url = TestFolder.root.appendingPathComponent("identity-\(name)")
-        try? FileManager.default.removeItem(at: url)
-        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    static func folder(_ name: String) -> URL { TestFolder.fresh("identity-\(name)") }
 
     /// `root/<folder>/clip.mp4` for each folder, copies of `fixture`.
     static func dump(_ root: URL, folders: [String], fixture: String = "h264_aac.mp4") throws {

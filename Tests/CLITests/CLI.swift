@@ -109,4 +109,7 @@ enum CLI {
     static func object(_ line: String) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]
     }
+
+    /// The error code of an error record's line, or nil for any other line.
+    static func errorCode(_ line: String) -> String? { (object(line)["error"] as? [String: Any])?["code"] as? String }
 }

@@ -9,14 +9,9 @@ import Testing
     static let media = CLI.fixtures.appendingPathComponent("media")
     static var video: String { media.appendingPathComponent("h264_aac.mp4").path }
 
-    static func folder(_ name: String) -> URL {
-        let url = TestFolder.root.appendingPathComponent("consistency-\(name)")
-        try? FileManager.default.removeItem(at: url)
-        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    static func folder(_ name: String) -> URL { TestFolder.fresh("consistency-\(name)") }
 
-    static func code(_ line: String) -> String? { (CLI.object(line)["error"] as? [String: Any])?["code"] as? String }
+    static func code(_ line: String) -> String? { CLI.errorCode(line) }
 
     @Test func extractFindsTheBundleAsClassifyDoesAndKeepsFeatureFolders() throws {
         let output = Self.folder("extract").appendingPathComponent("features")

@@ -8,14 +8,9 @@ import Testing
     static let media = CLI.fixtures.appendingPathComponent("media")
     static var video: String { media.appendingPathComponent("h264_aac.mp4").path }
 
-    static func folder(_ name: String) -> URL {
-        let url = TestFolder.root.appendingPathComponent("hostile-\(name)")
-        try? FileManager.default.removeItem(at: url)
-        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    static func folder(_ name: String) -> URL { TestFolder.fresh("hostile-\(name)") }
 
-    static func code(_ line: String) -> String? { (CLI.object(line)["error"] as? [String: Any])?["code"] as? String }
+    static func code(_ line: String) -> String? { CLI.errorCode(line) }
 
     /// Runs `vidtag arguments…` with standard input from `input`, killing it after `timeout`
     /// seconds (a hang fails the test instead of stopping the suite).

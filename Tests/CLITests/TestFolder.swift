@@ -14,4 +14,12 @@ enum TestFolder {
     static func location(of process: pid_t) -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("vidtag-cli-tests-\(process)")
     }
+
+    /// A fresh, empty folder `name` under the root.
+    static func fresh(_ name: String) -> URL {
+        let url = root.appendingPathComponent(name)
+        try? FileManager.default.removeItem(at: url)
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
 }
