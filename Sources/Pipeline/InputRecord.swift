@@ -121,7 +121,7 @@ public struct InputError: Error, Equatable, CustomStringConvertible, Sendable {
     public let location: String
     public let message: String
     public var id: String?
-    /// The error record's code: `malformed_record`, or `url_not_supported`.
+    /// The error record's code: `malformed_record`, `url_not_supported` or `file_name_not_utf8`.
     public var code = "malformed_record"
     public init(location: String, message: String, id: String? = nil) {
         (self.location, self.message, self.id) = (location, message, id)

@@ -106,20 +106,21 @@ public struct InputSource: Sequence, IteratorProtocol, @unchecked Sendable {
             return [record(forFile: url, id: url.deletingPathExtension().lastPathComponent)]
         }
         let root = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
-        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
+        guard let walk = DirectoryWalk(root) else {
             return [.failure(InputError(location: path, message: "cannot list the directory"))]
         }
-        var files: [URL] = []
-        for case let url as URL in walker where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
-            files.append(url.standardizedFileURL)
+        // A name that is not UTF-8 cannot be opened by it here: said, never skipped in silence.
+        let undecodable = walk.undecodable.map { name -> Element in
+            var error = InputError(location: name, message: "the file name is not valid UTF-8 (shown with U+FFFD for the bad bytes); rename it to have it read")
+            error.code = "file_name_not_utf8"
+            return .failure(error)
         }
-        files.sort { $0.path < $1.path }
-        let media = files.filter { isMedia($0) }
+        let media = walk.files.filter { isMedia($0) }
         let stems = Set(media.filter { !imageExtensions.contains($0.pathExtension.lowercased()) }
             .map { $0.deletingPathExtension().path })
         // An image beside a video of the same stem is that video's cover, not an input.
         return media.filter { !(imageExtensions.contains($0.pathExtension.lowercased()) && stems.contains($0.deletingPathExtension().path)) }
-            .map { record(forFile: $0, id: relativeID($0, below: root)) }
+            .map { record(forFile: $0, id: relativeID($0, below: root)) } + undecodable
     }
 
     /// The path of `file` below `root` without its extension: `a/clip` for `root/a/clip.mp4`.

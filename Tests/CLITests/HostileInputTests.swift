@@ -173,6 +173,22 @@ import Testing
         #expect(Self.code(result.lines.last ?? "") == "not_media", "a cover alone still fails: \(result.lines.last ?? "")")
     }
 
+    @Test func fileNamesThatAreNotUTF8AreSaidNotSkipped() throws {
+        let folder = Self.folder("names")
+        try FileManager.default.copyItem(atPath: Self.video, toPath: folder.appendingPathComponent("good.mp4").path)
+        // "bad\xff.mp4": a Latin-1 byte, as a dump from another system may hold.
+        let name = Array(folder.path.utf8) + Array("/bad".utf8) + [0xFF] + Array(".mp4".utf8) + [0]
+        let source = open(Self.video, O_RDONLY)
+        let target = name.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT, 0o644) } }
+        #expect(source >= 0 && target >= 0)
+        close(source)
+        close(target)
+        let result = try Self.run(["classify", "--bundle", ClassifyBundle.path, "--quiet", folder.path])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.lines.map(Self.code) == [nil, "file_name_not_utf8"], "\(result.stdout)")
+        #expect(CLI.object(result.lines.last ?? "")["input"] as? String == folder.path + "/bad\u{FFFD}.mp4")
+    }
+
     @Test func crlfLinesNonObjectJSONAndLongLines() throws {
         let run = try CLI.Running(["classify", "--bundle", ClassifyBundle.path, "--quiet", "-"])
         run.send(Self.video + "\r\n\r\n[1,2]\n42\nnull\n{\"id\": \"t\", \"title\": \"Cat toys review\"}\r\n")
