@@ -22,10 +22,19 @@ enum FormatProbe {
     /// Opens `path` (which must be a regular file), reads its head and returns its demuxer with
     /// the open descriptor (the caller closes it), or throws `unreadable`, `empty_file`,
     /// `not_media` or `format_not_allowed`.
-    static func demuxer(for path: String) throws(MediaError) -> (format: UnsafePointer<AVInputFormat>, descriptor: Int32) {
+    /// A picture whose header states more pixels than `limits` allow is refused here, as
+    /// `too_large`, before FFmpeg would decode it.
+    static func demuxer(for path: String, limits: MediaLimits) throws(MediaError)
+        -> (format: UnsafePointer<AVInputFormat>, descriptor: Int32)
+    {
         let descriptor = try openRegularFile(path)
-        do {
-            return (try demuxer(head: try readHead(descriptor, path), path: path), descriptor)
+        do throws(MediaError) {
+            let head = try readHead(descriptor, path)
+            if let (w, h) = PictureHeader.size(head), w > limits.maxDimension || h > limits.maxDimension || w * h > limits.maxPixels {
+                throw MediaError(.probe, .tooLarge, "picture \(w)×\(h) (by its header) exceeds the limits "
+                                    + "(\(limits.maxDimension) per side, \(limits.maxPixels) pixels)", path: path)
+            }
+            return (try demuxer(head: head, path: path), descriptor)
         } catch {
             close(descriptor)
             throw error

@@ -24,7 +24,7 @@ public final class MediaFile {
         self.path = path
         self.limits = limits
         deadline = Deadline(seconds: limits.secondsPerFile)
-        let (format, descriptor) = try FormatProbe.demuxer(for: path)
+        let (format, descriptor) = try FormatProbe.demuxer(for: path, limits: limits)
         self.descriptor = descriptor
         guard var context = avformat_alloc_context() else {
             close(descriptor)

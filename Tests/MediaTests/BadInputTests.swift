@@ -1,5 +1,5 @@
 import Foundation
-import Media
+@testable import Media
 import Testing
 
 /// Every bad file gives its own typed error, without crashing or reaching beyond the file.
@@ -48,6 +48,38 @@ import Testing
             Issue.record("no timeout")
         } catch {
             #expect(error.code == .timeout, "\(error)")
+        }
+    }
+
+    /// Picture headers give the sizes ffprobe reports, for every picture format of the fixtures.
+    @Test(arguments: [("cover.jpg", 400, 300), ("cover.png", 400, 300), ("cover.webp", 400, 300), ("cover.bmp", 200, 150),
+                      ("pal8.gif", 160, 120)])
+    func pictureHeadersGiveTheirSize(_ name: String, _ width: Int, _ height: Int) throws {
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Fixture.path(name))))
+        let size = PictureHeader.size(Array(bytes.prefix(1 << 16)))
+        #expect(size?.width == width && size?.height == height, "\(name): \(String(describing: size))")
+        #expect(PictureHeader.size(Array(try Data(contentsOf: URL(fileURLWithPath: Fixture.path("h264_aac.mp4"))).prefix(4096))) == nil)
+    }
+
+    /// A 2 KB PNG claiming 16000×16000 RGBA64 (a decompression bomb) is refused from its header,
+    /// before FFmpeg would decode gigabytes; so is a JPEG claiming 30000×30000.
+    @Test func pictureBombsAreRefusedFromTheirHeaders() throws {
+        func be32(_ v: Int) -> [UInt8] { [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: v >> $0) } }
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + be32(13) + Array("IHDR".utf8)
+            + be32(16000) + be32(16000) + [16, 6, 0, 0, 0] + be32(0) + [UInt8](repeating: 0, count: 2048)
+        let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10] + Array("JFIF".utf8) + [0, 1, 1, 0, 0, 1, 0, 1, 0, 0]
+            + [0xFF, 0xC0, 0x00, 0x11, 0x08, 0x75, 0x30, 0x75, 0x30, 0x03, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]
+            + [UInt8](repeating: 0, count: 512)
+        for (name, bytes) in [("bomb.png", png), ("bomb.jpg", jpeg)] {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("media-\(getpid())-\(name)").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            do {
+                _ = try ImageLoader.load(path, width: 16, height: 16)
+                Issue.record("\(name) loaded")
+            } catch {
+                #expect(error.code == .tooLarge && error.message.contains("by its header"), "\(name): \(error)")
+            }
         }
     }
 
