@@ -257,8 +257,9 @@ public struct BundleImporter: Sendable {
             let contents = (try? manager.contentsOfDirectory(atPath: target.path)) ?? ["(not a folder)"]
             guard contents.isEmpty else { throw .outputExists(path: target.path) }
         }
-        let staging = target.deletingLastPathComponent()
-            .appendingPathComponent(".\(target.lastPathComponent).partial-\(getpid())", isDirectory: true)
+        let parent = target.deletingLastPathComponent()
+        Self.removeAbandonedStaging(of: target.lastPathComponent, in: parent)
+        let staging = parent.appendingPathComponent(".\(target.lastPathComponent).partial-\(getpid())", isDirectory: true)
         do {
             try? manager.removeItem(at: staging)
             try manager.createDirectory(at: staging, withIntermediateDirectories: true)
@@ -295,6 +296,17 @@ public struct BundleImporter: Sendable {
             return try ModelBundle.load(directory: target.path)
         } catch {
             throw .writeFailed(path: target.path, reason: String(describing: error))
+        }
+    }
+
+    /// Removes `.NAME.partial-PID` folders left in `parent` by imports that were killed (their
+    /// process no longer exists), so that an interrupted import costs no disk after the next one.
+    static func removeAbandonedStaging(of name: String, in parent: URL) {
+        let prefix = ".\(name).partial-"
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? [] where entry.hasPrefix(prefix) {
+            guard let pid = pid_t(entry.dropFirst(prefix.count)), pid > 0, pid != getpid(),
+                  kill(pid, 0) != 0 && errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(at: parent.appendingPathComponent(entry))
         }
     }
 

@@ -131,6 +131,27 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: outside.appendingPathComponent("imported").path))
     }
 
+    @Test func aKilledImportsStagingFolderIsRemovedByTheNextImport() throws {
+        let folder = Self.folder("staging")
+        // The pid of a process that has exited, and pid 1, which is always alive.
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        let abandoned = folder.appendingPathComponent(".mine.partial-\(gone.processIdentifier)")
+        let alive = folder.appendingPathComponent(".mine.partial-1")
+        for staging in [abandoned, alive] {
+            try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+            try "400 MB of weights".write(to: staging.appendingPathComponent("visual.safetensors"), atomically: true, encoding: .utf8)
+        }
+        let taxonomy = CLI.fixtures.deletingLastPathComponent().appendingPathComponent("Models/taxonomy/taobao.json").path
+        let result = try Self.run(["bundle", "import", "--text", CLI.fixtures.appendingPathComponent("text/tiny-bert").path,
+                                   "--taxonomy", taxonomy, "--output", folder.appendingPathComponent("mine").path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: abandoned.path), "the dead import's folder is gone")
+        #expect(FileManager.default.fileExists(atPath: alive.path), "a running import's folder is left alone")
+    }
+
     @Test func aSecondRunOnTheSameOutputIsRefusedWhileTheFirstWrites() throws {
         let folder = Self.folder("lock")
         let output = folder.appendingPathComponent("out.jsonl")
