@@ -36,6 +36,10 @@ public enum SafetensorsError: Error, Equatable, CustomStringConvertible {
     case notFloat(file: String, tensor: String, dtype: DType)
     /// Writing failed; `reason` is the system's text for the error or what was wrong.
     case writeFailed(file: String, reason: String)
+    /// A tensor's bytes do not start where the previous tensor's end (a gap in the data).
+    case notContiguous(file: String, tensor: String, begin: Int, expected: Int)
+    /// The tensors end before the data section does.
+    case trailingBytes(file: String, used: Int, dataLength: Int)
 
     public var description: String {
         switch self {
@@ -63,6 +67,10 @@ public enum SafetensorsError: Error, Equatable, CustomStringConvertible {
         case let .overlapping(file, tensor, offsets, other, otherOffsets):
             return "\(file): tensor '\(tensor)' data_offsets \(offsets) overlap "
                 + "tensor '\(other)' data_offsets \(otherOffsets)"
+        case let .notContiguous(file, tensor, begin, expected):
+            return "\(file): tensor '\(tensor)' data starts at \(begin), expected \(expected): a gap between tensors"
+        case let .trailingBytes(file, used, dataLength):
+            return "\(file): the tensors use \(used) of the \(dataLength) data bytes; the rest is not accounted for"
         case let .malformedMetadata(file, reason):
             return "\(file): invalid __metadata__: \(reason)"
         case let .duplicateTensor(file, name):

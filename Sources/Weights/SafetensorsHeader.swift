@@ -10,7 +10,7 @@
 ///
 /// Parsing checks everything a reader relies on before any tensor byte is touched: the length
 /// prefix, UTF-8, JSON syntax, each entry's fields, shape × dtype size against the offsets,
-/// ranges inside the data section and not overlapping, metadata of strings, no repeated names.
+/// ranges inside the data section, not overlapping and covering it without gaps, metadata of strings, no repeated names.
 /// Gaps between tensors are allowed (the reference implementation rejects them).
 struct SafetensorsHeader {
     /// The largest header accepted, as in the reference implementation (`MAX_HEADER_SIZE`).
@@ -54,7 +54,7 @@ struct SafetensorsHeader {
             }
         }
         metadata = parser.metadata ?? [:]
-        entries = try Self.sortedCheckingOverlaps(parser.entries, path: path)
+        entries = try Self.sortedCheckingLayout(parser.entries, dataLength: dataLength, path: path)
     }
 
     /// The members of the header's JSON object, in file order, duplicates kept.
@@ -97,9 +97,11 @@ struct SafetensorsHeader {
         }
     }
 
-    /// The entries in data-offset order; throws if two non-empty ranges share a byte.
-    private static func sortedCheckingOverlaps(
-        _ entries: [SafetensorsEntry], path: String
+    /// The entries in data-offset order; throws if two non-empty ranges share a byte, or if the
+    /// ranges leave a gap or unused bytes at the end (as the reference `safetensors` library
+    /// does: a tensor's bytes start where the previous one's end, and the last ends the file).
+    private static func sortedCheckingLayout(
+        _ entries: [SafetensorsEntry], dataLength: Int, path: String
     ) throws(SafetensorsError) -> [SafetensorsEntry] {
         let sorted = entries.sorted {
             ($0.dataOffsets.lowerBound, $0.dataOffsets.upperBound, $0.name)
@@ -114,6 +116,14 @@ struct SafetensorsHeader {
             }
             previous = entry
         }
+        var end = 0
+        for entry in sorted {
+            guard entry.dataOffsets.lowerBound == end else {
+                throw .notContiguous(file: path, tensor: entry.name, begin: entry.dataOffsets.lowerBound, expected: end)
+            }
+            end = entry.dataOffsets.upperBound
+        }
+        guard end == dataLength else { throw .trailingBytes(file: path, used: end, dataLength: dataLength) }
         return sorted
     }
 }
