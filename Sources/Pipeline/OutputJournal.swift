@@ -12,6 +12,9 @@ public final class OutputJournal: @unchecked Sendable {
     public private(set) var duplicates: Set<String> = []
     /// The bytes of a torn last line that `--resume` cut off (0 when the file ended cleanly).
     public private(set) var repairedBytes = 0
+    /// Whole lines of the file that are not records with an id (damaged in the middle): kept
+    /// as they are; their inputs run again (resume only).
+    public private(set) var unreadableLines: [Int] = []
     private let descriptor: Int32
 
     /// `path` nil writes to standard output. An existing non-empty file is refused unless
@@ -46,7 +49,7 @@ public final class OutputJournal: @unchecked Sendable {
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         if regular && resume {
             do {
-                (completed, duplicates, repairedBytes) = try Self.repairAndReadIDs(path, fd)
+                (completed, duplicates, repairedBytes, unreadableLines) = try Self.repairAndReadIDs(path, fd)
             } catch {
                 close(fd)
                 throw error
@@ -82,8 +85,11 @@ public final class OutputJournal: @unchecked Sendable {
     public static func duplicateKey(id: String, input: String) -> String { id + "\u{0}" + input }
 
     /// Truncates a torn last line (no newline) and returns the ids of the whole lines, the keys
-    /// of the `duplicate_id` error records apart, and the bytes cut.
-    static func repairAndReadIDs(_ path: String, _ descriptor: Int32) throws -> (ids: Set<String>, duplicates: Set<String>, cut: Int) {
+    /// of the `duplicate_id` error records apart, the bytes cut, and the numbers of the lines
+    /// that are not records.
+    static func repairAndReadIDs(_ path: String, _ descriptor: Int32) throws
+        -> (ids: Set<String>, duplicates: Set<String>, cut: Int, unreadable: [Int])
+    {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw JournalError(path: path, message: "cannot read for --resume")
         }
@@ -98,17 +104,20 @@ public final class OutputJournal: @unchecked Sendable {
                 throw JournalError(path: path, message: "cannot repair the torn last line: \(String(cString: strerror(errno)))")
             }
         }
-        var ids: Set<String> = [], duplicates: Set<String> = []
-        for line in data[0..<end].split(separator: 0x0A) {
+        var ids: Set<String> = [], duplicates: Set<String> = [], unreadable: [Int] = []
+        for (number, line) in data[0..<end].split(separator: 0x0A, omittingEmptySubsequences: false).dropLast().enumerated() {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
-                  let id = object["id"] as? String else { continue }
+                  let id = object["id"] as? String else {
+                unreadable.append(number + 1)
+                continue
+            }
             if (object["error"] as? [String: Any])?["code"] as? String == DuplicateID.code {
                 duplicates.insert(duplicateKey(id: id, input: object["input"] as? String ?? ""))
             } else {
                 ids.insert(id)
             }
         }
-        return (ids, duplicates, data.count - end)
+        return (ids, duplicates, data.count - end, unreadable)
     }
 }
 

@@ -104,6 +104,12 @@ enum BatchExecution {
         if journal.repairedBytes > 0, let path = journal.path, !batch.quiet {
             progress.say("vidtag: \(path): cut a torn last line (\(journal.repairedBytes) bytes) left by an interrupted run; its input runs again")
         }
+        if !journal.unreadableLines.isEmpty, let path = journal.path {
+            let lines = journal.unreadableLines
+            progress.say("vidtag: warning: \(path): \(lines.count == 1 ? "line" : "lines") "
+                + lines.prefix(5).map(String.init).joined(separator: ", ") + (lines.count > 5 ? ", …" : "")
+                + " \(lines.count == 1 ? "is not a record" : "are not records") (damaged?); kept as \(lines.count == 1 ? "it is" : "they are"), and their inputs run again")
+        }
         let watchers = [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")].map { signalNumber, name in
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())

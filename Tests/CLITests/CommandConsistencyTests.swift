@@ -69,6 +69,18 @@ import Testing
         #expect(result.status == 0)
         #expect(result.stderr.contains("torn last line (13 bytes)"), "\(result.stderr)")
         #expect(try String(contentsOf: output, encoding: .utf8).split(separator: "\n").count == 1)
+
+        // A damaged line in the middle is said (even with --quiet), kept, and its input runs again.
+        let damaged = Self.folder("damaged").appendingPathComponent("out.jsonl")
+        let record = try String(contentsOf: output, encoding: .utf8)
+        try (record + "{\"id\":\"vfr\",\u{0}garbage\n").write(to: damaged, atomically: true, encoding: .utf8)
+        let vfr = Self.media.appendingPathComponent("vfr.mp4").path
+        let resumed = try CLI.run(["classify", "--bundle", ClassifyBundle.path, "--quiet", "--output", damaged.path, "--resume",
+                                   Self.video, vfr])
+        #expect(resumed.status == 0)
+        #expect(resumed.stderr.contains("line 2 is not a record"), "\(resumed.stderr)")
+        let ids = try String(contentsOf: damaged, encoding: .utf8).split(separator: "\n").map { CLI.object(String($0))["id"] as? String }
+        #expect(ids == ["h264_aac", nil, "vfr"], "\(ids)")
     }
 
     @Test func inspectSamplesAsTheBundleDoesAndTaxonomyListsTheHeadsCategories() throws {
