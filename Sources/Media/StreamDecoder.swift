@@ -113,12 +113,13 @@ final class StreamDecoder {
         }
     }
 
-    /// Moves back to the very start of the file (by byte where the format allows it, as a
-    /// timestamp seek in MPEG-TS may land past the first keyframe) and resets the codec;
-    /// every packet is decoded from there.
+    /// Moves back to the very start of the file and resets the codec; every packet is decoded
+    /// from there. Containers that find times by searching (MPEG-TS, MPEG-PS) go by byte, as
+    /// their timestamp seek may land past the first keyframe; the others by timestamp, as their
+    /// demuxers keep state that a raw byte seek would not reset.
     func seekToStart() {
-        let byteSeekable = file.context.pointee.iformat.pointee.flags & AVFMT_NO_BYTE_SEEK == 0
-        if !byteSeekable || av_seek_frame(file.context, -1, 0, AVSEEK_FLAG_BYTE) < 0 { file.rewind(streamIndex: streamIndex) }
+        let byByte = file.findsTimesBySearch && file.context.pointee.iformat.pointee.flags & AVFMT_NO_BYTE_SEEK == 0
+        if !byByte || av_seek_frame(file.context, -1, 0, AVSEEK_FLAG_BYTE) < 0 { file.rewind(streamIndex: streamIndex) }
         avcodec_flush_buffers(codec)
         draining = false
         skipsToKeyframe = false

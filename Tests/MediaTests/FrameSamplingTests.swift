@@ -65,6 +65,22 @@ import Testing
         }
     }
 
+    /// A rate plan starts at 0 s, where sampling goes back to the file's start: the first frame,
+    /// in every container (MKV and WebM demuxers keep state a raw byte seek would not reset).
+    @Test(arguments: ["gray.mkv", "vp9_opus.webm", "h264_aac.mp4", "h264_gop1s.ts", "mpeg2.mpg", "h264_aac.flv"])
+    func ratePlansStartAtTheFirstFrame(_ name: String) throws {
+        let path = Fixture.path(name)
+        let sample = try FrameSampler.sample(MediaFile(path: path), plan: .rate(fps: 1, maxFrames: 3), mode: .exact,
+                                             width: 64, height: 48)
+        #expect(sample.frames.first.map { abs($0.time) < 1e-6 } == true, "\(name): \(sample.frames.map(\.time))")
+        for frame in sample.frames {
+            let reference = try FFmpegCLI.frame(path, number: Int((frame.time * (name == "gray.mkv" ? 10 : 25)).rounded()),
+                                                width: 64, height: 48)
+            let difference = pixelDifference(frame.image.pixels, reference)
+            #expect(difference.mean <= Self.meanTolerance && difference.max <= Self.maxTolerance, "\(name) at \(frame.time) s")
+        }
+    }
+
     @Test func rotationTurnsThePictureUpright() throws {
         let sample = try FrameSampler.sample(MediaFile(path: Fixture.path("rotated_90.mp4")), plan: .uniform(count: 1),
                                              mode: .exact, width: 30, height: 40)
