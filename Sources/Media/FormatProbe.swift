@@ -30,10 +30,7 @@ enum FormatProbe {
         let descriptor = try openRegularFile(path)
         do throws(MediaError) {
             let head = try readHead(descriptor, path)
-            if let (w, h) = PictureHeader.size(head), w > limits.maxDimension || h > limits.maxDimension || w * h > limits.maxPixels {
-                throw MediaError(.probe, .tooLarge, "picture \(w)×\(h) (by its header) exceeds the limits "
-                                    + "(\(limits.maxDimension) per side, \(limits.maxPixels) pixels)", path: path)
-            }
+            if let (w, h) = PictureHeader.size(head) { try limits.checkPicture(width: w, height: h, path: path, source: "by its header") }
             return (try demuxer(head: head, path: path), descriptor)
         } catch {
             close(descriptor)

@@ -45,11 +45,7 @@ public enum FrameSampler {
     }
 
     static func checkSize(_ info: StreamInfo, _ file: MediaFile) throws(MediaError) {
-        let (w, h) = (info.width ?? 0, info.height ?? 0)
-        if w > file.limits.maxDimension || h > file.limits.maxDimension || w * h > file.limits.maxPixels {
-            throw MediaError(.probe, .tooLarge, "picture \(w)×\(h) exceeds the limits (\(file.limits.maxDimension) "
-                                + "per side, \(file.limits.maxPixels) pixels)", path: file.path)
-        }
+        try file.limits.checkPicture(width: info.width ?? 0, height: info.height ?? 0, path: file.path)
     }
 }
 
@@ -200,10 +196,7 @@ private struct SamplerRun {
         if let last = lastPicture, last.seekPoint == seekPoint { return last }
         decoder.discard = { _ in AVDISCARD_NONKEY }
         if seekable { _ = decoder.seek(toKeyframeBefore: seekPoint) }
-        // A demuxer that lands past the last keyframe (MPEG-TS) finds none after it: the first.
-        var next = try decoder.next()
-        if next == nil && lastPicture == nil && seekable { next = try restart() }
-        guard let frame = next else {
+        guard let frame = try decoder.next() else {
             endedBeforeTarget = true
             return lastPicture
         }

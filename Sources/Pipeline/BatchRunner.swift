@@ -162,26 +162,30 @@ public final class BatchRunner: @unchecked Sendable {
                 work = .failed(id: id, input: error.location, error: error, .failed)
             case .success(let record):
                 if let shard = options.shard, !shard.contains(record.id) { continue }
-                if let first = firstInput[record.id] {
-                    work = journal.duplicates.contains(OutputJournal.duplicateKey(id: record.id, input: record.input))
-                        ? .skipped
-                        : .failed(id: record.id, input: record.input, error: DuplicateID(id: record.id, first: first), .failed)
-                } else if journal.completed.contains(record.id) {
-                    firstInput[record.id] = record.input
-                    work = .skipped
-                } else if !options.retryFailed,
-                          let reason = options.quarantine?.reason(for: record.id, input: record.input) {
-                    firstInput[record.id] = record.input
-                    let error = QuarantinedInput(reason: "skipped: failed before (\(reason)); pass --retry-failed to try again")
-                    work = .failed(id: record.id, input: record.input, error: error, .quarantined)
-                } else {
-                    firstInput[record.id] = record.input
-                    work = .prepared(record, Result { try job.prepare(record) })
-                }
+                work = self.work(for: record, job: job, firstInput: &firstInput)
             }
             guard queue.put(work) else { return }
         }
         queue.close()
+    }
+
+    /// What a record of this run needs: nothing (done already, or its `duplicate_id` record is
+    /// there), an error record (an id in use, quarantined), or preparing.
+    private func work<Job: BatchJob>(for record: InputRecord, job: Job, firstInput: inout [String: String])
+        -> Work<Job.Prepared>
+    {
+        if let first = firstInput[record.id] {
+            return journal.duplicates.contains(RecordKey(id: record.id, input: record.input))
+                ? .skipped
+                : .failed(id: record.id, input: record.input, error: DuplicateID(id: record.id, first: first), .failed)
+        }
+        firstInput[record.id] = record.input
+        if journal.completed.contains(record.id) { return .skipped }
+        if !options.retryFailed, let reason = options.quarantine?.reason(for: record.id, input: record.input) {
+            let error = QuarantinedInput(reason: "skipped: failed before (\(reason)); pass --retry-failed to try again")
+            return .failed(id: record.id, input: record.input, error: error, .quarantined)
+        }
+        return .prepared(record, Result { try job.prepare(record) })
     }
 
     enum Work<Prepared> {

@@ -50,7 +50,7 @@ public struct InputRecord: Codable, Sendable, Equatable {
     {
         let object: Any
         do {
-            object = try JSONSerialization.jsonObject(with: json)
+            object = try JSONSerialization.jsonObject(with: json, options: .fragmentsAllowed)
         } catch {
             throw InputError(location: location, message: "not valid JSON")
         }
@@ -122,9 +122,9 @@ public struct InputError: Error, Equatable, CustomStringConvertible, Sendable {
     public let message: String
     public var id: String?
     /// The error record's code: `malformed_record`, `url_not_supported` or `file_name_not_utf8`.
-    public var code = "malformed_record"
-    public init(location: String, message: String, id: String? = nil) {
-        (self.location, self.message, self.id) = (location, message, id)
+    public var code: String
+    public init(location: String, message: String, id: String? = nil, code: String = "malformed_record") {
+        (self.location, self.message, self.id, self.code) = (location, message, id, code)
     }
 
     /// `text` when it is a URL (`scheme://…`, `file://` included): vidtag reads local paths only.
@@ -132,11 +132,9 @@ public struct InputError: Error, Equatable, CustomStringConvertible, Sendable {
         guard let range = text.range(of: "://"), !text[..<range.lowerBound].isEmpty,
               text[..<range.lowerBound].allSatisfy({ $0.isLetter || $0.isNumber || "+.-".contains($0) }) else { return nil }
         let scheme = text[..<range.lowerBound].lowercased()
-        var error = InputError(location: location,
-                               message: "\(scheme) URLs are not read: vidtag reads local files only (download it, or give the local path)",
-                               id: URL(string: text).map { $0.deletingPathExtension().lastPathComponent })
-        error.code = "url_not_supported"
-        return error
+        return InputError(location: location,
+                          message: "\(scheme) URLs are not read: vidtag reads local files only (download it, or give the local path)",
+                          id: URL(string: text).map { $0.deletingPathExtension().lastPathComponent }, code: "url_not_supported")
     }
     public var description: String { "\(location): \(message)" }
 }

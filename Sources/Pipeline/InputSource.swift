@@ -74,9 +74,9 @@ public struct InputSource: Sequence, IteratorProtocol, @unchecked Sendable {
     static func parseLine(_ line: String, location: String, base: URL) -> Element? {
         let text = line.trimmingCharacters(in: .whitespaces)
         if text.isEmpty { return nil }
-        if text.hasPrefix("{") || text.hasPrefix("[") || ["null", "true", "false"].contains(text)
-            || Double(text) != nil || (text.hasPrefix("\"") && text.hasSuffix("\"")) {
-            // JSON: an object is a record; any other JSON value is a malformed one, not a path.
+        // JSON: an object is a record; any other JSON value ([1,2], 42, null) is a malformed one,
+        // not a path; so is a line that opens an object and is not JSON.
+        if text.hasPrefix("{") || (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: .fragmentsAllowed)) != nil {
             do {
                 return .success(try InputRecord.parse(Data(text.utf8), base: base, location: location))
             } catch {
@@ -111,9 +111,8 @@ public struct InputSource: Sequence, IteratorProtocol, @unchecked Sendable {
         }
         // A name that is not UTF-8 cannot be opened by it here: said, never skipped in silence.
         let undecodable = walk.undecodable.map { name -> Element in
-            var error = InputError(location: name, message: "the file name is not valid UTF-8 (shown with U+FFFD for the bad bytes); rename it to have it read")
-            error.code = "file_name_not_utf8"
-            return .failure(error)
+            .failure(InputError(location: name, message: "the file name is not valid UTF-8 (shown with U+FFFD for the bad bytes); rename it to have it read",
+                                code: "file_name_not_utf8"))
         }
         let media = walk.files.filter { isMedia($0) }
         let stems = Set(media.filter { !imageExtensions.contains($0.pathExtension.lowercased()) }

@@ -7,9 +7,9 @@ public final class OutputJournal: @unchecked Sendable {
     public let path: String?
     /// Ids of the records the file already holds (resume only).
     public private(set) var completed: Set<String> = []
-    /// The `duplicate_id` error records the file already holds, as ``duplicateKey(id:input:)``
-    /// (resume only): a later input with an id in use is done when its error record is there.
-    public private(set) var duplicates: Set<String> = []
+    /// The inputs of the `duplicate_id` error records the file already holds (resume only): a
+    /// later input with an id in use is done when its error record is there.
+    public private(set) var duplicates: Set<RecordKey> = []
     /// The bytes of a torn last line that `--resume` cut off (0 when the file ended cleanly).
     public private(set) var repairedBytes = 0
     /// Whole lines of the file that are not records with an id (damaged in the middle): kept
@@ -81,14 +81,11 @@ public final class OutputJournal: @unchecked Sendable {
     /// Makes the data durable (file output only).
     public func sync() { if path != nil { fsync(descriptor) } }
 
-    /// The key of a `duplicate_id` record in ``duplicates``.
-    public static func duplicateKey(id: String, input: String) -> String { id + "\u{0}" + input }
-
-    /// Truncates a torn last line (no newline) and returns the ids of the whole lines, the keys
-    /// of the `duplicate_id` error records apart, the bytes cut, and the numbers of the lines
+    /// Truncates a torn last line (no newline) and returns the ids of the whole lines, the
+    /// inputs of the `duplicate_id` error records apart, the bytes cut, and the numbers of the lines
     /// that are not records.
     static func repairAndReadIDs(_ path: String, _ descriptor: Int32) throws
-        -> (ids: Set<String>, duplicates: Set<String>, cut: Int, unreadable: [Int])
+        -> (ids: Set<String>, duplicates: Set<RecordKey>, cut: Int, unreadable: [Int])
     {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw JournalError(path: path, message: "cannot read for --resume")
@@ -104,7 +101,7 @@ public final class OutputJournal: @unchecked Sendable {
                 throw JournalError(path: path, message: "cannot repair the torn last line: \(String(cString: strerror(errno)))")
             }
         }
-        var ids: Set<String> = [], duplicates: Set<String> = [], unreadable: [Int] = []
+        var ids: Set<String> = [], duplicates: Set<RecordKey> = [], unreadable: [Int] = []
         for (number, line) in data[0..<end].split(separator: 0x0A, omittingEmptySubsequences: false).dropLast().enumerated() {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
                   let id = object["id"] as? String else {
@@ -112,7 +109,7 @@ public final class OutputJournal: @unchecked Sendable {
                 continue
             }
             if (object["error"] as? [String: Any])?["code"] as? String == DuplicateID.code {
-                duplicates.insert(duplicateKey(id: id, input: object["input"] as? String ?? ""))
+                duplicates.insert(RecordKey(id: id, input: object["input"] as? String ?? ""))
             } else {
                 ids.insert(id)
             }

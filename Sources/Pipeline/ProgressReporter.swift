@@ -58,10 +58,7 @@ public final class ProgressReporter: @unchecked Sendable {
     }
 
     /// Says that the input `input` failed, on its own line.
-    func failed(input: String, detail: ErrorLine.Detail) {
-        if lineShown { erase() }
-        write("vidtag: \(input): \(detail.code): \(detail.message)\n")
-    }
+    func failed(input: String, detail: ErrorLine.Detail) { say("vidtag: \(input): \(detail.code): \(detail.message)") }
 
     func update(_ summary: BatchRunner.Summary) {
         guard style == .live || (style == .lines && summary.seconds - lastReport >= interval) else { return }

@@ -16,14 +16,9 @@ public final class Quarantine: @unchecked Sendable {
 
     public let path: String
     /// (id, input) → the original code and message.
-    private var entries: [Key: String] = [:]
+    private var entries: [RecordKey: String] = [:]
     /// Why the file could not be appended to, once (the run goes on without it).
     public private(set) var writeFailure: String?
-
-    struct Key: Hashable {
-        let id: String
-        let input: String
-    }
 
     public init(path: String) {
         self.path = path
@@ -33,18 +28,18 @@ public final class Quarantine: @unchecked Sendable {
                   let id = object["id"] as? String else { continue }
             // Error-record lines; files written before keep code and message at the top.
             let fields = object["error"] as? [String: Any] ?? object
-            entries[Key(id: id, input: object["input"] as? String ?? "")] =
+            entries[RecordKey(id: id, input: object["input"] as? String ?? "")] =
                 "\(fields["code"] as? String ?? "error"): \(fields["message"] as? String ?? "")"
         }
     }
 
     /// Why the input with `id` at `input` was quarantined, or nil.
-    public func reason(for id: String, input: String) -> String? { entries[Key(id: id, input: input)] }
+    public func reason(for id: String, input: String) -> String? { entries[RecordKey(id: id, input: input)] }
 
     /// Records a deterministic failure (others are ignored). A quarantine that cannot be written
     /// (full disk, read-only, not a file) costs only the memory of it: ``writeFailure`` says why.
     public func record(id: String, input: String, detail: ErrorLine.Detail) {
-        let key = Key(id: id, input: input)
+        let key = RecordKey(id: id, input: input)
         guard Self.deterministicCodes.contains(detail.code), entries[key] == nil else { return }
         entries[key] = "\(detail.code): \(detail.message)"
         let line = Array((JSONText.encode(ErrorLine.Record(id: id, input: input, error: detail)) + "\n").utf8)
