@@ -61,10 +61,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Fuzz targets for the readers of untrusted bytes (Scripts/fuzz.sh); built normally, it
+        // replays a corpus (`vidtag-fuzz TARGET FILES…`).
+        .executableTarget(
+            name: "vidtag-fuzz",
+            dependencies: ["Media", "Weights", "AudioEncoder", "Head", "Pipeline"]
+        ),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "Weights"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
         // Runs the built `vidtag` binary on fixtures.
-        .testTarget(name: "CLITests", dependencies: ["vidtag", "Weights", "Media", "VisualEncoder", "AudioEncoder", "TextEncoder", "Head"]),
+        .testTarget(name: "CLITests", dependencies: ["vidtag", "vidtag-fuzz", "Weights", "Media", "VisualEncoder", "AudioEncoder", "TextEncoder", "Head"]),
         .testTarget(name: "WeightsTests", dependencies: ["Weights"]),
         .testTarget(name: "VisualEncoderTests", dependencies: ["VisualEncoder", "Media"]),
         .testTarget(name: "AudioEncoderTests", dependencies: ["AudioEncoder", "Media"]),

@@ -107,6 +107,32 @@ enum PickleKey: Hashable {
     case int(Int)
 }
 
+/// Every list and dict one reading made. A hostile pickle can put a container inside itself
+/// (through the memo), and such a cycle of references is never freed: the reader empties them
+/// all once it is done with the values.
+final class PickleArena {
+    private var lists: [PickleList] = []
+    private var dicts: [PickleDict] = []
+
+    func list() -> PickleList {
+        let list = PickleList()
+        lists.append(list)
+        return list
+    }
+
+    func dict() -> PickleDict {
+        let dict = PickleDict()
+        dicts.append(dict)
+        return dict
+    }
+
+    /// Empties every container, so that none keeps another alive.
+    func breakCycles() {
+        for list in lists { list.items.removeAll() }
+        for dict in dicts { dict.removeAll() }
+    }
+}
+
 /// A list, by reference: the memo may hold it while APPENDS fill it.
 final class PickleList {
     var items: [PickleValue] = []
@@ -123,6 +149,11 @@ final class PickleDict {
 
     func set(_ key: PickleKey, _ value: PickleValue) {
         if values.updateValue(value, forKey: key) == nil { keys.append(key) }
+    }
+
+    func removeAll() {
+        keys.removeAll()
+        values.removeAll()
     }
 }
 

@@ -32,11 +32,13 @@ public enum TorchCheckpoint {
 
     /// The same from bytes in memory; `file` names them in errors.
     static func read(bytes: UnsafeRawBufferPointer, file: String) throws(CheckpointError) -> [(name: String, tensor: Tensor)] {
+        let arena = PickleArena()
+        defer { arena.breakCycles() }
         if bytes.starts(with: ZipArchive.localHeaderSignatureBytes) {
-            return try stateDict(try unpickleZip(bytes, file: file), file: file)
+            return try stateDict(try unpickleZip(bytes, file: file, arena: arena), file: file)
         }
         if bytes.starts(with: legacyPrefix.prefix(4)) {
-            return try stateDict(try unpickleLegacy(bytes, file: file), file: file)
+            return try stateDict(try unpickleLegacy(bytes, file: file, arena: arena), file: file)
         }
         throw .malformedLegacy(file: file, reason: "neither a zip archive nor a legacy checkpoint (first bytes "
                                  + bytes.prefix(4).map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
@@ -45,7 +47,9 @@ public enum TorchCheckpoint {
 
     // MARK: - Zip
 
-    static func unpickleZip(_ bytes: UnsafeRawBufferPointer, file: String) throws(CheckpointError) -> PickleValue {
+    static func unpickleZip(_ bytes: UnsafeRawBufferPointer, file: String, arena: PickleArena = PickleArena())
+        throws(CheckpointError) -> PickleValue
+    {
         let archive = try ZipArchive(bytes: bytes, file: file)
         // The pickle is `<archive name>/data.pkl`, the archive name being the file's stem in
         // older versions and "archive" in newer ones.
@@ -62,7 +66,7 @@ public enum TorchCheckpoint {
             }
         }
         var storages: [String: StorageRef] = [:]
-        var unpickler = Unpickler(bytes: try archive.contents(of: pickle), file: file) { pid throws(CheckpointError) in
+        var unpickler = Unpickler(bytes: try archive.contents(of: pickle), file: file, arena: arena) { pid throws(CheckpointError) in
             if let known = storages[pid.key] {
                 guard known.type == pid.type else {
                     throw .unsupportedStorage(file: file, reason: "storage '\(pid.key)' used as \(known.type.rawValue) and "
@@ -86,7 +90,9 @@ public enum TorchCheckpoint {
 
     // MARK: - Legacy
 
-    static func unpickleLegacy(_ bytes: UnsafeRawBufferPointer, file: String) throws(CheckpointError) -> PickleValue {
+    static func unpickleLegacy(_ bytes: UnsafeRawBufferPointer, file: String, arena: PickleArena = PickleArena())
+        throws(CheckpointError) -> PickleValue
+    {
         func noStorages(_: Unpickler.PersistentID) throws(CheckpointError) -> StorageRef {
             throw .malformedLegacy(file: file, reason: "a storage in a header pickle")
         }
@@ -94,7 +100,7 @@ public enum TorchCheckpoint {
         func next(_ persistentLoad: @escaping (Unpickler.PersistentID) throws(CheckpointError) -> StorageRef = noStorages)
             throws(CheckpointError) -> PickleValue
         {
-            var unpickler = Unpickler(bytes: bytes, at: position, file: file, persistentLoad: persistentLoad)
+            var unpickler = Unpickler(bytes: bytes, at: position, file: file, arena: arena, persistentLoad: persistentLoad)
             let value = try unpickler.load()
             position = unpickler.position
             return value

@@ -27,12 +27,15 @@ struct Unpickler {
     private var stack: [PickleValue] = []
     private var marks: [Int] = []
     private var memo: [Int: PickleValue] = [:]
+    /// Where the lists and dicts made are registered (see ``PickleArena``).
+    private let arena: PickleArena
     /// The offset of the opcode being run, for messages.
     private var opcodeOffset = 0
 
-    init(bytes: UnsafeRawBufferPointer, at position: Int = 0, file: String,
+    init(bytes: UnsafeRawBufferPointer, at position: Int = 0, file: String, arena: PickleArena = PickleArena(),
          persistentLoad: @escaping (PersistentID) throws(CheckpointError) -> StorageRef) {
         self.bytes = bytes
+        self.arena = arena
         self.position = position
         self.file = file
         self.persistentLoad = persistentLoad
@@ -212,9 +215,9 @@ struct Unpickler {
                 for _ in 0..<count { items.insert(try pop(), at: 0) }
                 stack.append(try tuple(items))
             case 0x5D:  // EMPTY_LIST
-                stack.append(.list(PickleList()))
+                stack.append(.list(arena.list()))
             case 0x6C:  // LIST
-                let list = PickleList()
+                let list = arena.list()
                 list.items = try popToMark()
                 for item in list.items { list.nesting = try nested(list.nesting, item) }
                 stack.append(.list(list))
@@ -229,10 +232,10 @@ struct Unpickler {
                 for item in items { list.nesting = try nested(list.nesting, item) }
                 list.items.append(contentsOf: items)
             case 0x7D:  // EMPTY_DICT
-                stack.append(.dict(PickleDict()))
+                stack.append(.dict(arena.dict()))
             case 0x64:  // DICT
                 let items = try popToMark()
-                let dict = PickleDict()
+                let dict = arena.dict()
                 let value = PickleValue.dict(dict)
                 try setItems(items[...], into: value)
                 stack.append(value)
@@ -321,7 +324,7 @@ struct Unpickler {
         switch global {
         case .orderedDict:
             guard args.isEmpty else { throw forbidden(name, "expected no arguments, found \(args.count)") }
-            return .dict(PickleDict())
+            return .dict(arena.dict())
         case .rebuildTensorV2, .rebuildTensor:
             // (storage, storage_offset, size, stride[, requires_grad, backward_hooks[, metadata]])
             let expected = global == .rebuildTensor ? 4...4 : 6...7

@@ -32,7 +32,9 @@ final class FrameScaler {
             Int32(scaledWidth), Int32(scaledHeight), AV_PIX_FMT_RGB24, Self.flags, nil, nil, nil)
         guard let context else {
             let name = av_get_pix_fmt_name(AVPixelFormat(source.format)).map { String(cString: $0) } ?? "unknown"
-            throw MediaError(.scale, .ffmpeg, "cannot convert \(source.width)×\(source.height) \(name) to RGB",
+            // Retrying cannot help: the picture has no size, or a pixel format swscale cannot read.
+            let code: MediaError.Code = source.width > 0 && source.height > 0 ? .unsupportedCodec : .corrupt
+            throw MediaError(.scale, code, "cannot convert \(source.width)×\(source.height) \(name) to RGB",
                              path: path)
         }
         applyColorDetails(of: source, to: context)

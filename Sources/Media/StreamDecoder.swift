@@ -101,6 +101,10 @@ final class StreamDecoder {
                 guard packet.pointee.flags & AV_PKT_FLAG_KEY != 0 else { continue }
                 skipsToKeyframe = false
             }
+            if codec.pointee.codec_id == AV_CODEC_ID_WEBP && !keepOnlyThePicture() {
+                damagedPackets += 1
+                continue
+            }
             if let discard { codec.pointee.skip_frame = discard(packet.pointee.pts) }
             let sent = avcodec_send_packet(codec, packet)
             if sent >= 0 { return }
@@ -111,6 +115,17 @@ final class StreamDecoder {
             throw MediaError.ffmpeg(.decode, sent, "the decoder refused a packet", path: file.path,
                                     deadline: file.deadline)
         }
+    }
+
+    /// Rewrites the WebP packet in hand to its still picture (see WebPPacket); false when it has none.
+    private func keepOnlyThePicture() -> Bool {
+        guard let data = packet.pointee.data, packet.pointee.size > 0,
+              let picture = WebPPacket.stillPicture(UnsafeRawBufferPointer(start: data, count: Int(packet.pointee.size))),
+              av_packet_make_writable(packet) >= 0, let writable = packet.pointee.data
+        else { return false }
+        picture.withUnsafeBytes { writable.update(from: $0.bindMemory(to: UInt8.self).baseAddress!, count: picture.count) }
+        av_shrink_packet(packet, Int32(picture.count))
+        return true
     }
 
     /// Moves back to the very start of the file and resets the codec; every packet is decoded

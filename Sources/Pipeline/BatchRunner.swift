@@ -123,7 +123,7 @@ public final class BatchRunner: @unchecked Sendable {
                 continue
             }
             if journal.path == nil { progress?.willWriteRecord() }
-            try journal.write(line)
+            try journal.write(record: line)
             summary.processed += 1
             switch outcome {
             case .succeeded: summary.succeeded += 1

@@ -57,7 +57,7 @@ public struct Classifier: BatchJob {
         }
         let (prediction, embedding) = try timings.measure("head") { try classify(features, record: record) }
         if let embeddings, !embeddings.completed.contains(record.id) {
-            try embeddings.write(JSONText.encode(EmbeddingLine(id: record.id, embedding: embedding)))
+            try embeddings.write(record: JSONText.encode(EmbeddingLine(id: record.id, embedding: embedding)))
         }
         return JSONText.encode(ClassifyRecord(bundle: trained.identity, prediction: prediction, timings: timings))
     }

@@ -9,6 +9,9 @@ public struct InputSource: Sequence, IteratorProtocol, @unchecked Sendable {
         case path(String)
         case manifest(String)
         case standardInput
+        /// A path argument whose bytes are not UTF-8 (shown with U+FFFD): it cannot be opened by
+        /// that name, so it becomes a `file_name_not_utf8` error record.
+        case undecodablePath(String)
     }
 
     /// Each element: a record, or the error for an input that could not be read as one.
@@ -33,7 +36,7 @@ public struct InputSource: Sequence, IteratorProtocol, @unchecked Sendable {
     public static func checkReadable(_ specs: [Spec]) throws(InputError) {
         for spec in specs {
             switch spec {
-            case .path: continue
+            case .path, .undecodablePath: continue
             case .manifest(let path): try LineReader(path: path, base: URL(fileURLWithPath: "/")).close()
             case .standardInput: _ = try LineReader(standardInputWithBase: URL(fileURLWithPath: "/"))
             }
@@ -54,6 +57,7 @@ public struct InputSource: Sequence, IteratorProtocol, @unchecked Sendable {
             guard !specs.isEmpty else { return nil }
             switch specs.removeFirst() {
             case .path(let path): pending = Self.expand(path)
+            case .undecodablePath(let shown): pending = [.failure(Self.undecodableName(shown))]
             case .manifest(let path):
                 do {
                     lines = try LineReader(path: path, base: URL(fileURLWithPath: path).deletingLastPathComponent())
@@ -110,16 +114,18 @@ public struct InputSource: Sequence, IteratorProtocol, @unchecked Sendable {
             return [.failure(InputError(location: path, message: "cannot list the directory"))]
         }
         // A name that is not UTF-8 cannot be opened by it here: said, never skipped in silence.
-        let undecodable = walk.undecodable.map { name -> Element in
-            .failure(InputError(location: name, message: "the file name is not valid UTF-8 (shown with U+FFFD for the bad bytes); rename it to have it read",
-                                code: "file_name_not_utf8"))
-        }
+        let undecodable = walk.undecodable.map { Element.failure(undecodableName($0)) }
         let media = walk.files.filter { isMedia($0) }
         let stems = Set(media.filter { !imageExtensions.contains($0.pathExtension.lowercased()) }
             .map { $0.deletingPathExtension().path })
         // An image beside a video of the same stem is that video's cover, not an input.
         return media.filter { !(imageExtensions.contains($0.pathExtension.lowercased()) && stems.contains($0.deletingPathExtension().path)) }
             .map { record(forFile: $0, id: relativeID($0, below: root)) } + undecodable
+    }
+
+    static func undecodableName(_ shown: String) -> InputError {
+        InputError(location: shown, message: "the file name is not valid UTF-8 (shown with U+FFFD for the bad bytes); rename it to have it read",
+                   code: "file_name_not_utf8")
     }
 
     /// The path of `file` below `root` without its extension: `a/clip` for `root/a/clip.mp4`.

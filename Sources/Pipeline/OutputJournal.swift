@@ -1,8 +1,9 @@
 import Foundation
 
-/// Where a run's JSON lines go: standard output, or a file that a later `--resume` run can
-/// continue. Each line is one `write(2)` call, so a crash can leave at most a torn last line,
-/// which resuming removes; ids already in the file are skipped.
+/// Where a run's records go: standard output, or a file that a later `--resume` run can
+/// continue, as JSON lines or CSV/TSV rows (``RecordFormat``). Each line is one `write(2)`
+/// call, so a crash can leave at most a torn last line, which resuming removes; ids already in
+/// the file are skipped.
 public final class OutputJournal: @unchecked Sendable {
     public let path: String?
     /// Ids of the records the file already holds (resume only).
@@ -15,15 +16,18 @@ public final class OutputJournal: @unchecked Sendable {
     /// Whole lines of the file that are not records with an id (damaged in the middle): kept
     /// as they are; their inputs run again (resume only).
     public private(set) var unreadableLines: [Int] = []
+    public let format: RecordFormat
     private let descriptor: Int32
 
     /// `path` nil writes to standard output. An existing non-empty file is refused unless
     /// `resume` (no run ever overwrites results). A file is locked (`flock`) for the run: a
     /// second run on the same file is refused at once instead of writing every record twice.
-    public init(path: String?, resume: Bool) throws {
+    public init(path: String?, resume: Bool, format: RecordFormat = .jsonl) throws {
         self.path = path
+        self.format = format
         guard let path else {
             descriptor = STDOUT_FILENO
+            if let header = format.header { try write(header) }
             return
         }
         // Everything on a local descriptor, kept only once all checks pass (a throwing init
@@ -49,13 +53,14 @@ public final class OutputJournal: @unchecked Sendable {
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         if regular && resume {
             do {
-                (completed, duplicates, repairedBytes, unreadableLines) = try Self.repairAndReadIDs(path, fd)
+                (completed, duplicates, repairedBytes, unreadableLines) = try Self.repairAndReadIDs(path, fd, format: format)
             } catch {
                 close(fd)
                 throw error
             }
         }
         descriptor = fd
+        if let header = format.header, regular, lseek(fd, 0, SEEK_END) == 0 { try write(header) }
     }
 
     deinit { if path != nil { close(descriptor) } }
@@ -63,8 +68,11 @@ public final class OutputJournal: @unchecked Sendable {
     /// Adds ids done elsewhere (e.g. feature files already written) to those a run skips.
     public func markCompleted(_ ids: Set<String>) { completed.formUnion(ids) }
 
+    /// Appends one record (a JSON line, written in the journal's format) in a single write.
+    public func write(record line: String) throws { try write(format.row(line)) }
+
     /// Appends one line (a newline is added) in a single write.
-    public func write(_ line: String) throws {
+    private func write(_ line: String) throws {
         var bytes = Array(line.utf8)
         bytes.append(0x0A)
         var offset = 0
@@ -84,11 +92,19 @@ public final class OutputJournal: @unchecked Sendable {
     /// Truncates a torn last line (no newline) and returns the ids of the whole lines, the
     /// inputs of the `duplicate_id` error records apart, the bytes cut, and the numbers of the lines
     /// that are not records.
-    static func repairAndReadIDs(_ path: String, _ descriptor: Int32) throws
+    static func repairAndReadIDs(_ path: String, _ descriptor: Int32, format: RecordFormat) throws
         -> (ids: Set<String>, duplicates: Set<RecordKey>, cut: Int, unreadable: [Int])
     {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw JournalError(path: path, message: "cannot read for --resume")
+        }
+        // Resuming in another format would mix two formats in one file.
+        let firstLine = data.prefix { $0 != 0x0A }
+        if !firstLine.isEmpty {
+            let found = RecordFormat.allCases.first { $0.header.map { Data($0.utf8) } == firstLine } ?? .jsonl
+            if found != format {
+                throw JournalError(path: path, message: "was written with --format \(found.rawValue), not \(format.rawValue): resume it in that format")
+            }
         }
         var end = data.count
         if let last = data.lastIndex(of: 0x0A) {
@@ -103,13 +119,12 @@ public final class OutputJournal: @unchecked Sendable {
         }
         var ids: Set<String> = [], duplicates: Set<RecordKey> = [], unreadable: [Int] = []
         for (number, line) in data[0..<end].split(separator: 0x0A, omittingEmptySubsequences: false).dropLast().enumerated() {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
-                  let id = object["id"] as? String else {
-                unreadable.append(number + 1)
+            guard let fields = format.fields(of: Data(line), ["input", "error_code"]), let id = fields["id"] else {
+                if !(number == 0 && format.header.map { Data($0.utf8) } == Data(line)) { unreadable.append(number + 1) }
                 continue
             }
-            if (object["error"] as? [String: Any])?["code"] as? String == DuplicateID.code {
-                duplicates.insert(RecordKey(id: id, input: object["input"] as? String ?? ""))
+            if fields["error_code"] == DuplicateID.code {
+                duplicates.insert(RecordKey(id: id, input: fields["input"] ?? ""))
             } else {
                 ids.insert(id)
             }

@@ -36,8 +36,18 @@ struct BatchOptions: ParsableArguments {
     var summary: String?
 
     var specs: [InputSource.Spec] {
-        manifest.map { .manifest($0) } + inputs.map { $0 == "-" ? .standardInput : .path($0) }
+        manifest.map { .manifest($0) } + inputs.map { input in
+            input == "-" ? .standardInput : Self.undecodableArguments.contains(input) ? .undecodablePath(input) : .path(input)
+        }
     }
+
+    /// The command-line arguments whose bytes are not UTF-8, as Swift shows them (U+FFFD for
+    /// each bad byte): such a path cannot be opened by its shown name.
+    static let undecodableArguments: Set<String> = Set((0..<Int(CommandLine.argc)).compactMap { index in
+        guard let argument = CommandLine.unsafeArgv[index] else { return nil }
+        let bytes = UnsafeRawBufferPointer(start: argument, count: strlen(argument)).bindMemory(to: UInt8.self)
+        return String(validating: bytes, as: UTF8.self) == nil ? String(decoding: bytes, as: UTF8.self) : nil
+    })
 
     var limits: MediaLimits { MediaLimits(secondsPerFile: timeLimit) }
 

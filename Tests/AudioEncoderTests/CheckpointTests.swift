@@ -183,6 +183,25 @@ import Weights
         return try unpickler.load()
     }
 
+    /// A list put inside itself through the memo (found by the checkpoint fuzzer): a cycle of
+    /// references that would never be freed, unless the reader breaks it when done.
+    @Test func containersInsideThemselvesAreFreed() throws {
+        // PROTO 2, EMPTY_LIST, BINPUT 0, BINGET 0, APPEND, STOP.
+        let bytes: [UInt8] = [0x80, 0x02, 0x5D, 0x71, 0x00, 0x68, 0x00, 0x61, 0x2E]
+        weak var made: PickleList?
+        try bytes.withUnsafeBytes { raw in
+            let arena = PickleArena()
+            var unpickler = Unpickler(bytes: raw, file: "cycle.pkl", arena: arena) { pid throws(CheckpointError) in
+                StorageRef(key: pid.key, type: pid.type, count: pid.count)
+            }
+            guard case .list(let list) = try unpickler.load() else { Issue.record("not a list"); return }
+            #expect(list.items.count == 1)
+            made = list
+            arena.breakCycles()
+        }
+        #expect(made == nil, "the self-containing list is still alive")
+    }
+
     @Test func hostilePicklesAreRefused() {
         let p = PickleBytes.self
         let cases: [(String, [UInt8], (CheckpointError) -> Bool)] = [

@@ -23,10 +23,10 @@ enum CLI {
         var lines: [String] { stdout.split(separator: "\n").map(String.init) }
     }
 
-    /// Runs `vidtag arguments…` to completion.
-    static func run(_ arguments: [String]) throws -> Result {
+    /// Runs `vidtag arguments…` (or another of the package's executables) to completion.
+    static func run(_ arguments: [String], program: String = "vidtag") throws -> Result {
         let process = Process()
-        process.executableURL = products.appendingPathComponent("vidtag")
+        process.executableURL = products.appendingPathComponent(program)
         process.arguments = arguments
         let (out, err) = (Pipe(), Pipe())
         process.standardOutput = out

@@ -208,6 +208,19 @@ import Testing
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.lines.map(Self.code) == [nil, "file_name_not_utf8"], "\(result.stdout)")
         #expect(CLI.object(result.lines.last ?? "")["input"] as? String == folder.path + "/bad\u{FFFD}.mp4")
+
+        // The same name given as an argument (Process takes only UTF-8 arguments: a shell makes the byte).
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", #"exec "$0" classify --bundle "$1" --quiet "$2/bad$(printf '\377').mp4" "$2/good.mp4""#,
+                           CLI.products.appendingPathComponent("vidtag").path, ClassifyBundle.path, folder.path]
+        let output = Pipe()
+        (shell.standardOutput, shell.standardError) = (output, FileHandle.nullDevice)
+        try shell.run()
+        let lines = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").map(String.init)
+        shell.waitUntilExit()
+        #expect(shell.terminationStatus == 2)
+        #expect(lines.map(Self.code) == ["file_name_not_utf8", nil], "\(lines)")
     }
 
     @Test func crlfLinesNonObjectJSONAndLongLines() throws {

@@ -51,6 +51,31 @@ import Testing
         }
     }
 
+    /// Bytes after a WebP picture, inside its RIFF chunk or after it, made FFmpeg 5.1's decoder
+    /// abort the process (found by the media fuzzer): the picture is decoded as without them,
+    /// and a WebP whose image chunk does not fit in the file is a typed error.
+    @Test func webPWithChunksAfterThePictureDecodesThePicture() throws {
+        let clean = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Fixture.path("cover.webp"))))
+        let junk = [UInt8](repeating: 0xFF, count: 28) + Array("VP8 ".utf8) + [8, 0, 0, 0] + [UInt8](repeating: 0x9D, count: 8)
+        var inside = clean + junk
+        let riff = inside.count - 8
+        inside.replaceSubrange(4..<8, with: (0..<4).map { UInt8(truncatingIfNeeded: riff >> (8 * $0)) })
+        let expected = try ImageLoader.load(Fixture.path("cover.webp"), width: 32, height: 32).pixels
+        let cut = Array(clean.prefix(40))
+        for (name, bytes) in [("after.webp", clean + junk), ("inside.webp", inside), ("cut.webp", cut)] {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("media-\(getpid())-\(name)").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            FileManager.default.createFile(atPath: path, contents: Data(bytes))
+            do {
+                let image = try ImageLoader.load(path, width: 32, height: 32)
+                #expect(name != "cut.webp", "a cut WebP decoded")
+                #expect(image.pixels == expected, "\(name) decodes differently from cover.webp")
+            } catch {
+                #expect(name == "cut.webp", "\(name): \(error)")
+            }
+        }
+    }
+
     /// Picture headers give the sizes ffprobe reports, for every picture format of the fixtures.
     @Test(arguments: [("cover.jpg", 400, 300), ("cover.png", 400, 300), ("cover.webp", 400, 300), ("cover.bmp", 200, 150),
                       ("pal8.gif", 160, 120)])

@@ -22,6 +22,11 @@ struct Classify: ParsableCommand {
             no_products. A failed input gives {"id", "input", "error": {"stage", "code", "message"}} \
             and the run goes on.
 
+            --format csv or tsv writes a header line and one row per record instead, with the \
+            columns id, input, level1, level1_name, level1_name_en, level1_score, level2, \
+            level2_name, level2_name_en, level2_score, error_code, error_message (line breaks and, \
+            in TSV, tabs inside a value become spaces).
+
             With - the records (JSON objects or plain paths, one per line) are read from standard \
             input as they arrive and each line is written as soon as it is done, so classify works \
             as a filter (xargs, GNU parallel, Spark's RDD.pipe). --features DIR classifies the \
@@ -43,6 +48,10 @@ struct Classify: ParsableCommand {
 
     @Option(help: "Write the records to this file instead of standard output (with --resume, continue it).")
     var output: String?
+
+    @Option(help: ArgumentHelp("The records' format: jsonl (every field), or csv / tsv (a header line, then one flat row per record).",
+                               valueName: "jsonl|csv|tsv"))
+    var format: RecordFormat = .jsonl
 
     @Option(help: "Also write each item's fused embedding here, as JSON lines {\"id\", \"embedding\"} (for `vidtag similar`).")
     var embeddings: String?
@@ -93,7 +102,7 @@ struct Classify: ParsableCommand {
             }
             classifier.top = prediction.top
             classifier.threshold = prediction.threshold
-            journal = try OutputJournal(path: output, resume: batch.resume)
+            journal = try OutputJournal(path: output, resume: batch.resume, format: format)
             classifier.embeddings = try embeddings.map { try OutputJournal(path: $0, resume: batch.resume) }
             if !batch.quiet { warnIfNotPretrained(trained.bundle) }
         } catch {
@@ -119,3 +128,5 @@ struct Classify: ParsableCommand {
             + "not real-world accuracy\n").utf8))
     }
 }
+
+extension RecordFormat: ExpressibleByArgument {}
