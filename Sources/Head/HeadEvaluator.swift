@@ -7,6 +7,8 @@ public struct HeadEvaluator {
     public var dropRate: Double = 0
     public var seed: UInt64 = 0
     public var threshold: Float?
+    /// Below this p1, an item's level 1 is withheld too ("unknown").
+    public var level1Threshold: Float?
     public var top = 5
 
     public init(batchSize: Int = 256, dropRate: Double = 0, seed: UInt64 = 0, threshold: Float? = nil, top: Int = 5) {
@@ -49,7 +51,8 @@ public struct HeadEvaluator {
                     for r in 0..<(end - start) {
                         out.predictions.append(HierarchicalDecoder.decode(
                             p1: q1.baseAddress! + r * c1, p2: q2.baseAddress! + r * c2, parents: config.parents,
-                            childRanges: ranges, flat: config.classifier == .flat, threshold: threshold, top: top))
+                            childRanges: ranges, flat: config.classifier == .flat, threshold: threshold,
+                            level1Threshold: level1Threshold, top: top))
                     }
                 }
             }

@@ -26,6 +26,9 @@ public struct HierarchicalPrediction: Sendable, Equatable {
     public var rawLevel1: Int
     public var rawLevel2: Int
     public var rawConsistent: Bool
+    /// p1 of the chosen level-1 class fell below the level-1 threshold: the item is "unknown"
+    /// (level 1 and level 2 withheld; `level1` still names the best guess, for the scores).
+    public var level1Withheld = false
 }
 
 /// Decoding (level 1, level 2) from the two channels' distributions so that the pair is always
@@ -33,11 +36,12 @@ public struct HierarchicalPrediction: Sendable, Equatable {
 ///   HMC:  log p1(i) + log p2(j)   (both channels vote; the product of their marginals)
 ///   flat: log p2(j)               (p2(j) already is P(i, j) when p1 is derived from p2)
 /// and report the marginals p1(i) and p2(j). With a threshold t, a level-2 class whose p2(j)
-/// is below t is withheld (level 2 null), and level 1 becomes the argmax of p1 alone.
+/// is below t is withheld (level 2 null), and level 1 becomes the argmax of p1 alone. With a
+/// level-1 threshold t1, an item whose level-1 p1 then falls below t1 is withheld at both levels.
 public enum HierarchicalDecoder {
     public static func decode(
         p1: UnsafePointer<Float>, p2: UnsafePointer<Float>, parents: [Int], childRanges: [Range<Int>],
-        flat: Bool, threshold: Float? = nil, top k: Int = 5
+        flat: Bool, threshold: Float? = nil, level1Threshold: Float? = nil, top k: Int = 5
     ) -> HierarchicalPrediction {
         let c1 = childRanges.count, c2 = parents.count
         var pairs: [HierarchicalPrediction.Pair] = []
@@ -63,6 +67,10 @@ public enum HierarchicalDecoder {
             prediction.level2 = nil
             prediction.level1 = raw1
             prediction.level1Score = p1[raw1]
+        }
+        if let level1Threshold, prediction.level1Score < level1Threshold {
+            prediction.level1Withheld = true
+            prediction.level2 = nil
         }
         return prediction
     }

@@ -58,20 +58,22 @@ public struct EvaluationMetrics: Sendable, Codable, Equatable {
         let c1 = taxonomy.level1.count, c2 = taxonomy.level2.count
         var right1 = 0, right2 = 0, consistent = 0
         var matrix1 = [[Int]](repeating: [Int](repeating: 0, count: c1), count: c1)
+        var support1 = [Int](repeating: 0, count: c1)
         var pairs2: [Int: Int] = [:]  // truth·c2 + predicted → count (level-2 errors)
         var tp2 = [Int](repeating: 0, count: c2), support2 = [Int](repeating: 0, count: c2), predicted2 = [Int](repeating: 0, count: c2)
         for (r, p) in predictions.enumerated() {
-            if p.level1 == truth1[r] { right1 += 1 }
+            if p.level1 == truth1[r] && !p.level1Withheld { right1 += 1 }
             if p.level2 == truth2[r] { right2 += 1 }
             if p.rawConsistent { consistent += 1 }
-            matrix1[truth1[r]][p.level1] += 1
+            support1[truth1[r]] += 1
+            // A withheld level 1 (unknown) is wrong, and in no column of the confusion matrix.
+            if !p.level1Withheld { matrix1[truth1[r]][p.level1] += 1 }
             support2[truth2[r]] += 1
             if let l2 = p.level2 {
                 predicted2[l2] += 1
                 if l2 == truth2[r] { tp2[l2] += 1 } else { pairs2[truth2[r] * c2 + l2, default: 0] += 1 }
             }
         }
-        let support1 = matrix1.map { $0.reduce(0, +) }
         let predicted1 = (0..<c1).map { i in matrix1.reduce(0) { $0 + $1[i] } }
         let tp1 = (0..<c1).map { matrix1[$0][$0] }
         func f1(_ tp: Int, _ support: Int, _ predicted: Int) -> Double {

@@ -29,7 +29,8 @@ public struct PredictionRecord: Encodable, Sendable {
 
     public var id: String
     public var input: String?
-    public var level1: Category
+    /// nil when withheld by the level-1 threshold (the item is unknown).
+    public var level1: Category?
     public var level2: Category?
     public var top: [Pair]
     public var modalities: [String: Float?]
@@ -41,7 +42,7 @@ public struct PredictionRecord: Encodable, Sendable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id)
         try c.encodeIfPresent(input, forKey: .input)
-        try c.encode(level1, forKey: .level1)
+        if let level1 { try c.encode(level1, forKey: .level1) } else { try c.encodeNil(forKey: .level1) }
         if let level2 { try c.encode(level2, forKey: .level2) } else { try c.encodeNil(forKey: .level2) }
         try c.encode(top, forKey: .top)
         try c.encode(modalities, forKey: .modalities)
@@ -59,7 +60,7 @@ public struct PredictionRecord: Encodable, Sendable {
         }
         self.id = id
         self.input = input
-        level1 = category(taxonomy.level1[p.level1], p.level1Score)
+        level1 = p.level1Withheld ? nil : category(taxonomy.level1[p.level1], p.level1Score)
         level2 = p.level2.map { category(taxonomy.level2[$0], p.level2Score) }
         top = p.top.map { Pair(level1: category(taxonomy.level1[$0.level1], nil), level2: category(taxonomy.level2[$0.level2], nil),
                                score: $0.score) }

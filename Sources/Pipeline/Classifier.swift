@@ -20,6 +20,7 @@ public struct Classifier: BatchJob {
     public var top = 5
     /// Withhold level 2 (null) when its probability is below this.
     public var threshold: Float?
+    public var level1Threshold: Float?
     /// Where the fused embeddings go, as JSON lines {"id", "embedding"}.
     public var embeddings: OutputJournal?
 
@@ -67,7 +68,8 @@ public struct Classifier: BatchJob {
         let config = trained.model.config
         let example = try HeadExample(id: record.id, tensors: features.tensors, modalities: config.modalities)
         guard example.present.contains(true) else { throw ClassifyError.nothingToClassify(id: record.id) }
-        let evaluator = HeadEvaluator(batchSize: 1, threshold: threshold, top: top)
+        var evaluator = HeadEvaluator(batchSize: 1, threshold: threshold, top: top)
+        evaluator.level1Threshold = level1Threshold
         let output = evaluator.run(trained.model, [example], embeddings: true)
         let prediction = PredictionRecord(
             id: record.id, input: record.input, prediction: output.predictions[0], taxonomy: trained.checkpoint.taxonomy,

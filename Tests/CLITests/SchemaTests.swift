@@ -49,6 +49,19 @@ import Testing
         #expect(prediction.problems(broken).count == 2, "\(prediction.problems(broken))")
     }
 
+    @Test func unknownItemsBelowTheLevel1ThresholdMatchTheSchema() throws {
+        let video = CLI.fixtures.appendingPathComponent("media/h264_aac.mp4").path
+        let base = ["classify", "--bundle", ClassifyBundle.path, "--quiet", video]
+        let unknown = try CLI.run(base + ["--level1-threshold", "1"])
+        #expect(unknown.status == 0, "\(unknown.stderr)")
+        let object = Self.json(unknown.lines.first ?? "{}") as! [String: Any]
+        #expect(object["level1"] is NSNull && object["level2"] is NSNull, "\(unknown.stdout)")
+        #expect(try Self.schema("prediction-record").problems(object).isEmpty)
+        let known = try CLI.run(base + ["--level1-threshold", "0"])
+        #expect(CLI.object(known.lines.first ?? "")["level1"] is [String: Any], "\(known.stdout)")
+        #expect(try CLI.run(base + ["--level1-threshold", "1.5"]).status == 1)
+    }
+
     @Test func committedTaxonomiesAndBundleManifestsMatchTheirSchemas() throws {
         let taxonomy = try Self.schema("taxonomy")
         for file in ["Models/taxonomy/taobao.json"] {

@@ -51,6 +51,30 @@ import Testing
         #expect(kept.level2 == 2)
     }
 
+    @Test func level1ThresholdMakesTheItemUnknown() {
+        let p1: [Float] = [0.2, 0.7, 0.1]
+        let p2: [Float] = [0.3, 0.05, 0.25, 0.2, 0.15, 0.05]
+        let unknown = HierarchicalDecoder.decode(p1: p1, p2: p2, parents: parents, childRanges: ranges, flat: false,
+                                                 level1Threshold: 0.75)
+        #expect(unknown.level1Withheld && unknown.level2 == nil)
+        let known = HierarchicalDecoder.decode(p1: p1, p2: p2, parents: parents, childRanges: ranges, flat: false,
+                                               level1Threshold: 0.7)
+        #expect(!known.level1Withheld && known.level1 == 1 && known.level2 == 2)
+        // Unknown items count as wrong at both levels, and in no column of the confusion matrix.
+        let taxonomy = Taxonomy(name: "t", categories: [
+            (.init(id: "a", name: "A"), [.init(id: "a1", name: "A1")]), (.init(id: "b", name: "B"), [.init(id: "b1", name: "B1")]),
+        ])
+        var withheld = HierarchicalPrediction(level1: 0, level1Score: 0.4, level2: nil, level2Score: 0.4, top: [], rawLevel1: 0,
+                                              rawLevel2: 0, rawConsistent: true)
+        withheld.level1Withheld = true
+        let right = HierarchicalPrediction(level1: 1, level1Score: 0.9, level2: 1, level2Score: 0.9, top: [], rawLevel1: 1,
+                                           rawLevel2: 1, rawConsistent: true)
+        let m = EvaluationMetrics.compute(truth1: [0, 1], truth2: [0, 1], predictions: [withheld, right], taxonomy: taxonomy,
+                                          attention: [:], presence: [:], loss: 0)
+        #expect(m.level1Accuracy == 0.5 && m.level2Accuracy == 0.5)
+        #expect(m.level1Confusion == [[0, 0], [0, 1]])
+    }
+
     @Test func metricsOnAHandWorkedCase() {
         let taxonomy = Taxonomy(name: "t", categories: [
             (.init(id: "a", name: "A"), [.init(id: "a1", name: "A1"), .init(id: "a2", name: "A2")]),

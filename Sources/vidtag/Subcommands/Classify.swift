@@ -102,6 +102,7 @@ struct Classify: ParsableCommand {
             }
             classifier.top = prediction.top
             classifier.threshold = prediction.threshold
+            classifier.level1Threshold = prediction.level1Threshold
             journal = try OutputJournal(path: output, resume: batch.resume, format: format)
             classifier.embeddings = try embeddings.map { try OutputJournal(path: $0, resume: batch.resume) }
             if !batch.quiet { warnIfNotPretrained(trained.bundle) }

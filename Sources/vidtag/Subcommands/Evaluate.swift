@@ -64,7 +64,8 @@ struct Evaluate: ParsableCommand {
             FileHandle.standardError.write(Data(("evaluating \(contents.examples.count) items; \(contents.unlabelled.count) feature files "
                 + "without a label and \(contents.withoutFeatures.count) labels without a feature file skipped\n").utf8))
         }
-        let evaluator = HeadEvaluator(dropRate: dropModalities, seed: seed, threshold: prediction.threshold, top: prediction.top)
+        var evaluator = HeadEvaluator(dropRate: dropModalities, seed: seed, threshold: prediction.threshold, top: prediction.top)
+        evaluator.level1Threshold = prediction.level1Threshold
         let output = evaluator.run(model, contents.examples)
         let metrics = evaluator.metrics(output, examples: contents.examples, config: model.config, taxonomy: checkpoint.taxonomy)
         if let predictions {
