@@ -35,6 +35,8 @@ public struct EvaluationMetrics: Sendable, Codable, Equatable {
     /// Mean loss terms over the items.
     public var loss: Double
     public var level1Classes: [ClassScore]
+    /// Level-2 scores of the classes with test items, in taxonomy order.
+    public var level2Classes: [ClassScore]
     /// The level-1 confusion matrix [truth][predicted], in taxonomy order.
     public var level1Confusion: [[Int]]
     /// The most frequent errors, most frequent first.
@@ -45,7 +47,7 @@ public struct EvaluationMetrics: Sendable, Codable, Equatable {
         case count, consistency, attention, presence, loss
         case level1Accuracy = "level1_accuracy", level2Accuracy = "level2_accuracy"
         case level1MacroF1 = "level1_macro_f1", level2MacroF1 = "level2_macro_f1"
-        case level1Classes = "level1_classes", level1Confusion = "level1_confusion"
+        case level1Classes = "level1_classes", level2Classes = "level2_classes", level1Confusion = "level1_confusion"
         case confusedLevel1 = "confused_level1", confusedLevel2 = "confused_level2"
     }
 
@@ -96,18 +98,22 @@ public struct EvaluationMetrics: Sendable, Codable, Equatable {
         }
         confused1.sort(by: order)
         confused2.sort(by: order)
+        func scores(_ classes: [Taxonomy.Category], _ tp: [Int], _ support: [Int], _ predicted: [Int]) -> [ClassScore] {
+            classes.indices.map { i in
+                ClassScore(id: classes[i].id, name: classes[i].name, support: support[i],
+                           accuracy: support[i] == 0 ? 0 : Double(tp[i]) / Double(support[i]),
+                           precision: predicted[i] == 0 ? 0 : Double(tp[i]) / Double(predicted[i]),
+                           f1: f1(tp[i], support[i], predicted[i]))
+            }
+        }
         let safe = Double(max(n, 1))
         return EvaluationMetrics(
             count: n, level1Accuracy: Double(right1) / safe, level2Accuracy: Double(right2) / safe,
             consistency: Double(consistent) / safe,
             level1MacroF1: macro(tp1, support1, predicted1), level2MacroF1: macro(tp2, support2, predicted2),
             attention: attention, presence: presence, loss: loss,
-            level1Classes: (0..<c1).map { i in
-                ClassScore(id: taxonomy.level1[i].id, name: taxonomy.level1[i].name, support: support1[i],
-                           accuracy: support1[i] == 0 ? 0 : Double(tp1[i]) / Double(support1[i]),
-                           precision: predicted1[i] == 0 ? 0 : Double(tp1[i]) / Double(predicted1[i]),
-                           f1: f1(tp1[i], support1[i], predicted1[i]))
-            },
+            level1Classes: scores(taxonomy.level1, tp1, support1, predicted1),
+            level2Classes: scores(taxonomy.level2, tp2, support2, predicted2).filter { $0.support > 0 },
             level1Confusion: matrix1,
             confusedLevel1: Array(confused1.prefix(confusedCount)), confusedLevel2: Array(confused2.prefix(confusedCount)))
     }

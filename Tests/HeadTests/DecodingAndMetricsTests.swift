@@ -120,6 +120,36 @@ import Testing
         #expect(curves.components(separatedBy: "<polyline").count - 1 == 5, "train and validation loss, three accuracies")
     }
 
+    /// The HTML report at taxonomy scale: of 40 level-1 and 400 level-2 classes, only those with
+    /// test items (or predictions) appear, named in both languages with their ids, level 2 per
+    /// class under its parent, and each misclassified item with its top-3 pairs.
+    @Test func reportShowsOnlyClassesWithSupportAndTheMisclassifiedItems() {
+        let taxonomy = Taxonomy(name: "big", categories: (0..<40).map { i in
+            (.init(id: "c\(i)", name: "类\(i)", nameEN: "Class \(i)"),
+             (0..<10).map { j in .init(id: "c\(i).\(j)", name: "子\(i)-\(j)", nameEN: "Child \(i)-\(j)") })
+        })
+        func p(_ l2: Int, top: [Int]) -> HierarchicalPrediction {
+            HierarchicalPrediction(level1: l2 / 10, level1Score: 0.9, level2: l2, level2Score: 0.5,
+                                   top: top.enumerated().map { .init(level1: $1 / 10, level2: $1, score: 0.5 / Float($0 + 1)) },
+                                   rawLevel1: l2 / 10, rawLevel2: l2, rawConsistent: true)
+        }
+        // Items of classes 3.1 and 7.2 only; the second is taken for 7.5.
+        let predictions = [p(31, top: [31, 32, 33, 34]), p(75, top: [75, 72, 12, 13])]
+        let m = EvaluationMetrics.compute(truth1: [3, 7], truth2: [31, 72], predictions: predictions, taxonomy: taxonomy,
+                                          attention: [:], presence: [:], loss: 0)
+        #expect(m.level2Classes.map(\.id) == ["c3.1", "c7.2"], "level-2 scores of the classes with test items only")
+        let miss = EvaluationReport.Miss(id: "item-<2>", truth1: 7, truth2: 72, prediction: predictions[1])
+        let html = EvaluationReport.html(m, taxonomy: taxonomy, title: "big", misses: [miss])
+        #expect(html.contains("类3 · Class 3 <code>c3</code>") && html.contains("子7-2 · Child 7-2 <code>c7.2</code>"))
+        #expect(!html.contains("Class 5") && !html.contains("Child 3-2"), "a class without test items or predictions is listed")
+        #expect(html.contains("2 of 40 level-1 classes"))
+        #expect(html.contains("Noto Sans CJK SC"), "a CJK font is asked for")
+        #expect(html.contains("item-&lt;2&gt;"))
+        let guesses = html.components(separatedBy: "item-&lt;2&gt;").last?.components(separatedBy: "</tr>").first ?? ""
+        #expect(guesses.components(separatedBy: "<li>").count - 1 == 3, "the top 3 pairs: \(guesses)")
+        #expect(guesses.contains("Child 7-5") && guesses.contains("Child 1-2") && !guesses.contains("Child 1-3"))
+    }
+
     /// The text table lists only the level-1 classes with test items, in columns that line up
     /// whatever the ids' lengths, with the English names beside the taxonomy's own.
     @Test func tableListsClassesWithSupportInAlignedColumns() {

@@ -98,44 +98,91 @@ public enum EvaluationReport {
         return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(2 * width + 180)\" height=\"\(height)\" font-size=\"11\">\(loss)\(accuracy)</svg>"
     }
 
-    /// A self-contained HTML page; with `training` (the head's head.json summary), its learning
-    /// curves too.
+    /// A test item whose level 2 the head got wrong: its truth and the head's best pairs.
+    public struct Miss: Sendable {
+        public var id: String
+        public var truth1: Int
+        public var truth2: Int
+        public var prediction: HierarchicalPrediction
+
+        public init(id: String, truth1: Int, truth2: Int, prediction: HierarchicalPrediction) {
+            (self.id, self.truth1, self.truth2, self.prediction) = (id, truth1, truth2, prediction)
+        }
+    }
+
+    /// At most this many misclassified items are listed (the page stays light on big test sets).
+    static let missesShown = 300
+
+    /// CJK names need a CJK font; the first one installed is used (Linux, macOS, Windows).
+    static let fonts = "\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"WenQuanYi Micro Hei\",\"PingFang SC\",\"Hiragino Sans GB\",\"Microsoft YaHei\",sans-serif"
+
+    /// "服饰 · Apparel" with the id beside it, for tables.
+    static func label(_ c: Taxonomy.Category) -> String {
+        escape(c.name) + (c.nameEN.map { " · " + escape($0) } ?? "") + " <code>\(escape(c.id))</code>"
+    }
+
+    /// A self-contained HTML page at any taxonomy size: only classes with test items (or
+    /// predictions) appear; names in the taxonomy's language and English with their ids.
+    /// With `training` (head.json's summary), the learning curves too; with `misses`, the
+    /// misclassified items with their top-3 pairs.
     public static func html(_ m: EvaluationMetrics, taxonomy: Taxonomy, title: String,
-                            training: HeadCheckpoint.TrainingSummary? = nil) -> String {
-        let n = taxonomy.level1.count
-        let cell = max(14, min(36, 520 / max(n, 1)))
-        let margin = 150
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(margin + n * cell + 20)\" height=\"\(margin + n * cell + 20)\" font-size=\"11\">"
-        for (t, row) in m.level1Confusion.enumerated() {
-            let total = max(row.reduce(0, +), 1)
-            for (p, count) in row.enumerated() {
+                            training: HeadCheckpoint.TrainingSummary? = nil, misses: [Miss] = []) -> String {
+        // The level-1 confusion, over the classes with test items or predictions.
+        let shown = taxonomy.level1.indices.filter { i in
+            m.level1Confusion[i].reduce(0, +) > 0 || m.level1Confusion.contains { $0[i] > 0 }
+        }
+        let n = shown.count
+        let cell = max(14, min(36, 640 / max(n, 1)))
+        let margin = 220
+        // The column labels lean right, past the last column.
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(margin + n * cell + 140)\" height=\"\(margin + n * cell + 20)\" font-size=\"11\">"
+        for (row, t) in shown.enumerated() {
+            let total = max(m.level1Confusion[t].reduce(0, +), 1)
+            for (column, p) in shown.enumerated() {
+                let count = m.level1Confusion[t][p]
                 let share = Double(count) / Double(total)
                 let shade = Int(255 - 215 * share)
                 let color = t == p ? "rgb(\(shade),\(min(255, shade + 40)),\(shade))" : "rgb(255,\(shade),\(shade))"
-                svg += "<rect x=\"\(margin + p * cell)\" y=\"\(margin + t * cell)\" width=\"\(cell - 1)\" height=\"\(cell - 1)\" fill=\"\(color)\"><title>\(escape(taxonomy.level1[t].id)) → \(escape(taxonomy.level1[p].id)): \(count) (\(String(format: "%.1f", 100 * share))% of the row)</title></rect>"
+                svg += "<rect x=\"\(margin + column * cell)\" y=\"\(margin + row * cell)\" width=\"\(cell - 1)\" height=\"\(cell - 1)\" fill=\"\(color)\"><title>\(escape(taxonomy.level1[t].id)) → \(escape(taxonomy.level1[p].id)): \(count) (\(String(format: "%.1f", 100 * share))% of the row)</title></rect>"
                 if count > 0 && cell >= 22 {
-                    svg += "<text x=\"\(margin + p * cell + cell / 2)\" y=\"\(margin + t * cell + cell / 2 + 4)\" text-anchor=\"middle\">\(count)</text>"
+                    svg += "<text x=\"\(margin + column * cell + cell / 2)\" y=\"\(margin + row * cell + cell / 2 + 4)\" text-anchor=\"middle\">\(count)</text>"
                 }
             }
-            svg += "<text x=\"\(margin - 6)\" y=\"\(margin + t * cell + cell / 2 + 4)\" text-anchor=\"end\">\(escape(taxonomy.level1[t].name)) (\(escape(taxonomy.level1[t].id)))</text>"
-            svg += "<text transform=\"translate(\(margin + t * cell + cell / 2),\(margin - 6)) rotate(-60)\">\(escape(taxonomy.level1[t].name))</text>"
+            let c = taxonomy.level1[t]
+            let english = c.nameEN.map { " · " + escape($0) } ?? ""
+            svg += "<text x=\"\(margin - 6)\" y=\"\(margin + row * cell + cell / 2 + 4)\" text-anchor=\"end\">\(escape(c.name))\(english)</text>"
+            svg += "<text transform=\"translate(\(margin + row * cell + cell / 2),\(margin - 6)) rotate(-60)\">\(escape(c.name))\(english)</text>"
         }
-        svg += "<text x=\"\(margin)\" y=\"14\">rows: truth, columns: predicted (shade: share of the row)</text></svg>"
+        svg += "<text x=\"4\" y=\"14\">rows: truth, columns: predicted (shade: share of the row); \(n) of \(taxonomy.level1.count) level-1 classes</text></svg>"
 
-        func bars(_ items: [(String, Double)], max top: Double = 1) -> String {
-            let width = 420, rowHeight = 20
-            var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width + 260)\" height=\"\(items.count * rowHeight + 10)\" font-size=\"12\">"
-            for (i, (label, value)) in items.enumerated() {
-                let w = Int(Double(width) * value / max(top, 1e-9))
-                s += "<text x=\"150\" y=\"\(i * rowHeight + 15)\" text-anchor=\"end\">\(escape(label))</text>"
-                s += "<rect x=\"156\" y=\"\(i * rowHeight + 3)\" width=\"\(w)\" height=\"\(rowHeight - 6)\" fill=\"#4a7bb7\"/>"
-                s += "<text x=\"\(160 + w)\" y=\"\(i * rowHeight + 15)\">\(String(format: "%.1f%%", 100 * value))</text>"
-            }
-            return s + "</svg>"
+        func bar(_ value: Double) -> String {
+            "<td class=\"bar\"><div style=\"width:\(Int(200 * value))px\"></div>\(String(format: "%.1f%%", 100 * value))</td>"
         }
-        let perClass = bars(m.level1Classes.filter { $0.support > 0 }.map { ("\($0.name) (\($0.support))", $0.accuracy) })
+        func classTable(_ scores: [EvaluationMetrics.ClassScore], _ find: (String) -> Taxonomy.Category?) -> String {
+            "<table><tr><th>class</th><th>test items</th><th>accuracy (recall)</th><th>precision</th><th>F1</th></tr>"
+                + scores.filter { $0.support > 0 }.map { score in
+                    let name = find(score.id).map(label) ?? escape(score.id)
+                    return "<tr><td>\(name)</td><td class=\"n\">\(score.support)</td>\(bar(score.accuracy))"
+                        + "<td class=\"n\">\(String(format: "%.3f", score.precision))</td><td class=\"n\">\(String(format: "%.3f", score.f1))</td></tr>"
+                }.joined() + "</table>"
+        }
+        let level1Table = classTable(m.level1Classes) { taxonomy.level1Index(of: $0).map { taxonomy.level1[$0] } }
+        // Level 2 grouped under each parent, in taxonomy order.
+        var level2Table = "<table><tr><th>class</th><th>test items</th><th>accuracy (recall)</th><th>precision</th><th>F1</th></tr>"
+        for (i, parent) in taxonomy.level1.enumerated() {
+            let children = m.level2Classes.filter { taxonomy.level2Index(of: $0.id).map { taxonomy.parents[$0] } == i }
+            guard !children.isEmpty else { continue }
+            level2Table += "<tr class=\"group\"><th colspan=\"5\">\(label(parent))</th></tr>"
+            level2Table += children.map { score in
+                let name = taxonomy.level2Index(of: score.id).map { label(taxonomy.level2[$0]) } ?? escape(score.id)
+                return "<tr><td class=\"child\">\(name)</td><td class=\"n\">\(score.support)</td>\(bar(score.accuracy))"
+                    + "<td class=\"n\">\(String(format: "%.3f", score.precision))</td><td class=\"n\">\(String(format: "%.3f", score.f1))</td></tr>"
+            }.joined()
+        }
+        level2Table += "</table>"
+
         let attention = m.attention.isEmpty ? "<p>(no attention: the head's fusion is not modal attention)</p>"
-            : bars(m.attention.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+            : "<table>" + m.attention.sorted { $0.key < $1.key }.map { "<tr><td>\(escape($0.key))</td>\(bar($0.value))</tr>" }.joined() + "</table>"
         let summary = [
             ("items", "\(m.count)"), ("level-1 accuracy", percent(m.level1Accuracy)),
             ("level-2 accuracy", percent(m.level2Accuracy)), ("consistency", percent(m.consistency)),
@@ -148,22 +195,37 @@ public enum EvaluationReport {
                 + "<p>Training figures are those of the epoch's minibatches, with modal dropout on. A validation loss "
                 + "that rises while the training loss falls is over-fitting.</p>\n" + learningCurves(history, bestEpoch: training!.bestEpoch)
         } ?? ""
-        let confused = m.confusedLevel2.map { "<tr><td>\(escape($0.truth))</td><td>\(escape($0.predicted))</td><td>\($0.count)</td></tr>" }.joined()
+        func pair(_ i: Int, _ j: Int) -> String { label(taxonomy.level1[i]) + " / " + label(taxonomy.level2[j]) }
+        let missRows = misses.prefix(missesShown).map { miss in
+            let guesses = miss.prediction.top.prefix(3).map { "<li>\(pair($0.level1, $0.level2)) <span class=\"n\">\(String(format: "%.3f", $0.score))</span></li>" }
+            let unknown = miss.prediction.level1Withheld ? "<p><em>withheld (unknown)</em></p>" : miss.prediction.level2 == nil ? "<p><em>level 2 withheld</em></p>" : ""
+            return "<tr><td class=\"id\"><code>\(escape(miss.id))</code></td><td>\(pair(miss.truth1, miss.truth2))</td><td>\(unknown)<ol>\(guesses.joined())</ol></td></tr>"
+        }.joined()
+        let missesSection = misses.isEmpty ? "<p>None: every level-2 prediction is right.</p>"
+            : "<p>\(misses.count) items\(misses.count > missesShown ? ", the first \(missesShown) shown" : ""); top-3 pairs by joint score.</p>"
+                + "<table><tr><th>item</th><th>truth</th><th>predicted (top 3)</th></tr>\(missRows)</table>"
         return """
             <!DOCTYPE html>
             <html><head><meta charset="utf-8"><title>\(escape(title))</title>
-            <style>body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse}th,td{padding:2px 10px;text-align:left;border-bottom:1px solid #ddd}h2{margin-top:1.6em}</style>
+            <style>body,svg{font-family:\(fonts)}body{margin:2em;color:#222}table{border-collapse:collapse}\
+            th,td{padding:2px 10px;text-align:left;border-bottom:1px solid #ddd;vertical-align:top}h2{margin-top:1.6em}\
+            td.n{text-align:right;font-variant-numeric:tabular-nums}td.bar div{display:inline-block;height:10px;background:#4a7bb7;margin-right:6px}\
+            tr.group th{background:#f2f2f2}td.child{padding-left:2em}code{color:#666;font-size:90%}td.id{white-space:nowrap}ol{margin:0;padding-left:1.4em}</style>
             </head><body>
             <h1>\(escape(title))</h1>
+            <p>Taxonomy <b>\(escape(taxonomy.name))</b>: \(taxonomy.level1.count) level-1 and \(taxonomy.level2.count) level-2 classes; \
+            below, only those with test items.</p>
             <table>\(summary)</table>
             <h2>Level-1 confusion</h2>
             \(svg)
-            <h2>Level-1 accuracy per class (support)</h2>
-            \(perClass)
+            <h2>Level 1 per class</h2>
+            \(level1Table)
+            <h2>Level 2 per class, under each level-1 class</h2>
+            \(level2Table)
             <h2>Mean attention per modality</h2>
             \(attention)
-            <h2>Most confused level-2 pairs</h2>
-            <table><tr><th>truth</th><th>predicted</th><th>count</th></tr>\(confused)</table>
+            <h2>Misclassified items</h2>
+            \(missesSection)
             \(curves)
             </body></html>
 

@@ -33,7 +33,7 @@ struct Evaluate: ParsableCommand {
     @Flag(help: "Print one JSON object instead of the table.")
     var json = false
 
-    @Option(help: "Write a self-contained HTML report here.")
+    @Option(help: "Write a self-contained HTML report here (classes with test items, per-class accuracy at both levels, misclassified items with their top 3, learning curves).")
     var report: String?
 
     @Option(help: "Write one prediction record per item (JSON lines) here.")
@@ -83,8 +83,13 @@ struct Evaluate: ParsableCommand {
         }
         if let report {
             let title = "vidtag eval: \(head) on \(data.features)" + (dropModalities > 0 ? " (\(dropModalities) of modalities dropped)" : "")
+            let misses = contents.examples.indices.compactMap { r -> EvaluationReport.Miss? in
+                let (example, predicted) = (contents.examples[r], output.predictions[r])
+                guard example.level2 >= 0, predicted.level2 != example.level2 else { return nil }
+                return .init(id: example.id, truth1: example.level1, truth2: example.level2, prediction: predicted)
+            }
             try Data(EvaluationReport.html(metrics, taxonomy: checkpoint.taxonomy, title: title,
-                                           training: checkpoint.training).utf8)
+                                           training: checkpoint.training, misses: misses).utf8)
                 .write(to: URL(fileURLWithPath: report), options: .atomic)
         }
         if json {
