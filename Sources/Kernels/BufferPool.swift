@@ -38,7 +38,7 @@ public final class BufferPool: @unchecked Sendable {
         if let array { freeBytes -= array.capacity * MemoryLayout<Float>.stride }
         lock.unlock()
         guard var reused = array.take() else {
-            return [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+            return count == 0 ? [] : [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
         }
         // Within capacity both keep the storage: no allocation, at most a fill of the new tail.
         if reused.count > count {

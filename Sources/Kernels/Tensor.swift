@@ -25,7 +25,8 @@ public struct Tensor: Sendable, Equatable {
     /// A tensor whose values are unspecified, for kernels that write every element.
     public init(uninitialized shape: [Int]) {
         let count = shape.reduce(1, *)
-        self.init(shape: shape, data: [Float](unsafeUninitializedCapacity: count) { _, initialized in
+        // An empty tensor gets a plain empty array (see DType.decodeFloats).
+        self.init(shape: shape, data: count == 0 ? [] : [Float](unsafeUninitializedCapacity: count) { _, initialized in
             initialized = count
         })
     }

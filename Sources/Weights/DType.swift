@@ -50,6 +50,9 @@ public enum DType: String, CaseIterable, Sendable, CustomStringConvertible {
     func decodeFloats(_ bytes: UnsafeRawBufferPointer) -> [Float]? {
         guard convertsToFloat else { return nil }
         let count = bytes.count / size
+        // Not for 0: the standard library then writes the count into the shared empty-array
+        // storage, a write that races with every other thread's (ThreadSanitizer reports it).
+        guard count > 0 else { return [] }
         return [Float](unsafeUninitializedCapacity: count) { out, initialized in
             switch self {
             case .f32:
