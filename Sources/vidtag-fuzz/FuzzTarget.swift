@@ -80,16 +80,19 @@ enum FuzzTarget: String, CaseIterable {
     ])
 }
 
-/// A private folder for the files a target reads, removed when the process ends normally.
+/// A private folder for the files a target reads, removed when the process exits.
 final class Scratch {
-    let folder: URL
+    let folder = Scratch.location(of: getpid())
 
-    init() {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("vidtag-fuzz-\(getpid())")
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    static func location(of process: pid_t) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("vidtag-fuzz-\(process)")
     }
 
-    deinit { try? FileManager.default.removeItem(at: folder) }
+    init() {
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // libFuzzer ends the process with exit(): no deinit runs.
+        atexit { try? FileManager.default.removeItem(at: Scratch.location(of: getpid())) }
+    }
 
     /// Replaces `name` in the folder with `bytes`; returns its path.
     func write<Bytes: DataProtocol>(_ bytes: Bytes, name: String) -> String {
