@@ -19,6 +19,11 @@ public final class OutputJournal: @unchecked Sendable {
     public let format: RecordFormat
     private let descriptor: Int32
 
+    /// Error codes of failures that may pass (a file not readable yet, a busy machine): `--resume`
+    /// runs such inputs again, and their new line follows the old one (the last line of an id
+    /// is the one that counts).
+    public static let codesRetriedOnResume: Set<String> = ["unreadable", "timeout"]
+
     /// `path` nil writes to standard output. An existing non-empty file is refused unless
     /// `resume` (no run ever overwrites results). A file is locked (`flock`) for the run: a
     /// second run on the same file is refused at once instead of writing every record twice.
@@ -125,6 +130,8 @@ public final class OutputJournal: @unchecked Sendable {
             }
             if fields["error_code"] == DuplicateID.code {
                 duplicates.insert(RecordKey(id: id, input: fields["input"] ?? ""))
+            } else if let code = fields["error_code"], codesRetriedOnResume.contains(code) {
+                continue
             } else {
                 ids.insert(id)
             }

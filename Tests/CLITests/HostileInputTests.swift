@@ -223,6 +223,29 @@ import Testing
         #expect(lines.map(Self.code) == ["file_name_not_utf8", nil], "\(lines)")
     }
 
+    /// A failure that may pass (`unreadable`: a file not readable yet; `timeout`) is tried again
+    /// by `--resume`, its new line after the old; a failure for good is not.
+    @Test func resumeRetriesTransientFailuresOnly() throws {
+        let folder = Self.folder("retry")
+        let dump = folder.appendingPathComponent("dump")
+        try FileManager.default.createDirectory(at: dump, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Self.video, toPath: dump.appendingPathComponent("clip.mp4").path)
+        try FileManager.default.copyItem(atPath: Self.media.appendingPathComponent("text.mp4").path,
+                                         toPath: dump.appendingPathComponent("bad.mp4").path)
+        let output = folder.appendingPathComponent("out.jsonl")
+        let earlier = [
+            #"{"id":"bad","input":"\#(dump.path)/bad.mp4","error":{"stage":"open","code":"not_media","message":"earlier"}}"#,
+            #"{"id":"clip","input":"\#(dump.path)/clip.mp4","error":{"stage":"open","code":"unreadable","message":"permission denied"}}"#,
+        ]
+        try (earlier.joined(separator: "\n") + "\n").write(to: output, atomically: true, encoding: .utf8)
+        let result = try Self.run(["classify", "--bundle", ClassifyBundle.path, "--quiet", "--resume", "--output", output.path, dump.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = try String(contentsOf: output, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines.count == 3 && Array(lines.prefix(2)) == earlier, "\(lines)")
+        #expect(CLI.object(lines.last ?? "")["id"] as? String == "clip" && CLI.object(lines.last ?? "")["level1"] != nil,
+                "the unreadable input ran again: \(lines.last ?? "")")
+    }
+
     @Test func crlfLinesNonObjectJSONAndLongLines() throws {
         let run = try CLI.Running(["classify", "--bundle", ClassifyBundle.path, "--quiet", "-"])
         run.send(Self.video + "\r\n\r\n[1,2]\n42\nnull\n{\"id\": \"t\", \"title\": \"Cat toys review\"}\r\n")
