@@ -21,7 +21,10 @@ struct DirectoryWalk {
         guard let handle = opendir(directory) else { return false }
         defer { closedir(handle) }
         while let entry = readdir(handle) {
-            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+            // The name in place, up to its NUL: a dirent is only as long as its name, so copying
+            // the whole 256-byte `d_name` field would read past the end of readdir's buffer.
+            let name = UnsafeRawPointer(entry) + MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+            let bytes = Array(UnsafeRawBufferPointer(start: name, count: strlen(name.assumingMemoryBound(to: CChar.self))))
             if bytes == [0x2E] || bytes == [0x2E, 0x2E] { continue }
             guard let name = String(validating: bytes, as: UTF8.self) else {
                 undecodable.append(directory + "/" + String(decoding: bytes, as: UTF8.self))

@@ -24,9 +24,9 @@ enum FuzzTarget: String, CaseIterable {
     func run(_ bytes: UnsafeRawBufferPointer, in scratch: Scratch) {
         switch self {
         case .manifest:
-            // A fuzzed "/" would walk the machine's whole disk: plain-path lines are kept
-            // inside a folder that does not exist. JSON lines stay as they are.
-            let path = scratch.write(Self.confiningPaths(bytes), name: "manifest.jsonl")
+            // A fuzzed "/" or "../.." would walk the machine's disk: plain-path lines must stay
+            // in the scratch folder, which holds a small tree to walk. JSON lines stay as they are.
+            let path = scratch.write(Self.confiningPaths(bytes, inside: scratch.folder), name: "manifest.jsonl")
             for element in InputSource([.manifest(path)]).prefix(256) {
                 if case .success(let record) = element { _ = record.texts; _ = record.productTexts }
             }
@@ -59,13 +59,20 @@ enum FuzzTarget: String, CaseIterable {
         }
     }
 
-    /// Each line that is not JSON (and so would be read as a path) prefixed with a missing folder.
-    static func confiningPaths(_ bytes: UnsafeRawBufferPointer) -> Data {
+    /// Each line that is not JSON (and so would be read as a path, relative to `folder`) kept
+    /// when it stays inside `folder`, else replaced by a path that does not exist.
+    static func confiningPaths(_ bytes: UnsafeRawBufferPointer, inside folder: URL) -> Data {
         var out = Data()
         for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             let data = Data(line)
             if (try? JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)) == nil {
-                out.append(contentsOf: "missing-folder/".utf8)
+                let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                let resolved = (text.hasPrefix("/") ? URL(fileURLWithPath: text) : folder.appendingPathComponent(text))
+                    .standardizedFileURL.path
+                if !(resolved + "/").hasPrefix(folder.path + "/") || text.contains("\0") {
+                    out.append(contentsOf: "missing-folder/outside\n".utf8)
+                    continue
+                }
             }
             out.append(data)
             out.append(UInt8(ascii: "\n"))
@@ -89,7 +96,12 @@ final class Scratch {
     }
 
     init() {
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // A few media names with sidecars and covers, for directory walks.
+        for name in ["tree/a.mp4", "tree/a.json", "tree/a.jpg", "tree/sub/b.mkv", "tree/sub/notes.txt"] {
+            let url = folder.appendingPathComponent(name)
+            try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            _ = FileManager.default.createFile(atPath: url.path, contents: name.hasSuffix(".json") ? Data(#"{"title": "t"}"#.utf8) : Data())
+        }
         // libFuzzer ends the process with exit(): no deinit runs.
         atexit { try? FileManager.default.removeItem(at: Scratch.location(of: getpid())) }
     }
