@@ -15,8 +15,10 @@ public final class Quarantine: @unchecked Sendable {
     ]
 
     public let path: String
-    /// (id, input) → the original code and message.
+    /// (id, input) → the original code and message. The batch's producer thread reads it while
+    /// the main thread records failures: every access holds `lock`.
     private var entries: [RecordKey: String] = [:]
+    private let lock = NSLock()
     /// Why the file could not be appended to, once (the run goes on without it).
     public private(set) var writeFailure: String?
 
@@ -34,14 +36,21 @@ public final class Quarantine: @unchecked Sendable {
     }
 
     /// Why the input with `id` at `input` was quarantined, or nil.
-    public func reason(for id: String, input: String) -> String? { entries[RecordKey(id: id, input: input)] }
+    public func reason(for id: String, input: String) -> String? {
+        lock.withLock { entries[RecordKey(id: id, input: input)] }
+    }
 
     /// Records a deterministic failure (others are ignored). A quarantine that cannot be written
     /// (full disk, read-only, not a file) costs only the memory of it: ``writeFailure`` says why.
     public func record(id: String, input: String, detail: ErrorLine.Detail) {
         let key = RecordKey(id: id, input: input)
-        guard Self.deterministicCodes.contains(detail.code), entries[key] == nil else { return }
-        entries[key] = "\(detail.code): \(detail.message)"
+        guard Self.deterministicCodes.contains(detail.code) else { return }
+        let isNew = lock.withLock {
+            guard entries[key] == nil else { return false }
+            entries[key] = "\(detail.code): \(detail.message)"
+            return true
+        }
+        guard isNew else { return }
         let line = Array((JSONText.encode(ErrorLine.Record(id: id, input: input, error: detail)) + "\n").utf8)
         if let problem = Self.append(line, to: path), writeFailure == nil { writeFailure = problem }
     }
