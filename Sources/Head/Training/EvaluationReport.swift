@@ -158,28 +158,20 @@ public enum EvaluationReport {
         func bar(_ value: Double) -> String {
             "<td class=\"bar\"><div style=\"width:\(Int(200 * value))px\"></div>\(String(format: "%.1f%%", 100 * value))</td>"
         }
-        func classTable(_ scores: [EvaluationMetrics.ClassScore], _ find: (String) -> Taxonomy.Category?) -> String {
-            "<table><tr><th>class</th><th>test items</th><th>accuracy (recall)</th><th>precision</th><th>F1</th></tr>"
-                + scores.filter { $0.support > 0 }.map { score in
-                    let name = find(score.id).map(label) ?? escape(score.id)
-                    return "<tr><td>\(name)</td><td class=\"n\">\(score.support)</td>\(bar(score.accuracy))"
-                        + "<td class=\"n\">\(String(format: "%.3f", score.precision))</td><td class=\"n\">\(String(format: "%.3f", score.f1))</td></tr>"
-                }.joined() + "</table>"
+        let header = "<table><tr><th>class</th><th>test items</th><th>accuracy (recall)</th><th>precision</th><th>F1</th></tr>"
+        func row(_ category: Taxonomy.Category?, _ score: EvaluationMetrics.ClassScore, nameClass: String = "") -> String {
+            "<tr><td\(nameClass)>\(category.map(label) ?? escape(score.id))</td><td class=\"n\">\(score.support)</td>\(bar(score.accuracy))"
+                + "<td class=\"n\">\(String(format: "%.3f", score.precision))</td><td class=\"n\">\(String(format: "%.3f", score.f1))</td></tr>"
         }
-        let level1Table = classTable(m.level1Classes) { taxonomy.level1Index(of: $0).map { taxonomy.level1[$0] } }
-        // Level 2 grouped under each parent, in taxonomy order.
-        var level2Table = "<table><tr><th>class</th><th>test items</th><th>accuracy (recall)</th><th>precision</th><th>F1</th></tr>"
-        for (i, parent) in taxonomy.level1.enumerated() {
-            let children = m.level2Classes.filter { taxonomy.level2Index(of: $0.id).map { taxonomy.parents[$0] } == i }
-            guard !children.isEmpty else { continue }
-            level2Table += "<tr class=\"group\"><th colspan=\"5\">\(label(parent))</th></tr>"
-            level2Table += children.map { score in
-                let name = taxonomy.level2Index(of: score.id).map { label(taxonomy.level2[$0]) } ?? escape(score.id)
-                return "<tr><td class=\"child\">\(name)</td><td class=\"n\">\(score.support)</td>\(bar(score.accuracy))"
-                    + "<td class=\"n\">\(String(format: "%.3f", score.precision))</td><td class=\"n\">\(String(format: "%.3f", score.f1))</td></tr>"
-            }.joined()
-        }
-        level2Table += "</table>"
+        let level1Table = header + m.level1Classes.filter { $0.support > 0 }
+            .map { row(taxonomy.level1Index(of: $0.id).map { taxonomy.level1[$0] }, $0) }.joined() + "</table>"
+        // Level 2 grouped under each parent, in taxonomy order (level2Classes holds classes with test items).
+        let byParent = Dictionary(grouping: m.level2Classes) { taxonomy.level2Index(of: $0.id).map { taxonomy.parents[$0] } ?? -1 }
+        let level2Table = header + taxonomy.level1.indices.compactMap { i -> String? in
+            guard let children = byParent[i] else { return nil }
+            return "<tr class=\"group\"><th colspan=\"5\">\(label(taxonomy.level1[i]))</th></tr>"
+                + children.map { row(taxonomy.level2Index(of: $0.id).map { taxonomy.level2[$0] }, $0, nameClass: " class=\"child\"") }.joined()
+        }.joined() + "</table>"
 
         let attention = m.attention.isEmpty ? "<p>(no attention: the head's fusion is not modal attention)</p>"
             : "<table>" + m.attention.sorted { $0.key < $1.key }.map { "<tr><td>\(escape($0.key))</td>\(bar($0.value))</tr>" }.joined() + "</table>"
