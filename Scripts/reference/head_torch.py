@@ -14,6 +14,8 @@ Model (design.md §1), for a batch of items, M modalities in the order of `modal
                       rho = cfg["attention_mix"], 0.5 when absent),
                       n the number of modalities present
            concat:    fused = concat(e_m)
+           (attention and concat, cfg["absent"] == "learned": an absent modality's block is a learned
+           vector absent.<m> instead of zeros; "zero" when the key is missing)
            tfn:       fused = Linear(flatten(outer_m (1, e_m)))          (Zadeh et al. 2017)
            lmf:       fused = sum_i w_i prod_m (G_m (1, e_m))_i + bias     (Liu et al. 2018)
   classifier: hmc:  h1 = ReLU(L1h(x)), logits1 = L1o(h1), h2 = ReLU(L2h([x, h1])), logits2 = L2o(h2)
@@ -114,12 +116,16 @@ class LowRankFusion(nn.Module):
 
 
 class Fusion(nn.Module):
-    """Parameters: attention.{weight,bias} | tfn.{weight,bias} | lmf.{factor.<m>,rank_weight,bias}."""
+    """Parameters: attention.{weight,bias} | tfn.{weight,bias} | lmf.{factor.<m>,rank_weight,bias};
+    absent.<m> (attention, concat) with learned absent blocks."""
 
-    def __init__(self, kind, names, p, f, rank, scale="convex", mix=0.5):
+    def __init__(self, kind, names, p, f, rank, scale="convex", mix=0.5, absent="zero"):
         super().__init__()
         m = len(names)
-        self.kind, self.scale, self.mix = kind, scale, mix
+        self.kind, self.scale, self.mix, self.names = kind, scale, mix, names
+        self.learns_absent = absent == "learned" and kind in ("attention", "concat")
+        if self.learns_absent:
+            self.absent = nn.ParameterDict({name: nn.Parameter(torch.zeros(p)) for name in names})
         if kind == "attention":
             self.attention = nn.Linear(m * p, m)
         elif kind == "tfn":
@@ -129,6 +135,14 @@ class Fusion(nn.Module):
 
     def forward(self, blocks, mask):
         """blocks: [B, M, P] (zero where absent); mask: [B, M] -> fused, attention or None."""
+        fused, attention = self.fuse(blocks, mask)
+        if self.learns_absent:                                            # a_m where modality m is absent
+            b, m, p = blocks.shape
+            stand_in = torch.stack([self.absent[name] for name in self.names])       # [M, P]
+            fused = (fused.reshape(b, m, p) * mask[:, :, None] + (1 - mask)[:, :, None] * stand_in).reshape(b, m * p)
+        return fused, attention
+
+    def fuse(self, blocks, mask):
         b, m, p = blocks.shape
         if self.kind == "concat":
             return blocks.reshape(b, m * p), None
@@ -188,7 +202,7 @@ class Head(nn.Module):
             return {"netvlad": vlad, "mean": m["dim"], "both": m["dim"] + vlad}[pooling]
         self.proj = nn.ModuleDict({m["name"]: nn.Linear(pooled(m), p) for m in mods})
         self.fusion = Fusion(fusion, names, p, f, cfg["lmf_rank"], cfg.get("attention_scale", "convex"),
-                             cfg.get("attention_mix", 0.5))
+                             cfg.get("attention_mix", 0.5), cfg.get("absent", "zero"))
         c1, c2 = cfg["level1_count"], len(cfg["parents"])
         self.classifier = nn.Module()
         if cfg["classifier"] == "hmc":

@@ -12,7 +12,8 @@ Writes Fixtures/head/head_goldens.safetensors:
   <variant>.grad.<param>        d(mean total loss)/d(param) for every parameter
   <variant>.adam_losses         [10] the loss before each of ten AdamW steps on the same batch
 Variants: <fusion>_<classifier>, attention_hmc_flattened with the classic flattened NetVLAD,
-suffixes for sequence pooling (mean, both) and attention scaling (mean, residual), and
+suffixes for sequence pooling (mean, both), attention scaling (mean, residual) and learned
+absent blocks (learned), and
 linear_flat, the linear baseline with the standardisation given in the metadata.
                                 (clip 1.0, warm-up 3 + cosine over 10 steps)
 metadata "config": the shared head config, the variants and the optimiser settings (JSON).
@@ -62,7 +63,9 @@ BASE = {
 VARIANTS = [("attention", "hmc", "weighted"), ("concat", "hmc", "weighted"), ("tfn", "hmc", "weighted"),
             ("lmf", "hmc", "weighted"), ("attention", "flat", "weighted"), ("attention", "hmc", "flattened"),
             ("attention", "hmc", "weighted", "both", "residual"), ("attention", "hmc", "weighted", "mean", "mean"),
-            ("concat", "hmc", "weighted", "both"), ("linear", "flat", "weighted")]
+            ("concat", "hmc", "weighted", "both"), ("linear", "flat", "weighted"),
+            ("attention", "hmc", "weighted", "netvlad", "residual", "learned"),
+            ("concat", "hmc", "weighted", "netvlad", "convex", "learned")]
 # The linear baseline's standardisation {mean, scale} per modality, as training would store it.
 STANDARDISATION = {m["name"]: {"mean": [round(0.1 * ((i * 7 + j) % 5) - 0.2, 3) for i in range(m["dim"])],
                                "scale": [round(0.5 + 0.1 * ((i * 3 + j) % 7), 3) for i in range(m["dim"])]}
@@ -107,15 +110,16 @@ for b, item in enumerate(items):
 tensors["targets"] = targets.astype(np.float32)
 
 
-def variant_name(fusion, classifier, form, pooling="netvlad", scale="convex"):
-    """<fusion>_<classifier>[_flattened][_<pooling>][_<attention scale>], defaults left out."""
-    parts = [fusion, classifier] + [x for x, default in ((form, "weighted"), (pooling, "netvlad"), (scale, "convex"))
-                                    if x != default]
+def variant_name(fusion, classifier, form, pooling="netvlad", scale="convex", absent="zero"):
+    """<fusion>_<classifier>[_flattened][_<pooling>][_<attention scale>][_learned], defaults left out."""
+    parts = [fusion, classifier] + [x for x, default in ((form, "weighted"), (pooling, "netvlad"), (scale, "convex"),
+                                                         (absent, "zero")) if x != default]
     return "_".join(parts)
 
 
-def run(fusion, classifier, form, pooling="netvlad", scale="convex"):
-    cfg = dict(BASE, fusion=fusion, classifier=classifier, netvlad=form, pooling=pooling, attention_scale=scale)
+def run(fusion, classifier, form, pooling="netvlad", scale="convex", absent="zero"):
+    cfg = dict(BASE, fusion=fusion, classifier=classifier, netvlad=form, pooling=pooling, attention_scale=scale,
+               absent=absent)
     if fusion == "linear":
         cfg["modalities"] = [dict(m, standardisation=STANDARDISATION[m["name"]]) for m in BASE["modalities"]]
     torch.manual_seed(0)
@@ -136,7 +140,7 @@ def run(fusion, classifier, form, pooling="netvlad", scale="convex"):
     terms, loss = model.loss(out, y1, y2)
     model.zero_grad()
     loss.backward()
-    prefix = variant_name(fusion, classifier, form, pooling, scale)
+    prefix = variant_name(fusion, classifier, form, pooling, scale, absent)
     res = {}
     for name, value in state.items():
         res[f"{prefix}.init.{name}"] = value.astype(np.float32)

@@ -59,6 +59,16 @@ public struct HeadConfig: Codable, Equatable, Sendable {
         case residual
     }
 
+    /// What an absent modality contributes to the fused vector (attention and concat).
+    public enum AbsentModality: String, Codable, Sendable, CaseIterable {
+        /// A zero block: the classifier cannot tell "absent" from "present, every unit off", and
+        /// its inputs shift whenever a modality goes missing.
+        case zero
+        /// A learned block per modality (`fusion.absent.<m>`, width P) in place of the zero block,
+        /// so the classifier can make up for what the modality usually adds.
+        case learned
+    }
+
     public enum Classifier: String, Codable, Sendable, CaseIterable {
         /// Level-1 and level-2 channels; level 2 also sees the level-1 hidden state (HMCN).
         case hmc
@@ -89,6 +99,10 @@ public struct HeadConfig: Codable, Equatable, Sendable {
     /// against 79.0% and 77.9% on the few-frames worlds, 3 seeds). Heads saved without the key
     /// used ½ and load so.
     public var attentionMix: Float = 0.25
+    /// What an absent modality's block holds (attention and concat). Learned blocks measured no
+    /// better than zero blocks over the six world kinds (+0.06 level-2 points for attention on
+    /// average, from −1.6 to +0.8; docs/head.md), so zero stays the default.
+    public var absent: AbsentModality = .zero
     /// The common width each modality is projected to (attention, concat, LMF).
     public var width: Int = 256
     /// The per-modality width before TFN's outer product; the tensor has (w+1)^M entries.
@@ -121,6 +135,10 @@ public struct HeadConfig: Codable, Equatable, Sendable {
     /// The pooling in effect: the linear baseline always takes the mean frame.
     var sequencePooling: SequencePooling { fusion == .linear ? .mean : pooling }
 
+    /// Whether absent modalities get learned blocks: only attention and concat have a block per
+    /// modality in their fused vector.
+    public var learnsAbsentBlocks: Bool { absent == .learned && (fusion == .attention || fusion == .concat) }
+
     /// The width of NetVLAD's output for a sequence modality.
     func netvladWidth(_ spec: ModalitySpec) -> Int { netvlad == .flattened ? clusters * spec.dim : spec.dim }
     public var modalityCount: Int { modalities.count }
@@ -143,7 +161,7 @@ public struct HeadConfig: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case modalities, parents, fusion, classifier, clusters, netvlad, pooling, width, hidden1, hidden2, lambda, beta
+        case modalities, parents, fusion, classifier, clusters, netvlad, pooling, absent, width, hidden1, hidden2, lambda, beta
         case attentionScale = "attention_scale", attentionMix = "attention_mix"
         case level1Count = "level1_count", tfnWidth = "tfn_width", lmfRank = "lmf_rank", fusedWidth = "fused_width"
     }
@@ -162,6 +180,7 @@ public struct HeadConfig: Codable, Equatable, Sendable {
         pooling = try c.decodeIfPresent(SequencePooling.self, forKey: .pooling) ?? .netvlad
         attentionScale = try c.decodeIfPresent(AttentionScale.self, forKey: .attentionScale) ?? .convex
         attentionMix = try c.decodeIfPresent(Float.self, forKey: .attentionMix) ?? 0.5
+        absent = try c.decodeIfPresent(AbsentModality.self, forKey: .absent) ?? .zero
         width = try c.decodeIfPresent(Int.self, forKey: .width) ?? width
         tfnWidth = try c.decodeIfPresent(Int.self, forKey: .tfnWidth) ?? tfnWidth
         lmfRank = try c.decodeIfPresent(Int.self, forKey: .lmfRank) ?? lmfRank

@@ -9,6 +9,7 @@ import Weights
 ///                      or the mean frame (B, D); or both side by side
 ///   every modality:    (B, D) → Linear + ReLU, masked → block m of E (B, M·P)
 ///   fusion:            E → fused (B, F)         attention | concat | TFN | LMF
+///                      (attention, concat: an absent modality's block is zero or learned)
 ///   classifier:        fused → logits1 (B, C1), logits2 (B, C2)   HMC | flat
 ///   loss:              L1 + λ·L2 + β·LH
 /// Not thread-safe: one model per thread (the GEMMs are multi-threaded inside).
@@ -150,6 +151,14 @@ public final class HeadModel: @unchecked Sendable {
                                   factors: c.modalities.map { param("fusion.lmf.factor.\($0.name)") },
                                   rankWeight: param("fusion.lmf.rank_weight"), bias: param("fusion.lmf.bias"),
                                   batch: bsz, modalities: m, width: p, rank: c.lmfRank, outFeatures: f)
+        }
+
+        // Absent modalities' blocks (for concat, written over the zero blocks of E).
+        if c.learnsAbsentBlocks {
+            batch.mask.withUnsafeBufferPointer { mask in
+                AbsentBlocks.forward(fused: fused, fusedWidth: f, absent: c.modalities.map { param("fusion.absent.\($0.name)") },
+                                     mask: mask.baseAddress!, batch: bsz, modalities: m, width: p)
+            }
         }
 
         // 3. Classify.
@@ -297,6 +306,13 @@ public final class HeadModel: @unchecked Sendable {
                                     dlogits2: dlogits2, h2: ws.get("h2", bsz * c.hidden2), fused: fused,
                                     weights: flatWeights(param), batch: bsz, fusedWidth: f,
                                     hidden2: c.hidden2, level2: c2)
+        }
+
+        if c.learnsAbsentBlocks {
+            batch.mask.withUnsafeBufferPointer { mask in
+                AbsentBlocks.backward(dabsent: c.modalities.map { grad("fusion.absent.\($0.name)") }, dfused: dfused, fusedWidth: f,
+                                      mask: mask.baseAddress!, batch: bsz, modalities: m, width: p)
+            }
         }
 
         // 2. Fusion → blocks.

@@ -12,6 +12,7 @@
 /// | `netvlad.<m>.shot_logits` | [K] | α = softmax(shot_logits); the weighted form only |
 /// | `proj.<m>.weight`, `.bias` | [P, D'], [P] | every modality; P = width (tfnWidth for TFN); D' = `pooledWidth` (D, K·D for flattened NetVLAD, + D with the mean) |
 /// | `fusion.attention.weight`, `.bias` | [M, M·P], [M] | attention |
+/// | `fusion.absent.<m>` | [P] | attention and concat with learned absent blocks, one per modality |
 /// | `fusion.tfn.weight`, `.bias` | [F, (P+1)^M], [F] | TFN |
 /// | `fusion.lmf.factor.<m>` | [r·F, P+1] | LMF, one per modality |
 /// | `fusion.lmf.rank_weight`, `.bias` | [r], [F] | LMF |
@@ -85,6 +86,9 @@ public struct ParameterLayout: Sendable {
             for mod in c.modalities { t.append(("fusion.lmf.factor.\(mod.name)", [c.lmfRank * f, p + 1])) }
             t.append(("fusion.lmf.rank_weight", [c.lmfRank]))
             t.append(("fusion.lmf.bias", [f]))
+        }
+        if c.learnsAbsentBlocks {
+            for mod in c.modalities { t.append(("fusion.absent.\(mod.name)", [p])) }
         }
         switch c.classifier {
         case .hmc:

@@ -48,13 +48,19 @@ struct HeadCompare: ParsableCommand {
     @Option(help: "Epochs (the best validation epoch is kept).")
     var epochs = TrainingOptions().epochs
 
+    @Option(help: "What an absent modality's block holds in every variant: zero or learned (vidtag train --absent).")
+    var absent: HeadConfig.AbsentModality = .zero
+
+    @Option(help: "Polyak averaging's decay in every variant; 0 is off (vidtag train --average-decay).")
+    var averageDecay: Float = TrainingOptions().averageDecay
+
     @Option(help: "Modal dropout rate of the variants that use it.")
     var modalDropout = 0.2
 
     @Option(help: "Share of modalities dropped at test time for the robustness columns.")
     var missing = 0.1
 
-    @Option(help: "Only variants whose name contains this text (repeatable).")
+    @Option(help: "Only the variant of this name, or else the variants whose name contains this text (repeatable).")
     var only: [String] = []
 
     @Option(help: "Write every run as JSON to this file.")
@@ -84,6 +90,7 @@ struct HeadCompare: ParsableCommand {
             return
         }
         if let threads { Threading.configure(threads: threads) }
+        guard (0..<1).contains(averageDecay) else { throw ValidationError("--average-decay is in [0, 1), got \(averageDecay)") }
         let seeds = worlds.split(separator: ",").compactMap { UInt64($0.trimmingCharacters(in: .whitespaces)) }
         guard !seeds.isEmpty else { throw ValidationError("--worlds needs at least one seed") }
         let kindList = kinds == "all" ? SyntheticSpec.Kind.allCases
@@ -99,8 +106,15 @@ struct HeadCompare: ParsableCommand {
         setup.testCount = test
         setup.missingRate = missing
         setup.options.epochs = epochs
+        setup.options.averageDecay = averageDecay
+        let absent = self.absent
+        setup.base = { $0.absent = absent }
         var variants = HeadComparison.variants(modalDropout: modalDropout)
-        if !only.isEmpty { variants = variants.filter { v in only.contains { v.name.contains($0) } } }
+        if !only.isEmpty {
+            // A variant's whole name picks that variant alone; other text, every variant containing it.
+            let names = Set(variants.map(\.name))
+            variants = variants.filter { v in only.contains { $0 == v.name || (!names.contains($0) && v.name.contains($0)) } }
+        }
         headLog("head compare: \(variants.count) variants × \(kindList.count) kinds × \(seeds.count) worlds, \(train) train / "
                 + "\(test) test items, \(epochs) epochs, \(Threading.threads) threads")
         var runs: [HeadComparison.Run] = []
@@ -303,3 +317,4 @@ struct HeadSynth: ParsableCommand {
         headLog("wrote \(count) items of world \(world), split \(split) to \(output)")
     }
 }
+extension HeadConfig.AbsentModality: ExpressibleByArgument {}

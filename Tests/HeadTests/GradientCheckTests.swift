@@ -97,6 +97,50 @@ import Testing
         ], "attention fusion (\(scale.rawValue), ρ 0.3 where it applies)")
     }
 
+    @Test func absentBlocks() {
+        let data = TestData(seed: 12)
+        defer { withExtendedLifetime(data) {} }
+        let (b, m, p) = (4, 3, 5)
+        let f = m * p + 2  // a wider row than the blocks, as a fusion's could be
+        let mask: [Float] = [1, 1, 1, 1, 0, 1, 0, 0, 1, 1, 1, 0]
+        let input = data.normal(b * f), fused = data.zeros(b * f)
+        let absent = (0..<m).map { _ in data.normal(p, scale: 0.5) }
+        let r = data.normals(b * f)
+        func forward() -> Double {
+            fused.pointer.update(from: input.pointer, count: b * f)
+            mask.withUnsafeBufferPointer {
+                AbsentBlocks.forward(fused: fused.pointer, fusedWidth: f, absent: absent.map(\.pointer), mask: $0.baseAddress!,
+                                     batch: b, modalities: m, width: p)
+            }
+            return probe(fused.pointer, r)
+        }
+        _ = forward()
+        // present blocks pass unchanged, absent ones are exactly their stand-in
+        for row in 0..<b {
+            for j in 0..<m {
+                let block = Array(UnsafeBufferPointer(start: fused.pointer + row * f + j * p, count: p))
+                let expected = mask[row * m + j] == 0 ? absent[j].array() : Array(UnsafeBufferPointer(start: input.pointer + row * f + j * p, count: p))
+                #expect(block == expected)
+            }
+        }
+        let dabsent = (0..<m).map { _ in data.zeros(p) }
+        let dfused = data.copy(r)
+        mask.withUnsafeBufferPointer {
+            AbsentBlocks.backward(dabsent: dabsent.map(\.pointer), dfused: dfused.pointer, fusedWidth: f, mask: $0.baseAddress!,
+                                  batch: b, modalities: m, width: p)
+        }
+        // what reaches the fusion: nothing from absent blocks, the rest unchanged
+        for row in 0..<b {
+            for i in 0..<f {
+                let j = i / p, absentHere = j < m && mask[row * m + j] == 0
+                #expect(dfused[row * f + i] == (absentHere ? 0 : r[row * f + i]))
+            }
+        }
+        report((0..<m).map { j in
+            GradientCheck.check("absent.\(j)", values: absent[j].pointer, count: p, analytic: dabsent[j].array(), loss: forward)
+        }, "absent blocks")
+    }
+
     @Test func tensorFusion() {
         let data = TestData(seed: 3)
         defer { withExtendedLifetime(data) {} }
@@ -286,7 +330,8 @@ import Testing
     /// mean-scaled attention is checked alone above and against PyTorch: in the whole head its
     /// larger activations cross too many ReLU kinks within the step h.)
     @Test(arguments: ["attention_hmc", "concat_hmc", "tfn_hmc", "lmf_hmc", "attention_flat", "concat_flat",
-                      "attention_hmc_flattened", "attention_hmc_both_residual", "concat_hmc_both", "linear_flat"])
+                      "attention_hmc_flattened", "attention_hmc_both_residual", "concat_hmc_both", "linear_flat",
+                      "attention_hmc_residual_learned", "concat_hmc_learned"])
     func wholeHead(variant: String) throws {
         let goldens = try HeadGoldens()
         let config = goldens.headConfig(variant)

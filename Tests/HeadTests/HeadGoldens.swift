@@ -64,7 +64,7 @@ struct HeadGoldens {
 
     /// The head config of a variant such as "tfn_hmc", "attention_hmc_flattened" or
     /// "attention_hmc_both_residual": fusion, classifier, then in this order whichever differ from
-    /// the defaults: NetVLAD form, sequence pooling, attention scale.
+    /// the reference's defaults: NetVLAD form, sequence pooling, attention scale, absent blocks.
     func headConfig(_ variant: String) -> HeadConfig {
         let parts = variant.split(separator: "_").map(String.init)
         var c = HeadConfig(modalities: modalities, parents: config.parents, level1Count: config.level1_count)
@@ -75,6 +75,8 @@ struct HeadGoldens {
         if let form = rest.first.flatMap(HeadConfig.NetVLADForm.init(rawValue:)) { c.netvlad = form; rest = rest.dropFirst() }
         if let pooling = rest.first.flatMap(HeadConfig.SequencePooling.init(rawValue:)) { c.pooling = pooling; rest = rest.dropFirst() }
         if let scale = rest.first.flatMap(HeadConfig.AttentionScale.init(rawValue:)) { c.attentionScale = scale; rest = rest.dropFirst() }
+        c.absent = .zero  // likewise
+        if let absent = rest.first.flatMap(HeadConfig.AbsentModality.init(rawValue:)) { c.absent = absent; rest = rest.dropFirst() }
         precondition(rest.isEmpty, "HeadGoldens: unknown variant \(variant)")
         if c.fusion == .linear {
             for j in c.modalities.indices { c.modalities[j].standardisation = config.standardisation[c.modalities[j].name] }

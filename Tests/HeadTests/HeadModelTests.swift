@@ -294,3 +294,34 @@ enum Small {
         }
     }
 }
+
+@Suite struct ParameterAverageTests {
+    /// Three updates of a two-parameter average against the formula in float64; the first
+    /// updates weigh the new values heavily (d_1 = 2/11), later ones at most `decay`.
+    @Test func followsTheWarmedUpMovingAverage() {
+        let parameters = FloatBuffer([1, -2])
+        let average = ParameterAverage(parameters, decay: 0.5)
+        var expected: [Double] = [1, -2]
+        for (t, step) in [[3.0, 0.5], [-1.0, 4.0], [2.0, 2.0]].enumerated() {
+            for i in 0..<2 { parameters[i] = Float(step[i]) }
+            average.update(parameters)
+            let n = Double(t + 1), d = min(0.5, (1 + n) / (10 + n))
+            expected = zip(expected, step).map { d * $0 + (1 - d) * $1 }
+        }
+        let got = average.values.array()
+        let worst = zip(got, expected).map { abs(Double($0) - $1) }.max()!
+        print("parameter average: max |Δ| = \(worst) against float64 (tolerance 1e-6)")
+        #expect(worst < 1e-6)
+        #expect(average.count == 3)
+    }
+
+    /// Heads trained before averaging existed have no `average_decay`: they were trained without.
+    @Test func optionsWithoutTheKeyMeanNoAveraging() throws {
+        let old = #"{"epochs": 40, "batch_size": 64, "learning_rate": 0.001, "weight_decay": 1, "warmup_fraction": 0.05, "min_learning_rate_fraction": 0.1, "gradient_clip": 1, "modal_dropout": 0.2, "validation_fraction": 0.1, "patience": 0, "seed": 3}"#
+        let options = try JSONDecoder().decode(TrainingOptions.self, from: Data(old.utf8))
+        #expect(options.averageDecay == 0)
+        #expect(options.seed == 3)
+        let roundTrip = try JSONDecoder().decode(TrainingOptions.self, from: JSONEncoder().encode(TrainingOptions()))
+        #expect(roundTrip == TrainingOptions())
+    }
+}

@@ -18,7 +18,7 @@ public enum HeadComparison {
 
     /// The article's rows: fusions (with HMC and modal dropout), HMC vs flat, with and
     /// without modal dropout (for attention, and for concat, which feeds absent modalities as
-    /// zeros instead of masking them); and the linear baseline every head must beat.
+    /// blocks instead of masking them); and the linear baseline every head must beat.
     public static func variants(modalDropout p: Double) -> [Variant] {
         [
             Variant(name: "attention + HMC + modal dropout", fusion: .attention, classifier: .hmc, modalDropout: p),

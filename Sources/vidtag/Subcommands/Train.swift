@@ -59,6 +59,9 @@ struct Train: ParsableCommand {
     @Option(help: "ρ, 0 to 1: the share of each block the residual attention re-weights (0 is concatenation).")
     var attentionMix: Float = 0.25
 
+    @Option(help: "What stands in for an absent modality in the fused vector (attention, concat): zero (a zero block) or learned (a block learned per modality).")
+    var absent: HeadConfig.AbsentModality = .zero
+
     @Option(help: "Common width each modality is projected to.")
     var width = 256
 
@@ -79,6 +82,9 @@ struct Train: ParsableCommand {
 
     @Option(help: "AdamW's decoupled weight decay (each step shrinks every parameter by learning rate × this).")
     var weightDecay: Float = 1
+
+    @Option(help: "Polyak averaging: the decay (e.g. 0.998) of a moving average of the parameters taken after every step; 0, the default, is off. Validation, the best epoch and the saved head use the average.")
+    var averageDecay: Float = 0
 
     @Option(help: "Share of labelled items held out for validation.")
     var validationFraction = 0.1
@@ -118,6 +124,7 @@ struct Train: ParsableCommand {
         o.modalDropout = modalDropout
         o.validationFraction = validationFraction
         o.patience = patience
+        o.averageDecay = averageDecay
         o.seed = seed
         return o
     }
@@ -155,6 +162,7 @@ struct Train: ParsableCommand {
         config.pooling = pooling
         config.attentionScale = attentionScale
         config.attentionMix = attentionMix
+        config.absent = absent
         config.width = width
         config.tfnWidth = tfnWidth
         config.lmfRank = lmfRank
@@ -210,3 +218,4 @@ struct TrainRecord: Encodable {
 
 extension HeadConfig.SequencePooling: ExpressibleByArgument {}
 extension HeadConfig.AttentionScale: ExpressibleByArgument {}
+extension HeadConfig.AbsentModality: ExpressibleByArgument {}
