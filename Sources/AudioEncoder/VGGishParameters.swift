@@ -26,8 +26,6 @@ public enum VGGishParameters {
     public static let exampleFrames = 96
     /// The fewest samples that give one example: 400 + 95 · 160 = 15 600 (0.975 s).
     public static let minimumSamples = windowLength + (exampleFrames - 1) * hopLength
-    /// Seconds of audio one example stands for (its hop): 0.96.
-    public static let exampleSeconds = Double(exampleFrames * hopLength) / Double(sampleRate)
     /// Quantisation range of the postprocessor (`QUANTIZE_MIN_VAL`, `QUANTIZE_MAX_VAL`).
     public static let quantizeMin = -2.0
     public static let quantizeMax = 2.0

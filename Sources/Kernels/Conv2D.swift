@@ -27,14 +27,6 @@ public struct Conv2D: Sendable {
     /// The weights in the chosen Winograd form; nil for `.gemm`.
     private var winograd: WinogradWeights?
 
-    /// Whether a stride-1 3×3 layer this wide runs as Winograd (F(4×4, 3×3): from 32 channels in
-    /// and out, where it measured faster than im2col on every layer of Inception-ResNet-v2 and
-    /// VGGish; see `ConvolutionAlgorithm.choose` for the numbers and the 1×r / r×1 forms).
-    public static func prefersWinograd(inChannels: Int, outChannels: Int) -> Bool {
-        ConvolutionAlgorithm.choose(kernel: (3, 3), stride: (1, 1), inChannels: inChannels,
-                                    outChannels: outChannels) != .gemm
-    }
-
     /// Whether a layer of this shape runs as Winograd, and which form: "F(4×4,3×3)", "F(2,7)",
     /// "F(4,3)"…, or nil for im2col / 1×1 / direct.
     public static func winogradForm(kernel: (Int, Int), stride: (Int, Int), inChannels: Int,

@@ -14,10 +14,9 @@
 /// written-out F(2, 7), whose pairs of rows share their even and odd halves.
 ///
 /// Only the forms whose float32 error stays near F(4×4, 3×3)'s are offered: simulated over 128
-/// and 160 channels, F(2, 3) 4e-7 (as direct; removed, as F(4, 3) was faster wherever it
-/// applied), F(4, 3) 1.5e-6, F(2, 7) 2.6e-6 / 3.3e-6, but
-/// F(3, 7) 1.5e-5 / 2.0e-5 and F(4, 7) 1.6e-5 / 2.3e-5 at best (against 4e-7 / 5e-7 for a
-/// float32 dot product), so 7-tap kernels use F(2, 7). The matrices are the Cook–Toom ones for
+/// and 160 channels, F(4, 3) 1.5e-6, F(2, 7) 2.6e-6 / 3.3e-6, but F(3, 7) 1.5e-5 / 2.0e-5 and
+/// F(4, 7) 1.6e-5 / 2.3e-5 at best (against 4e-7 / 5e-7 for a float32 dot product), so 7-tap
+/// kernels use F(2, 7). 3-tap kernels use F(4, 3), faster than F(2, 3) on every such layer. The matrices are the Cook–Toom ones for
 /// the points listed with each form, the Lagrange denominators folded into G, which is applied
 /// in double precision.
 public struct Winograd1D: Sendable {

@@ -40,8 +40,8 @@ public enum ConvolutionAlgorithm: Sendable, Equatable, CustomStringConvertible {
     ///   exception is mixed_7a 256→288 @17², where 4×4 tiles cover 20×20 for 17×17 outputs:
     ///   F(4×4) 2.70 ms (1.46×) against F(2×2)'s 2.62 (1.51×) at batch 1, but 4.33 (1.86×)
     ///   against 5.13 (1.57×) at batch 2; the choice is made per layer shape, not per input
-    ///   size, so it keeps F(4×4). With no layer left for it, F(2×2, 3×3) (the figures in
-    ///   brackets after the semicolons) was removed.
+    ///   size, so it keeps F(4×4), and no layer is left for F(2×2, 3×3) (the figures in brackets
+    ///   after the semicolons), which vidtag therefore does not have.
     /// - 1×7 / 7×1 → F(2, 7): block17's 1×7 128→160 and 7×1 160→192 @17² 0.67 and 0.96 ms
     ///   (1.24× and 1.30×), 1.23× and 1.30× at batch 2. (F(3, 7), F(4, 7): too inaccurate, see
     ///   `Winograd1D`.)

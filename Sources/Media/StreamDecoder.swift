@@ -59,8 +59,6 @@ final class StreamDecoder {
         av_frame_free(&frame)
     }
 
-    var timeBase: AVRational { file.stream(streamIndex).pointee.time_base }
-
     /// The next decoded frame, or nil at the end of the stream.
     func next() throws(MediaError) -> UnsafeMutablePointer<AVFrame>? {
         while true {

@@ -19,7 +19,7 @@ import Weights
         print("safetensors round trip: \(size / 1_000_000) MB, \(loaded.tensors.count) network tensors + PCA, "
               + "embeddings max |Δ| \(difference) (tolerance 0)")
         #expect(difference == 0)
-        // The PCA parameters alone load from the same file? No: it holds network tensors too.
+        // A PCA file holds the PCA parameters alone: this one, with network tensors too, is refused.
         #expect(throws: VGGishWeightsError.self) { try VGGishPCA.load(path: path) }
     }
 }

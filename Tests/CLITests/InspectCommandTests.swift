@@ -28,10 +28,18 @@ import Testing
         #expect(streams?.first?["rotation"] as? Int == 90)
     }
 
-    @Test func badUsageExitsOne() throws {
-        #expect(try CLI.run(["inspect"]).status == 1)
-        #expect(try CLI.run(["inspect", "--frames", "0", media("h264_aac.mp4")]).status == 1)
-        #expect(try CLI.run(["inspect", "--sampling", "sometimes", media("h264_aac.mp4")]).status == 1)
+    /// Bad usage: exit 1, nothing on standard output, and an error naming what is wrong.
+    @Test(arguments: [
+        ([], "Missing expected argument '<files> ...'"),
+        (["--frames", "0"], "--frames must be 1 to 256, got 0"),
+        (["--sampling", "sometimes"], "'sometimes' is invalid for '--sampling <sampling>'"),
+    ])
+    func badUsageExitsOne(arguments: [String], message: String) throws {
+        let files = arguments.isEmpty ? [] : [media("h264_aac.mp4")]
+        let result = try CLI.run(["inspect"] + arguments + files)
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 
     @Test func helpDocumentsExitStatus() throws {

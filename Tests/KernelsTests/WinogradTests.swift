@@ -7,10 +7,10 @@ import Testing
 /// which run through Winograd wherever `ConvolutionAlgorithm.choose` picks it).
 ///
 /// Every case checks a fused ReLU and, separately, accumulation onto a residual, on odd and
-/// even sizes (partial tiles at the bottom and right) with and without padding, and prints the
-/// im2col path's error on the same data beside it. Tolerance 2e-5 for all forms (unchanged from
-/// the F(2×2, 3×3) test, that form's worst being 6.2e-7), on outputs up to 3.1; measured worst
-/// over all cases: F(4×4, 3×3) 4.2e-6, F(4, 3) 8.9e-7, F(2, 7) 2.2e-6 (F(2, 3), since removed: 3.8e-7).
+/// even sizes (partial tiles at the bottom and right) with and without padding; the 3×3 cases
+/// hold the im2col path to the same tolerance on the same data. Tolerance 2e-5 for all forms,
+/// on outputs up to 3.1: about five times the largest error measured over all cases,
+/// F(4×4, 3×3) 4.2e-6, F(4, 3) 8.9e-7, F(2, 7) 2.2e-6.
 @Suite struct WinogradTests {
     static let tolerance = 2e-5
 
@@ -59,14 +59,12 @@ import Testing
     func squareKernelsMatchTheDefinition(batch: Int, height: Int, width: Int, pad: Int) {
         for (cin, cout) in [(32, 80), (21, 13)] {
             let conv = Self.layer(kernel: (3, 3), inChannels: cin, outChannels: cout, padding: .symmetric(pad, pad))
-            for algorithm in [ConvolutionAlgorithm.winogradF4x3] {
-                let (worst, largest) = Self.worstError(conv, algorithm, input: [batch, height, width, cin])
-                let im2col = Self.im2colError(conv, input: [batch, height, width, cin])
-                print("Winograd \(algorithm) [\(batch), \(height), \(width), \(cin)] → \(cout) pad \(pad): max |Δ| vs "
-                      + "float64 definition \(worst) on outputs up to \(largest) (tolerance \(Self.tolerance); "
-                      + "im2col \(im2col))")
-                #expect(worst <= Self.tolerance)
-            }
+            let (worst, largest) = Self.worstError(conv, .winogradF4x3, input: [batch, height, width, cin])
+            let im2col = Self.im2colError(conv, input: [batch, height, width, cin])
+            print("Winograd F(4×4,3×3) [\(batch), \(height), \(width), \(cin)] → \(cout) pad \(pad): max |Δ| vs "
+                  + "float64 definition \(worst) on outputs up to \(largest), im2col \(im2col) (tolerance \(Self.tolerance))")
+            #expect(worst <= Self.tolerance)
+            #expect(im2col <= Self.tolerance)
         }
     }
 
