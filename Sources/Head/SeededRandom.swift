@@ -1,29 +1,24 @@
-/// A seeded random number generator: SplitMix64 (Steele, Lea & Flood 2014), the same mixer as
-/// `SeededWeights`. Every random choice of training (shuffling, validation split, modal
-/// dropout) and of the synthetic data comes from one of these, so a seed fixes a run.
+import Weights
+
+/// A seeded random number generator: ``Weights/SplitMix64``, as `SeededWeights` uses. Every
+/// random choice of training (shuffling, validation split, modal dropout) and of the synthetic
+/// data comes from one of these, so a seed fixes a run.
 ///
 /// Bounded integers and floats are derived by fixed formulas (not the standard library's
 /// algorithms), so sequences are stable across Swift versions and platforms.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
-    public private(set) var state: UInt64
+    private var generator: SplitMix64
 
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
-    /// A generator for a named purpose, independent of the others drawn from the same seed.
+    /// A generator for a named purpose, independent of the others drawn from the same seed
+    /// (seeded with seed ⊕ FNV-1a-64(stream), its first value skipped).
     public init(seed: UInt64, stream: String) {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in stream.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        state = seed ^ hash
+        generator = SplitMix64(seed: seed ^ StableHash.fnv1a64(stream))
         _ = next()
     }
 
-    public mutating func next() -> UInt64 {
-        state = state &+ 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { generator.next() }
 
     /// Uniform in 0..<n (multiply-shift; the bias is below 2⁻³² for the sizes used here).
     public mutating func below(_ n: Int) -> Int {

@@ -43,10 +43,7 @@ public struct SeededWeights: WeightSource {
 
     @inline(__always)
     static func unit(_ base: UInt64, _ index: Int) -> Float {
-        var z = base &+ UInt64(index + 1) &* 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
+        let z = SplitMix64.mix(base &+ UInt64(index + 1) &* SplitMix64.increment)
         return Float(z >> 40) * 0x1p-24
     }
 

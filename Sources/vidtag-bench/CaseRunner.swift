@@ -1,4 +1,5 @@
 import Kernels
+import Weights
 
 /// Builds the operands of a case and the work to time on them.
 ///
@@ -73,14 +74,9 @@ enum CaseRunner {
 
     /// `count` values uniform in [-scale, scale), from SplitMix64 keyed by `seed`.
     static func randomValues(_ count: Int, seed: UInt64, scale: Float = 1) -> [Float] {
-        var state = seed &* 0x9E37_79B9_7F4A_7C15
+        var random = SplitMix64(seed: seed &* SplitMix64.increment)
         return (0..<count).map { _ in
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-            return (Float(z >> 40) * 0x1p-24 * 2 - 1) * scale
+            (Float(random.next() >> 40) * 0x1p-24 * 2 - 1) * scale
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Kernels
+import Weights
 
 /// A synthetic "world" for developing and comparing heads: a taxonomy, class prototypes and
 /// each encoder's fixed rendering, all drawn from one seed, from which any number of items
@@ -110,7 +111,7 @@ public final class SyntheticWorld: @unchecked Sendable {
     /// Item `index` of the split with seed `split`.
     public func item(_ index: Int, split: UInt64) -> Item {
         let s = spec, l = s.latentDim
-        var r = SeededRandom(seed: split &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15, stream: "synthetic-item-\(seed)")
+        var r = SeededRandom(seed: split &+ UInt64(index) &* SplitMix64.increment, stream: "synthetic-item-\(seed)")
         func uniform(_ range: ClosedRange<Double>) -> Double {
             range.lowerBound + r.unit() * (range.upperBound - range.lowerBound)
         }
@@ -346,8 +347,6 @@ public final class SyntheticWorld: @unchecked Sendable {
         ["synthetic": "world-\(seed)-" + String(SHA256Hex.of(specJSON).prefix(16))]
     }
 }
-
-import Weights
 
 enum SHA256Hex {
     static func of(_ text: String) -> String { SHA256.hexDigest(Data(text.utf8)) }

@@ -30,10 +30,10 @@ struct Train: ParsableCommand {
     var force = false
 
     @Option(help: "Fusion: attention, concat, tfn or lmf; or linear, a baseline: logistic regression on each modality's standardised mean features and presence (its classifier is flat).")
-    var fusion = "attention"
+    var fusion: HeadConfig.Fusion = .attention
 
     @Option(help: "Classifier: hmc or flat.")
-    var classifier = "hmc"
+    var classifier: HeadConfig.Classifier = .hmc
 
     @Option(help: "Modal dropout: probability of dropping each present modality of a training item.")
     var modalDropout = 0.2
@@ -48,7 +48,7 @@ struct Train: ParsableCommand {
     var clusters = 8
 
     @Option(help: "NetVLAD output: weighted (the article's learned sum over the K descriptors) or flattened (K·D).")
-    var netvlad = "weighted"
+    var netvlad: HeadConfig.NetVLADForm = .weighted
 
     @Option(help: "How frame sequences (visual, audio) are pooled: netvlad, mean, or both (side by side).")
     var pooling: HeadConfig.SequencePooling = .netvlad
@@ -105,9 +105,6 @@ struct Train: ParsableCommand {
     @OptionGroup var threads: ThreadOptions
 
     func validate() throws {
-        guard HeadConfig.Fusion(rawValue: fusion) != nil else { throw ValidationError("--fusion is attention, concat, tfn, lmf or linear") }
-        guard HeadConfig.Classifier(rawValue: classifier) != nil else { throw ValidationError("--classifier is hmc or flat") }
-        guard HeadConfig.NetVLADForm(rawValue: netvlad) != nil else { throw ValidationError("--netvlad is weighted or flattened") }
         if let problem = options.problem() { throw ValidationError(problem) }
         guard (0...1).contains(attentionMix) else { throw ValidationError("--attention-mix must be between 0 and 1, got \(attentionMix)") }
         guard clusters >= 1, width >= 1, tfnWidth >= 1, lmfRank >= 1 else {
@@ -153,12 +150,12 @@ struct Train: ParsableCommand {
             + (contents.withoutFeatures.isEmpty ? "" : "; \(contents.withoutFeatures.count) labels without a feature file"))
         guard contents.examples.count >= 2 else { throw CommandFailure("need at least 2 labelled items, found \(contents.examples.count)") }
         var config = HeadConfig(modalities: contents.modalities, parents: tree.parents, level1Count: tree.level1.count)
-        config.fusion = HeadConfig.Fusion(rawValue: fusion)!
-        config.classifier = config.fusion == .linear ? .flat : HeadConfig.Classifier(rawValue: classifier)!
+        config.fusion = fusion
+        config.classifier = fusion == .linear ? .flat : classifier
         config.lambda = lambda
         config.beta = beta
         config.clusters = clusters
-        config.netvlad = HeadConfig.NetVLADForm(rawValue: netvlad)!
+        config.netvlad = netvlad
         config.pooling = pooling
         config.attentionScale = attentionScale
         config.attentionMix = attentionMix
@@ -216,6 +213,9 @@ struct TrainRecord: Encodable {
     }
 }
 
+extension HeadConfig.Fusion: ExpressibleByArgument {}
+extension HeadConfig.Classifier: ExpressibleByArgument {}
+extension HeadConfig.NetVLADForm: ExpressibleByArgument {}
 extension HeadConfig.SequencePooling: ExpressibleByArgument {}
 extension HeadConfig.AttentionScale: ExpressibleByArgument {}
 extension HeadConfig.AbsentModality: ExpressibleByArgument {}
