@@ -34,7 +34,9 @@ let package = Package(
         .target(name: "Kernels", dependencies: ["COpenBLAS"]),
         // Decoding through FFmpeg: sampled video frames, images, 16 kHz mono audio.
         .target(name: "Media", dependencies: ["CFFmpeg"]),
-        // Safetensors reading (mmap, F32/F16/BF16) and writing (F32); bundles and their hashes.
+        // Weight files: safetensors (mmap, F32/F16/BF16; writing F32) and PyTorch checkpoints
+        // (torch.save, zip and legacy formats: a zip reader and a restricted unpickler); bundles
+        // and their hashes; seeded weights.
         .target(name: "Weights", dependencies: ["Kernels", .product(name: "Crypto", package: "swift-crypto")]),
         // Encoders, one per modality family: Inception-ResNet-v2 (frames, cover), VGGish (audio),
         // BERT (title, summary, products).
@@ -65,7 +67,7 @@ let package = Package(
         // replays a corpus (`vidtag-fuzz TARGET FILES…`).
         .executableTarget(
             name: "vidtag-fuzz",
-            dependencies: ["Media", "Weights", "AudioEncoder", "Head", "Pipeline"]
+            dependencies: ["Media", "Weights", "Head", "Pipeline"]
         ),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "Weights"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),

@@ -1,4 +1,5 @@
 import Kernels
+import Weights
 
 /// The PCA (with whitening) parameters of VGGish's postprocessor, as in Google's
 /// `vggish_pca_params.npz` and torchvggish's `vggish_pca_params-970ea276.pth`:
@@ -57,7 +58,7 @@ public struct VGGishPCA: Sendable {
     /// Loads the parameters in `path` (safetensors or PyTorch checkpoint; numpy arrays or
     /// tensors inside a checkpoint, float64 converted to Float).
     public static func load(path: String, width: Int = 128) throws(VGGishWeightsError) -> VGGishPCA {
-        try VGGishPCA(tensors: try WeightFile.read(path), width: width, source: path)
+        try VGGishPCA(tensors: try WeightFile.tensors(path), width: width, source: path)
     }
 
     /// `pca_eigen_vectors` [D, D] and `pca_means` [D].

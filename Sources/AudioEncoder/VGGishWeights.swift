@@ -1,4 +1,5 @@
 import Kernels
+import Weights
 
 /// The tensors of a VGGish network in torchvggish's names and PyTorch layouts, checked
 /// against an architecture: every tensor present, with its exact shape, and nothing else
@@ -53,7 +54,7 @@ public struct VGGishWeights: Sendable {
     public static func load(path: String, architecture: VGGishArchitecture = .standard)
         throws(VGGishWeightsError) -> VGGishWeights
     {
-        try VGGishWeights(tensors: try WeightFile.read(path), architecture: architecture, source: path)
+        try VGGishWeights(tensors: try WeightFile.tensors(path), architecture: architecture, source: path)
     }
 
     /// Deterministic full-size weights (see ``VGGishSeededWeights``), with PCA parameters.

@@ -1,3 +1,4 @@
+import Kernels
 import Weights
 
 /// Everything that can go wrong loading VGGish weights or PCA parameters.
@@ -34,5 +35,21 @@ public enum VGGishWeightsError: Error, Equatable, CustomStringConvertible {
         case let .checkpoint(error):
             return error.description
         }
+    }
+
+    /// The same failure of the weight-file reader, in VGGish's vocabulary.
+    init(_ error: WeightFileError) {
+        switch error {
+        case let .unknownFormat(file, reason): self = .unknownFormat(file: file, reason: reason)
+        case let .safetensors(error): self = .safetensors(error)
+        case let .checkpoint(error): self = .checkpoint(error)
+        }
+    }
+}
+
+extension WeightFile {
+    /// ``read(_:)`` with VGGish's errors.
+    static func tensors(_ path: String) throws(VGGishWeightsError) -> [(name: String, tensor: Tensor)] {
+        do { return try read(path) } catch { throw VGGishWeightsError(error) }
     }
 }

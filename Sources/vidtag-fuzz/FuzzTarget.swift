@@ -1,4 +1,3 @@
-import AudioEncoder
 import Foundation
 import Head
 import Media

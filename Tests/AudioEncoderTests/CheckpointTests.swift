@@ -1,7 +1,7 @@
 import Foundation
 import Kernels
 import Testing
-import Weights
+@testable import Weights
 @testable import AudioEncoder
 
 /// PyTorch checkpoints written by `torch.save` (Fixtures/vggish/*.pth, made by

@@ -1,5 +1,6 @@
 import Foundation
 import Kernels
+@testable import Weights
 
 /// Writes a float32 state dict the way `torch.save` does by default (PyTorch ≥ 1.6): a zip
 /// archive of stored entries holding `archive/data.pkl`, `archive/byteorder`, one
@@ -132,20 +133,9 @@ struct ZipWriter {
         return out
     }
 
-    private static let table: [UInt32] = (0..<256).map { n in
-        var c = UInt32(n)
-        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
-    }
-
-    /// CRC-32 (ISO-HDLC), as zip uses.
-    static func crc32(_ data: Data) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        data.withUnsafeBytes { bytes in
-            for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
-        }
-        return crc ^ 0xFFFF_FFFF
-    }
+    /// CRC-32 as zip stores it: the checkpoint reader's own (`Weights`), which the reader's tests
+    /// check against torch.save's files.
+    static func crc32(_ data: Data) -> UInt32 { data.withUnsafeBytes { CRC32.checksum($0) } }
 }
 
 private extension Data {

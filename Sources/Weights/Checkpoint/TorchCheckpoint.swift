@@ -1,5 +1,4 @@
 import Kernels
-import Weights
 
 /// Reads the tensors of a state dict saved by `torch.save`, without Python, in both formats:
 ///

@@ -1,17 +1,16 @@
 import Foundation
 import Kernels
-import Weights
 
 /// Reads every tensor of a weight file, whatever its format: safetensors, or a PyTorch
 /// checkpoint (`torch.save` of a state dict, zip or legacy format; see ``TorchCheckpoint``).
 /// The format is told by the first bytes, not by the file name.
-enum WeightFile {
-    enum Format: Equatable {
+public enum WeightFile {
+    public enum Format: Equatable, Sendable {
         case safetensors, torchZip, torchLegacy
     }
 
     /// The format of the file at `path`, from its first 16 bytes.
-    static func format(of path: String) throws(VGGishWeightsError) -> Format {
+    public static func format(of path: String) throws(WeightFileError) -> Format {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw .checkpoint(.unreadable(file: path, reason: "cannot open the file"))
         }
@@ -26,7 +25,7 @@ enum WeightFile {
     }
 
     /// Every float tensor of the file, by name, in file order.
-    static func read(_ path: String) throws(VGGishWeightsError) -> [(name: String, tensor: Tensor)] {
+    public static func read(_ path: String) throws(WeightFileError) -> [(name: String, tensor: Tensor)] {
         switch try format(of: path) {
         case .safetensors:
             do {
