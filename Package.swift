@@ -46,6 +46,9 @@ let package = Package(
         // The classifier head: NetVLAD, modal-attention fusion (and baselines), hierarchical
         // classifier, losses, hand-written backward, Adam; training and evaluation on feature files.
         .target(name: "Head", dependencies: ["Kernels", "Weights"]),
+        // Synthetic feature sets in the real files' format and the comparison of heads on them
+        // (the bench and the tests use them; vidtag does not ship them).
+        .target(name: "SyntheticWorlds", dependencies: ["Kernels", "Weights", "Head"]),
         // Batch work over items: feature extraction, feature files.
         .target(name: "Pipeline", dependencies: ["Kernels", "Media", "Weights", "VisualEncoder", "AudioEncoder", "TextEncoder", "Head"]),
         // The thin command-line tool.
@@ -59,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "vidtag-bench",
             dependencies: [
-                "Kernels", "Media", "Weights", "VisualEncoder", "AudioEncoder", "TextEncoder", "Head",
+                "Kernels", "Media", "Weights", "VisualEncoder", "AudioEncoder", "TextEncoder", "Head", "SyntheticWorlds",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -77,7 +80,7 @@ let package = Package(
         .testTarget(name: "VisualEncoderTests", dependencies: ["VisualEncoder", "Media"]),
         .testTarget(name: "AudioEncoderTests", dependencies: ["AudioEncoder", "Media"]),
         .testTarget(name: "TextEncoderTests", dependencies: ["TextEncoder"]),
-        .testTarget(name: "HeadTests", dependencies: ["Head"]),
+        .testTarget(name: "HeadTests", dependencies: ["SyntheticWorlds", "Head"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Head"]),
     ]
 )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Head
+import SyntheticWorlds
 import Kernels
 
 /// `vidtag-bench head`: the classifier head on synthetic cached features — the article's

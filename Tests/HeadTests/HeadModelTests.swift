@@ -3,6 +3,7 @@ import Kernels
 import Testing
 import Weights
 @testable import Head
+@testable import SyntheticWorlds
 
 /// Small synthetic worlds and heads, fast enough for unit tests.
 enum Small {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Head
+@testable import SyntheticWorlds
 
 /// The world kinds of `vidtag-bench head compare` have the structure their descriptions claim.
 @Suite struct SyntheticWorldKindTests {

@@ -1,3 +1,5 @@
+import Head
+
 /// The knobs of the synthetic feature-set generator (``SyntheticWorld``). The defaults were
 /// fixed before any variant comparison was run (docs/head.md tells the story) and are what
 /// `vidtag-bench head compare` uses.

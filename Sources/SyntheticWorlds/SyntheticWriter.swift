@@ -1,4 +1,5 @@
 import Foundation
+import Head
 import Kernels
 import Weights
 

@@ -1,4 +1,5 @@
 import Foundation
+import Head
 
 /// The article's comparison on synthetic worlds (``SyntheticWorld``): every variant trained
 /// with the same options on the same data, evaluated with 0% and `missingRate` missing
