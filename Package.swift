@@ -55,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "vidtag",
             dependencies: [
-                "Kernels", "Media", "Weights", "CFFmpeg", "Pipeline", "Head",
+                "Kernels", "Media", "Weights", "Pipeline", "Head",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,5 +1,5 @@
-import CFFmpeg
 import Kernels
+import Media
 
 /// What `vidtag --version` prints: our version and the native libraries we run on.
 enum VersionInfo {
@@ -8,14 +8,8 @@ enum VersionInfo {
     static var text: String {
         """
         vidtag \(vidtag)
-        libavformat \(versionString(avformat_version())), libavcodec \(versionString(avcodec_version())), \
-        libswscale \(versionString(swscale_version())), libswresample \(versionString(swresample_version()))
+        \(FFmpegVersions.description)
         \(Threading.blasDescription), \(Threading.threads) threads
         """
-    }
-
-    /// FFmpeg packs versions as major << 16 | minor << 8 | micro.
-    private static func versionString(_ packed: UInt32) -> String {
-        "\(packed >> 16).\((packed >> 8) & 0xFF).\(packed & 0xFF)"
     }
 }
