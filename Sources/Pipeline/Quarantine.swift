@@ -67,3 +67,8 @@ public final class Quarantine: @unchecked Sendable {
         return written == bytes.count ? nil : "short write"
     }
 }
+
+/// An input skipped because an earlier run found it bad for good.
+public struct QuarantinedInput: Error, Sendable {
+    public let reason: String
+}
