@@ -20,7 +20,7 @@ import Kernels
 public struct LogMel: Sendable {
     /// The periodic Hann window, [400].
     public let window: [Double]
-    public let fft: RealFFT
+    let fft: RealFFT
     public let filterbank: MelFilterbank
 
     public init() {

@@ -11,7 +11,7 @@ import Foundation
 /// result agrees with numpy's pocketfft to about 1e-13 relative (see LogMelTests).
 ///
 /// Immutable tables; `magnitudes` uses caller-provided scratch, so one instance serves all threads.
-public struct RealFFT: Sendable {
+struct RealFFT: Sendable {
     /// N, a power of two ≥ 4.
     public let size: Int
     /// e^(−2πik/(N/2)) for k < N/4: the complex FFT's twiddles.

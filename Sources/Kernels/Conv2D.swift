@@ -29,7 +29,7 @@ public struct Conv2D: Sendable {
 
     /// Whether a layer of this shape runs as Winograd, and which form: "F(4×4,3×3)", "F(2,7)",
     /// "F(4,3)"…, or nil for im2col / 1×1 / direct.
-    public static func winogradForm(kernel: (Int, Int), stride: (Int, Int), inChannels: Int,
+    @_spi(Tools) public static func winogradForm(kernel: (Int, Int), stride: (Int, Int), inChannels: Int,
                                     outChannels: Int) -> String? {
         let algorithm = ConvolutionAlgorithm.choose(kernel: kernel, stride: stride, inChannels: inChannels,
                                                     outChannels: outChannels)
@@ -68,7 +68,7 @@ public struct Conv2D: Sendable {
 
     /// This layer computed with `algorithm` whatever `choose` says (for tests and
     /// `vidtag-bench winograd`); `algorithm` must apply to the layer's kernel and stride.
-    public func forcing(_ algorithm: ConvolutionAlgorithm) -> Conv2D {
+    @_spi(Tools) public func forcing(_ algorithm: ConvolutionAlgorithm) -> Conv2D {
         precondition(algorithm.applies(kernel: (kernelH, kernelW), stride: (strideH, strideW)),
                      "Conv2D: \(algorithm) does not apply to a \(kernelH)×\(kernelW) stride \((strideH, strideW)) layer")
         var copy = self

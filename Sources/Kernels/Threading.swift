@@ -116,7 +116,7 @@ public enum Threading {
     /// threads, then returns OpenBLAS to one thread. Only for measuring OpenBLAS's own
     /// multithreaded SGEMM (the peak a benchmark compares against); nothing else may multiply
     /// meanwhile.
-    public static func withOpenBLASThreads<T>(_ threads: Int, _ body: () throws -> T) rethrows -> T {
+    @_spi(Tools) public static func withOpenBLASThreads<T>(_ threads: Int, _ body: () throws -> T) rethrows -> T {
         _ = width  // OpenBLAS's default (one thread) is set before it is changed here
         openblas_set_num_threads(Int32(max(1, threads)))
         defer { openblas_set_num_threads(1) }

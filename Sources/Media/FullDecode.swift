@@ -1,6 +1,6 @@
 /// Decoding every frame of the main video stream: the cost a whole-video decode has, which
 /// frame sampling is measured against.
-public enum FullDecode {
+@_spi(Tools) public enum FullDecode {
     /// Decodes every frame of the main video stream, converting none; returns the frame count.
     public static func countFrames(_ file: MediaFile) throws(MediaError) -> Int {
         guard let info = file.videoStream else {

@@ -11,7 +11,7 @@ public struct InceptionResNetV2: Sendable {
     public static let featureWidth = 1536
 
     /// The stages whose outputs `forward(_:stage:)` reports, in order (timm's layer names).
-    public static let stageNames = ["maxpool_5a", "mixed_5b", "repeat", "mixed_6a", "repeat_1", "mixed_7a",
+    static let stageNames = ["maxpool_5a", "mixed_5b", "repeat", "mixed_6a", "repeat_1", "mixed_7a",
                                     "repeat_2", "block8", "conv2d_7b"]
 
     private let stem: [BasicConv?]  // nil marks a 3×3 stride-2 max pool
@@ -99,7 +99,7 @@ public struct InceptionResNetV2: Sendable {
     /// `Threading.width` threads (what `forward` does with `stage`). A batch of several images
     /// makes products of other shapes than one image does, so its features agree with
     /// `forward`'s to rounding (OpenBLAS's blocking), not bit for bit.
-    public func forwardBatch(_ images: Tensor, stage: ((String, Tensor) -> Void)? = nil) -> Tensor {
+    @_spi(Tools) public func forwardBatch(_ images: Tensor, stage: ((String, Tensor) -> Void)? = nil) -> Tensor {
         // Each step's input goes back to the pool once consumed (except the caller's images).
         var x = images
         for (index, layer) in stem.enumerated() {

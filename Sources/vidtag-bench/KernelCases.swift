@@ -1,4 +1,4 @@
-import Kernels
+@_spi(Tools) import Kernels
 
 /// The table of kernel benchmark cases: the matrix products and convolutions that vidtag's
 /// three encoders run, at the batch sizes the CLI uses, plus one large square GEMM whose

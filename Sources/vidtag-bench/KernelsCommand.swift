@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Kernels
+@_spi(Tools) import Kernels
 
 /// `vidtag-bench kernels`: times `GEMM.multiply`, `Linear` and `Conv2D` on the shapes of
 /// Inception-ResNet-v2, VGGish and all-MiniLM-L6-v2 (the table in KernelCases.swift) and

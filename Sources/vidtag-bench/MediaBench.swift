@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Media
+@_spi(Tools) import Media
 
 /// `vidtag-bench media`: frame sampling (exact and keyframe) against decoding every frame, on
 /// videos generated at benchmark time with the ffmpeg CLI, and peak memory while sampling and

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Kernels
-import VisualEncoder
+@_spi(Tools) import VisualEncoder
 import Weights
 
 /// `vidtag-bench irv2`: Inception-ResNet-v2 images per second at several batch sizes and the

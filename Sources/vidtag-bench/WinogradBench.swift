@@ -1,6 +1,6 @@
 import ArgumentParser
 import Dispatch
-import Kernels
+@_spi(Tools) import Kernels
 
 /// `vidtag-bench winograd`: the measurements behind `ConvolutionAlgorithm.choose`. Every
 /// algorithm that applies to each stride-1 3×3, 1×r and r×1 layer of Inception-ResNet-v2

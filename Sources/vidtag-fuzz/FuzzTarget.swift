@@ -2,7 +2,7 @@ import Foundation
 import Head
 import Media
 import Pipeline
-import Weights
+@_spi(Tools) import Weights
 
 /// One reader of untrusted bytes, driven as the fuzzers drive it: the bytes become a file in a
 /// scratch folder and go through the same public entry point the `vidtag` commands use.

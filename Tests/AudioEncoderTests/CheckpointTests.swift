@@ -1,7 +1,7 @@
 import Foundation
 import Kernels
 import Testing
-@testable import Weights
+@_spi(Tools) @testable import Weights
 @testable import AudioEncoder
 
 /// PyTorch checkpoints written by `torch.save` (Fixtures/vggish/*.pth, made by

@@ -1,5 +1,5 @@
 import Testing
-@testable import Kernels
+@_spi(Tools) @testable import Kernels
 
 /// Conv2D's Winograd paths (F(4×4, 3×3) and the 1-D F(m, r) for 1×r / r×1
 /// kernels) against the float64 definition (for the im2col path's own error on the same kind

@@ -2,7 +2,7 @@ import Foundation
 import Kernels
 import Media
 import Testing
-import VisualEncoder
+@_spi(Tools) @testable import VisualEncoder
 import Weights
 
 /// Inception-ResNet-v2 against timm on full-size seeded weights (Scripts/reference/make_irv2_goldens.py).

@@ -16,7 +16,7 @@ import Kernels
 /// (how torchvggish's PCA file `vggish_pca_params-970ea276.pth` holds its parameters). All
 /// become float32 ``Tensor``s, contiguous, in the dict's order. The pickles go through
 /// ``Unpickler``, which executes nothing and refuses anything else.
-public enum TorchCheckpoint {
+@_spi(Tools) public enum TorchCheckpoint {
     /// The legacy magic number 0x1950a86a20f9469cfc6c, little-endian, as LONG1 pickles it.
     static let legacyMagic: [UInt8] = [0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19]
     /// PROTO 2, LONG1 of 10 bytes, the magic: how every legacy checkpoint starts.
