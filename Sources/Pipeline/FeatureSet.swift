@@ -8,8 +8,7 @@ import Weights
 /// `text.summary` [D], `product.items` [P, D] — each present only when its modality is — and
 /// string metadata (id, sources, frame timestamps, encoder hashes…).
 public struct FeatureSet: Sendable {
-    public static let tensorNames = ["visual.frames", "cover", "audio.frames", "text.title", "text.summary",
-                                     "product.items"]
+    public static let tensorNames = ModalitySpec.catalogue.map(\.tensor)
 
     public var id: String
     public var tensors: [String: Tensor] = [:]
