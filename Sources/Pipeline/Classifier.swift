@@ -1,6 +1,7 @@
 import Foundation
 import Head
 import Kernels
+import Weights
 
 /// Classifies each input with a trained bundle: the feature extractor's decoding in `prepare`
 /// and its encoders in `finish`, or cached feature files (`classify --features`), then the head,

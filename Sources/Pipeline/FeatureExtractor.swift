@@ -1,9 +1,11 @@
 import AudioEncoder
 import Foundation
+import Head
 import Kernels
 import Media
 import TextEncoder
 import VisualEncoder
+import Weights
 
 /// Computes the feature set of one input record with the loaded encoders and writes it as a
 /// feature file (see BatchJob): in `prepare`, on the look-ahead thread, decoding, the soundtrack

@@ -1,4 +1,5 @@
 import Foundation
+import Weights
 
 /// What a run says on standard error while it works:
 /// - a live progress line (done/total, items per second, ETA, failures), redrawn in place, when

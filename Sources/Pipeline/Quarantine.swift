@@ -1,4 +1,5 @@
 import Foundation
+import Weights
 
 /// Inputs that failed in a way that will not change on a retry (not media, corrupt, refused
 /// format…), remembered in a JSON-lines file so that later runs skip them (unless

@@ -15,13 +15,14 @@ public enum SyntheticWriter {
         try FileManager.default.createDirectory(at: features, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let hashes = String(decoding: try encoder.encode(world.encoderHashes), as: UTF8.self)
         var labels = ""
         for i in 0..<count {
             let item = world.item(i, split: split)
-            let tensors = ModalitySpec.catalogue.compactMap { spec in item.tensors[spec.tensor].map { (name: spec.tensor, tensor: $0) } }
-            try SafetensorsWriter.write(tensors, metadata: ["id": item.id, "encoders": hashes, "source": "synthetic"],
-                                        to: features.appendingPathComponent(item.id + ".safetensors").path)
+            var set = FeatureSet(id: item.id)
+            set.tensors = item.tensors
+            set.encoders = world.encoderHashes
+            set.metadata = ["source": "synthetic"]
+            try set.write(to: features.path)
             let line: [String: String] = ["id": item.id, "level1": world.taxonomy.level1[item.level1].id,
                                           "level2": world.taxonomy.level2[item.level2].id]
             labels += String(decoding: try encoder.encode(line), as: UTF8.self) + "\n"

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Media
 import Pipeline
+import Weights
 
 /// Inputs and batch behaviour shared by `extract` and `classify`.
 struct BatchOptions: ParsableArguments {

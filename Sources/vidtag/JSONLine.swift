@@ -1,5 +1,6 @@
 import Foundation
 import Pipeline
+import Weights
 
 /// JSON lines on standard output: compact, keys sorted, one object per line, flushed at once.
 enum JSONLine {

@@ -1,5 +1,4 @@
 import Foundation
-import Head
 import Kernels
 import Weights
 
