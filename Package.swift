@@ -44,12 +44,14 @@ let package = Package(
         .target(name: "AudioEncoder", dependencies: ["Kernels", "Weights"]),
         .target(name: "TextEncoder", dependencies: ["Kernels", "Weights"]),
         // The classifier head: NetVLAD, modal-attention fusion (and baselines), hierarchical
-        // classifier, losses, hand-written backward, Adam; training and evaluation on feature files.
+        // classifier, losses, hand-written backward, Adam; the feature-file format; training and
+        // evaluation on feature files.
         .target(name: "Head", dependencies: ["Kernels", "Weights"]),
         // Synthetic feature sets in the real files' format and the comparison of heads on them
         // (the bench and the tests use them; vidtag does not ship them).
         .target(name: "SyntheticWorlds", dependencies: ["Kernels", "Weights", "Head"]),
-        // Batch work over items: feature extraction, feature files.
+        // Batch work over items: inputs, the batch runner, feature extraction, classification with
+        // a bundle, bundles and similarity search.
         .target(name: "Pipeline", dependencies: ["Kernels", "Media", "Weights", "VisualEncoder", "AudioEncoder", "TextEncoder", "Head"]),
         // The thin command-line tool.
         .executableTarget(
