@@ -1,7 +1,5 @@
 import Foundation
 import Head
-import Kernels
-import Weights
 
 /// Writes a synthetic split as the real pipeline's files: one feature file per item
 /// (with the world's pseudo encoder hashes in the metadata), `labels.jsonl`

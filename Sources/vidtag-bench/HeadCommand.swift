@@ -218,10 +218,6 @@ struct HeadSpeed: ParsableCommand {
     @Option(help: "Threads (default: VIDTAG_THREADS, else all cores).")
     var threads: Int?
 
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-    }
-
     static var loadAverage: String {
         (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
     }
@@ -263,10 +259,10 @@ struct HeadSpeed: ParsableCommand {
                         s += batchSize
                     }
                 }
-                bestTrain = min(bestTrain, Self.seconds(ContinuousClock.now - start))
+                bestTrain = min(bestTrain, (ContinuousClock.now - start).seconds)
                 let evalStart = ContinuousClock.now
                 _ = HeadEvaluator(batchSize: 256).run(model, examples)
-                bestEval = min(bestEval, Self.seconds(ContinuousClock.now - evalStart))
+                bestEval = min(bestEval, (ContinuousClock.now - evalStart).seconds)
             }
             print(String(format: "| %@ | hmc | %d | %.0f | %.0f |", fusion.rawValue, model.parameterCount,
                          Double(items * epochs) / bestTrain, Double(items) / bestEval))

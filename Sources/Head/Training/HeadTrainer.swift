@@ -192,6 +192,8 @@ public enum HeadTrainer {
         var step = 0
         var stoppedEarly = false
         let average = options.averageDecay > 0 ? ParameterAverage(model.parameters, decay: options.averageDecay) : nil
+        /// The head as it would be saved now: the parameters' average, or the parameters themselves.
+        func saved() -> HeadModel { average.map { HeadModel(config: config, parameters: $0.values.array()) } ?? model }
         for epoch in 1...options.epochs {
             let clock = ContinuousClock.now
             shuffle.shuffle(&order)
@@ -223,9 +225,8 @@ public enum HeadTrainer {
                 trainLevel1: Double(correct.level1) / n, trainLevel2: Double(correct.level2) / n,
                 validationLoss: nil, validationLevel1: nil, validationLevel2: nil, improved: false,
                 seconds: 0, examplesPerSecond: n / max(trainSeconds, 1e-9))
-            // the head as it would be saved now: the average, or the parameters themselves
-            let current = average.map { HeadModel(config: config, parameters: $0.values.array()) } ?? model
             if !validation.isEmpty {
+                let current = saved()
                 let output = evaluator.run(current, validation)
                 let (a1, a2) = HeadEvaluator.accuracies(output, validation)
                 report.validationLoss = output.loss
@@ -251,8 +252,7 @@ public enum HeadTrainer {
             return TrainingResult(model: HeadModel(config: config, parameters: best.parameters), history: history,
                                   bestEpoch: best.epoch, stoppedEarly: stoppedEarly)
         }
-        let last = average.map { HeadModel(config: config, parameters: $0.values.array()) } ?? model
-        return TrainingResult(model: last, history: history, bestEpoch: history.count, stoppedEarly: false)
+        return TrainingResult(model: saved(), history: history, bestEpoch: history.count, stoppedEarly: false)
     }
 }
 
@@ -307,13 +307,5 @@ extension HeadTrainer {
             config.modalities[j].standardisation = .init(mean: mean.map(Float.init), scale: scale)
         }
         return config
-    }
-}
-
-extension Duration {
-    /// The duration in seconds.
-    public var seconds: Double {
-        let (s, attoseconds) = components
-        return Double(s) + Double(attoseconds) * 1e-18
     }
 }
