@@ -31,34 +31,35 @@ public struct VGGishPCA: Sendable {
 
     /// Picks the two tensors out of `tensors` (nothing else allowed) and checks their shapes.
     public init(tensors: [(name: String, tensor: Tensor)], width: Int = 128, source: String = "(memory)")
-        throws(VGGishWeightsError)
+        throws(WeightLoadError)
     {
-        var found: [String: Tensor] = [:]
-        for (name, tensor) in tensors {
-            guard let canonical = Self.acceptedNames[name] else {
-                throw .unusedTensor(file: source, name: name, shape: tensor.shape)
-            }
-            found[canonical] = tensor
-        }
-        guard let vectors = found[Self.eigenVectorsName] else {
-            throw .missingTensor(file: source, name: Self.eigenVectorsName, expectedShape: [width, width])
-        }
-        guard let means = found[Self.meansName] else {
-            throw .missingTensor(file: source, name: Self.meansName, expectedShape: [width])
-        }
-        guard vectors.shape == [width, width] else {
-            throw .wrongShape(file: source, name: Self.eigenVectorsName, expected: [width, width], found: vectors.shape)
-        }
-        guard means.shape == [width] || means.shape == [width, 1] else {
-            throw .wrongShape(file: source, name: Self.meansName, expected: [width], found: means.shape)
-        }
-        self.init(eigenVectors: vectors.data, means: means.data)
+        let loader = StrictLoader(NamedTensors(tensors, source: source))
+        try self.init(loader, width: width)
+        try loader.finish()
     }
+
+    /// Reads the two tensors from `loader`, under either of their accepted names.
+    init(_ loader: StrictLoader, width: Int) throws(WeightLoadError) {
+        func stored(_ canonical: String) -> String {
+            Self.acceptedNames.filter { $0.value == canonical }.keys.sorted().first(where: loader.contains) ?? canonical
+        }
+        let (vectorsName, meansName) = (stored(Self.eigenVectorsName), stored(Self.meansName))
+        let vectors = try loader.tensor(vectorsName, shape: [width, width])
+        // Both published files store the means as a column.
+        let meansShape = loader.shape(of: meansName) == [width, 1] ? [width, 1] : [width]
+        self.init(eigenVectors: vectors, means: try loader.tensor(meansName, shape: meansShape))
+    }
+
+    /// Whether `loader`'s source holds any of the parameters.
+    static func isPresent(in loader: StrictLoader) -> Bool { acceptedNames.keys.contains(where: loader.contains) }
 
     /// Loads the parameters in `path` (safetensors or PyTorch checkpoint; numpy arrays or
     /// tensors inside a checkpoint, float64 converted to Float).
-    public static func load(path: String, width: Int = 128) throws(VGGishWeightsError) -> VGGishPCA {
-        try VGGishPCA(tensors: try WeightFile.tensors(path), width: width, source: path)
+    public static func load(path: String, width: Int = 128) throws(WeightLoadError) -> VGGishPCA {
+        let loader = StrictLoader(try NamedTensors(path: path))
+        let pca = try VGGishPCA(loader, width: width)
+        try loader.finish()
+        return pca
     }
 
     /// `pca_eigen_vectors` [D, D] and `pca_means` [D].

@@ -18,43 +18,35 @@ public struct VGGishWeights: Sendable {
     /// Where the tensors came from (a path, or a description), for messages.
     public let source: String
 
-    /// Checks `tensors` against `architecture`.
+    /// Checks `tensors` against `architecture` (strictly: see ``StrictLoader``).
     ///
-    /// - Throws: ``VGGishWeightsError/missingTensor(file:name:expectedShape:)``,
-    ///   ``VGGishWeightsError/wrongShape(file:name:expected:found:)`` (in state-dict order),
-    ///   then ``VGGishWeightsError/unusedTensor(file:name:shape:)`` for any other tensor.
+    /// - Throws: ``WeightLoadError``: a missing tensor or a wrong shape (in state-dict order),
+    ///   then any tensor that is neither the network's nor the PCA's.
     public init(
         tensors named: [(name: String, tensor: Tensor)], architecture: VGGishArchitecture = .standard,
         source: String = "(memory)"
-    ) throws(VGGishWeightsError) {
-        let byName = Dictionary(named.map { ($0.name, $0.tensor) }, uniquingKeysWith: { first, _ in first })
+    ) throws(WeightLoadError) {
+        try self.init(StrictLoader(NamedTensors(named, source: source)), architecture: architecture)
+    }
+
+    private init(_ loader: StrictLoader, architecture: VGGishArchitecture) throws(WeightLoadError) {
         var network: [String: Tensor] = [:]
         for (name, shape) in architecture.tensorShapes {
-            guard let tensor = byName[name] else {
-                throw .missingTensor(file: source, name: name, expectedShape: shape)
-            }
-            guard tensor.shape == shape else {
-                throw .wrongShape(file: source, name: name, expected: shape, found: tensor.shape)
-            }
-            network[name] = tensor
-        }
-        let pcaTensors = named.filter { VGGishPCA.acceptedNames.keys.contains($0.name) }
-        for (name, tensor) in named where network[name] == nil && VGGishPCA.acceptedNames[name] == nil {
-            throw .unusedTensor(file: source, name: name, shape: tensor.shape)
+            network[name] = Tensor(shape: shape, data: try loader.tensor(name, shape: shape))
         }
         self.architecture = architecture
         self.tensors = network
-        self.pca = pcaTensors.isEmpty
-            ? nil : try VGGishPCA(tensors: pcaTensors, width: architecture.embeddingWidth, source: source)
-        self.source = source
+        self.pca = VGGishPCA.isPresent(in: loader) ? try VGGishPCA(loader, width: architecture.embeddingWidth) : nil
+        self.source = loader.source.sourceName
+        try loader.finish()
     }
 
     /// Loads and checks the weights in `path`: safetensors, or a PyTorch checkpoint (zip or
     /// legacy `torch.save` format, e.g. torchvggish's `vggish-10086976.pth`).
     public static func load(path: String, architecture: VGGishArchitecture = .standard)
-        throws(VGGishWeightsError) -> VGGishWeights
+        throws(WeightLoadError) -> VGGishWeights
     {
-        try VGGishWeights(tensors: try WeightFile.tensors(path), architecture: architecture, source: path)
+        try VGGishWeights(StrictLoader(try NamedTensors(path: path)), architecture: architecture)
     }
 
     /// Deterministic full-size weights (see ``VGGishSeededWeights``), with PCA parameters.

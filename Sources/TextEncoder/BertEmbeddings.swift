@@ -1,4 +1,5 @@
 import Kernels
+import Weights
 
 /// BERT's input embeddings: word + token type 0 + absolute position, then LayerNorm
 /// (`BertEmbeddings.forward`, transformers 5.24.0 `models/bert/modeling_bert.py` L69; the
@@ -13,15 +14,15 @@ struct BertEmbeddings: Sendable {
     /// `embeddings.LayerNorm`.
     let norm: LayerNormWeights
 
-    init(_ checkpoint: BertCheckpoint, _ config: BertConfig) throws(TextEncoderError) {
+    init(_ checkpoint: WeightScope, _ config: BertConfig) throws(WeightLoadError) {
         let d = config.hiddenSize
         words = Embedding(
-            table: try checkpoint.floats("embeddings.word_embeddings.weight", shape: [config.vocabularySize, d]),
+            table: try checkpoint.tensor("embeddings.word_embeddings.weight", shape: [config.vocabularySize, d]),
             vocabulary: config.vocabularySize, width: d)
         positions = Embedding(
-            table: try checkpoint.floats("embeddings.position_embeddings.weight", shape: [config.maxPositions, d]),
+            table: try checkpoint.tensor("embeddings.position_embeddings.weight", shape: [config.maxPositions, d]),
             vocabulary: config.maxPositions, width: d)
-        tokenType0 = Array(try checkpoint.floats(
+        tokenType0 = Array(try checkpoint.tensor(
             "embeddings.token_type_embeddings.weight", shape: [config.typeVocabularySize, d])[..<d])
         norm = try checkpoint.layerNorm("embeddings.LayerNorm", width: d, eps: config.layerNormEps)
     }

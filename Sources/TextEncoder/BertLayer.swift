@@ -1,4 +1,5 @@
 import Kernels
+import Weights
 
 /// One transformer layer of BERT, post-norm: attention block, then feed-forward block
 /// LayerNorm(h + W₂·act(W₁·h)) (`BertLayer` with `BertIntermediate` and `BertOutput`,
@@ -14,7 +15,7 @@ struct BertLayer: Sendable {
     let activation: Activation
 
     /// Loads `encoder.layer.<index>.*`.
-    init(_ checkpoint: BertCheckpoint, index: Int, _ config: BertConfig) throws(TextEncoderError) {
+    init(_ checkpoint: WeightScope, index: Int, _ config: BertConfig) throws(WeightLoadError) {
         let name = "encoder.layer.\(index)"
         let (d, i) = (config.hiddenSize, config.intermediateSize)
         attention = try BertSelfAttention(checkpoint, layer: name, config)

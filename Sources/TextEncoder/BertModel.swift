@@ -1,4 +1,5 @@
 import Kernels
+import Weights
 
 /// A BERT encoder (`BertModel` in transformers) loaded from a Hugging Face checkpoint:
 /// embeddings, `layerCount` post-norm transformer layers, and the pooler when the checkpoint
@@ -20,21 +21,23 @@ public struct BertModel: Sendable {
     /// Loads the weights at `weights` for `config`, strictly (see ``BertCheckpoint``): every
     /// tensor present with the shape `config` implies, no tensor left over.
     ///
-    /// - Throws: ``TextEncoderError/missingTensor(file:tensor:expected:)``,
-    ///   ``TextEncoderError/shapeMismatch(file:tensor:expected:found:)``,
-    ///   ``TextEncoderError/unusedTensors(file:tensors:)``, or the file's own errors.
+    /// - Throws: ``TextEncoderError/weights(_:)`` with the ``WeightLoadError`` (a missing
+    ///   tensor, a wrong shape, unused tensors, an unreadable file), or
+    ///   ``TextEncoderError/missingFile(path:what:)``.
     public init(config: BertConfig, weights: String) throws(TextEncoderError) {
-        let checkpoint = try BertCheckpoint(path: weights)
+        let (loader, checkpoint) = try BertCheckpoint.open(path: weights)
         self.config = config
-        embeddings = try BertEmbeddings(checkpoint, config)
-        var layers: [BertLayer] = []
-        for index in 0..<config.layerCount {
-            layers.append(try BertLayer(checkpoint, index: index, config))
+        do {
+            embeddings = try BertEmbeddings(checkpoint, config)
+            layers = try (0..<config.layerCount).map { index throws(WeightLoadError) in
+                try BertLayer(checkpoint, index: index, config)
+            }
+            let hasPooler = checkpoint.contains("pooler.dense.weight") || checkpoint.contains("pooler.dense.bias")
+            pooler = hasPooler ? try BertPooler(checkpoint, config) : nil
+            try loader.finish()
+        } catch {
+            throw .weights(error)
         }
-        self.layers = layers
-        let hasPooler = checkpoint.contains("pooler.dense.weight") || checkpoint.contains("pooler.dense.bias")
-        pooler = hasPooler ? try BertPooler(checkpoint, config) : nil
-        try checkpoint.checkAllUsed(poolerUsed: hasPooler)
     }
 
     /// Whether the checkpoint has the pooler (`pooler.dense.*`).

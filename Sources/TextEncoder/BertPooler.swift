@@ -1,5 +1,6 @@
 import Foundation
 import Kernels
+import Weights
 
 /// BERT's pooler: tanh(W·h_[CLS] + b) on each sequence's first hidden state
 /// (`BertPooler`, transformers 5.24.0 `models/bert/modeling_bert.py` L455).
@@ -7,7 +8,7 @@ struct BertPooler: Sendable {
     /// `pooler.dense`: `[D, D]`.
     let dense: Linear
 
-    init(_ checkpoint: BertCheckpoint, _ config: BertConfig) throws(TextEncoderError) {
+    init(_ checkpoint: WeightScope, _ config: BertConfig) throws(WeightLoadError) {
         dense = try checkpoint.linear("pooler.dense", in: config.hiddenSize, out: config.hiddenSize)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Kernels
+import Weights
 
 /// Multi-head self-attention within each sequence of a packed batch, with its output
 /// projection, residual and LayerNorm (`BertAttention`: `BertSelfAttention` +
@@ -20,7 +21,7 @@ struct BertSelfAttention: Sendable {
     /// `attention.output.LayerNorm`.
     let norm: LayerNormWeights
 
-    init(_ checkpoint: BertCheckpoint, layer: String, _ config: BertConfig) throws(TextEncoderError) {
+    init(_ checkpoint: WeightScope, layer: String, _ config: BertConfig) throws(WeightLoadError) {
         let d = config.hiddenSize
         let parts = [try checkpoint.linear(layer + ".attention.self.query", in: d, out: d),
                      try checkpoint.linear(layer + ".attention.self.key", in: d, out: d),

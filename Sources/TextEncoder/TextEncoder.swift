@@ -55,8 +55,8 @@ public struct TextEncoder: Sendable {
         let model = try BertModel(config: config, weights: bert + "/model.safetensors")
         let chosen = pooling ?? directory.pooling ?? .mean
         if chosen.modes.contains(.pooler) && !model.hasPooler {
-            throw .missingTensor(file: bert + "/model.safetensors", tensor: "pooler.dense.weight",
-                                 expected: [config.hiddenSize, config.hiddenSize])
+            throw .weights(.missing(source: bert + "/model.safetensors", tensor: "pooler.dense.weight",
+                                    shape: [config.hiddenSize, config.hiddenSize]))
         }
         (self.directory, self.tokenizer, self.model, self.pooling) = (directory, tokenizer, model, chosen)
     }

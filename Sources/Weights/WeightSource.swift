@@ -1,3 +1,5 @@
+import Kernels
+
 /// Where a model's named float tensors come from: a file, or a seeded generator.
 public protocol WeightSource: Sendable {
     /// For messages: the file path, or a description of the generator.
@@ -17,8 +19,33 @@ extension SafetensorsFile: WeightSource {
     public func values(_ name: String) throws -> [Float] { try floats(name) }
 }
 
-/// Strict loading: every tensor is fetched with the shape the model expects, and at the end
-/// every tensor in the source must have been used (or be on the model's ignore list).
+/// Tensors already in memory (e.g. read by ``WeightFile`` from a PyTorch checkpoint), by name;
+/// the first of a repeated name counts.
+public struct NamedTensors: WeightSource {
+    public let sourceName: String
+    public let tensorNames: [String]
+    private let byName: [String: Tensor]
+
+    public init(_ tensors: [(name: String, tensor: Tensor)], source: String) {
+        sourceName = source
+        var seen = Set<String>()
+        tensorNames = tensors.map(\.name).filter { seen.insert($0).inserted }
+        byName = Dictionary(tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Every tensor of the weight file at `path` (safetensors or a PyTorch checkpoint).
+    public init(path: String) throws(WeightLoadError) {
+        do { self.init(try WeightFile.read(path), source: path) } catch { throw .file(error) }
+    }
+
+    public func shape(of name: String) -> [Int]? { byName[name]?.shape }
+    public func values(_ name: String) throws -> [Float] { byName[name]?.data ?? [] }
+}
+
+/// Strict loading, the one way every model (the encoders and the head) reads its weights: every
+/// tensor is fetched with the shape the model expects, and at the end every tensor in the
+/// source must have been used (or be on the model's ignore list). Failures are
+/// ``WeightLoadError``s.
 ///
 /// Names are scoped as in the checkpoint's module tree:
 /// `loader.scope("repeat.0").scope("branch1.1")` reads `repeat.0.branch1.1.conv.weight`.
@@ -49,7 +76,7 @@ public final class StrictLoader: @unchecked Sendable {
     }
 
     /// The tensor `name`, which must have exactly `shape`.
-    public func tensor(_ name: String, shape: [Int]) throws -> [Float] {
+    public func tensor(_ name: String, shape: [Int]) throws(WeightLoadError) -> [Float] {
         if isRecording {
             recorded.append((name, shape))
             return [Float](repeating: 0, count: shape.reduce(1, *))
@@ -61,17 +88,25 @@ public final class StrictLoader: @unchecked Sendable {
             throw WeightLoadError.wrongShape(source: source.sourceName, tensor: name, expected: shape, found: found)
         }
         used.insert(name)
-        return try source.values(name)
+        do {
+            return try source.values(name)
+        } catch {
+            throw .unreadable(source: source.sourceName, reason: "tensor '\(name)': \(error)")
+        }
     }
 
     /// Whether the source holds `name` (for optional tensors).
     public func contains(_ name: String) -> Bool { source.shape(of: name) != nil }
 
+    /// The stored shape of `name`, or nil when the source lacks it (for tensors stored in one
+    /// of several layouts).
+    public func shape(of name: String) -> [Int]? { source.shape(of: name) }
+
     /// A view that prefixes names with `prefix.`.
     public func scope(_ prefix: String) -> WeightScope { WeightScope(loader: self, prefix: prefix) }
 
     /// Throws `unused` when the source holds tensors that were never read and are not ignorable.
-    public func finish() throws {
+    public func finish() throws(WeightLoadError) {
         let unused = source.tensorNames.filter { !used.contains($0) && !ignorable($0) }.sorted()
         if !unused.isEmpty { throw WeightLoadError.unused(source: source.sourceName, tensors: unused) }
     }
@@ -88,11 +123,17 @@ public struct WeightScope: Sendable {
 
     public func name(_ leaf: String) -> String { prefix.isEmpty ? leaf : "\(prefix).\(leaf)" }
 
-    public func tensor(_ leaf: String, shape: [Int]) throws -> [Float] {
+    public func tensor(_ leaf: String, shape: [Int]) throws(WeightLoadError) -> [Float] {
         try loader.tensor(name(leaf), shape: shape)
     }
 
     public func contains(_ leaf: String) -> Bool { loader.contains(name(leaf)) }
+
+    /// A `nn.Linear` stored as `<leaf>.weight` `[out, in]` and `<leaf>.bias` `[out]`.
+    public func linear(_ leaf: String, in inFeatures: Int, out outFeatures: Int) throws(WeightLoadError) -> Linear {
+        Linear(weight: try tensor(leaf + ".weight", shape: [outFeatures, inFeatures]),
+               bias: try tensor(leaf + ".bias", shape: [outFeatures]), inFeatures: inFeatures, outFeatures: outFeatures)
+    }
 }
 
 /// The source of a recording loader: holds nothing.

@@ -76,30 +76,30 @@ import Testing
     @Test func missingWrongAndUnusedTensorsAreNamed() throws {
         let good = try TorchCheckpoint.read(path: Fixture.vggish("tiny_vggish.pth"))
         let missing = good.filter { $0.name != "features.3.bias" }
-        #expect(throws: VGGishWeightsError.missingTensor(file: "(memory)", name: "features.3.bias", expectedShape: [8])) {
+        #expect(throws: WeightLoadError.missing(source: "(memory)", tensor: "features.3.bias", shape: [8])) {
             try VGGishWeights(tensors: missing, architecture: Self.tiny)
         }
         let reshaped = good.map { $0.name == "embeddings.2.weight" ? ($0.name, $0.tensor.reshaped([32, 128])) : $0 }
-        #expect(throws: VGGishWeightsError.wrongShape(file: "(memory)", name: "embeddings.2.weight", expected: [64, 64],
-                                                      found: [32, 128])) {
+        #expect(throws: WeightLoadError.wrongShape(source: "(memory)", tensor: "embeddings.2.weight", expected: [64, 64],
+                                                   found: [32, 128])) {
             try VGGishWeights(tensors: reshaped, architecture: Self.tiny)
         }
         let extra = good + [("features.14.weight", Tensor(zeros: [2]))]
-        #expect(throws: VGGishWeightsError.unusedTensor(file: "(memory)", name: "features.14.weight", shape: [2])) {
+        #expect(throws: WeightLoadError.unused(source: "(memory)", tensors: ["features.14.weight"])) {
             try VGGishWeights(tensors: extra, architecture: Self.tiny)
         }
         let path = Fixture.vggish("tiny_vggish.pth")
-        #expect(throws: VGGishWeightsError.wrongShape(file: path, name: "features.0.weight", expected: [64, 1, 3, 3],
-                                                      found: [4, 1, 3, 3])) {
+        #expect(throws: WeightLoadError.wrongShape(source: path, tensor: "features.0.weight", expected: [64, 1, 3, 3],
+                                                   found: [4, 1, 3, 3])) {
             try VGGishWeights.load(path: path)
         }
         let pcaOnlyVectors = [("pca_eigen_vectors", Tensor(zeros: [16, 16]))]
-        #expect(throws: VGGishWeightsError.missingTensor(file: "(memory)", name: "pca_means", expectedShape: [16])) {
+        #expect(throws: WeightLoadError.missing(source: "(memory)", tensor: "pca_means", shape: [16])) {
             try VGGishPCA(tensors: pcaOnlyVectors, width: 16)
         }
         // Error text names file, tensor, expected and found shapes.
-        let message = VGGishWeightsError.wrongShape(file: "w.pth", name: "embeddings.0.weight", expected: [4096, 12288],
-                                                    found: [4096, 1536]).description
+        let message = WeightLoadError.wrongShape(source: "w.pth", tensor: "embeddings.0.weight", expected: [4096, 12288],
+                                                 found: [4096, 1536]).description
         #expect(message.contains("w.pth") && message.contains("[4096, 12288]") && message.contains("[4096, 1536]"))
     }
 
@@ -156,10 +156,10 @@ import Testing
         let path = temporaryPath("text.bin")
         try Data("hello, world".utf8).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        #expect(throws: VGGishWeightsError.self) { try VGGishWeights.load(path: path) }
+        #expect(throws: WeightLoadError.self) { try VGGishWeights.load(path: path) }
         do { _ = try VGGishWeights.load(path: path) } catch {
             print("text file as weights: \(error)")
-            if case .unknownFormat = error {} else { Issue.record("expected unknownFormat, got \(error)") }
+            if case .file(.unknownFormat) = error {} else { Issue.record("expected unknownFormat, got \(error)") }
         }
     }
 

@@ -20,6 +20,6 @@ import Weights
               + "embeddings max |Δ| \(difference) (tolerance 0)")
         #expect(difference == 0)
         // A PCA file holds the PCA parameters alone: this one, with network tensors too, is refused.
-        #expect(throws: VGGishWeightsError.self) { try VGGishPCA.load(path: path) }
+        #expect(throws: WeightLoadError.self) { try VGGishPCA.load(path: path) }
     }
 }

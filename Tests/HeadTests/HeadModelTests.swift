@@ -175,8 +175,9 @@ enum Small {
         let oldHash = try #require(text.range(of: #""weights_sha256" : "[0-9a-f]+""#, options: .regularExpression))
         text.replaceSubrange(oldHash, with: "\"weights_sha256\" : \"\(try SHA256.hexDigest(ofFile: weights))\"")
         try text.write(toFile: json, atomically: true, encoding: .utf8)
-        #expect(throws: HeadCheckpointError.wrongShape(path: weights, name: tensors[0].name,
-                                                        expected: ParameterLayout(config: config).entries[0].shape, found: [1])) {
+        #expect(throws: HeadCheckpointError.weights(.wrongShape(source: weights, tensor: tensors[0].name,
+                                                                expected: ParameterLayout(config: config).entries[0].shape,
+                                                                found: [1]))) {
             try HeadCheckpoint.load(directory: dir)
         }
     }

@@ -42,33 +42,34 @@ import Weights
         let (error, directory) = try loadingError(TextFixtures.tinyBERT) {
             try TextFixtures.editJSON($0 + "/config.json") { $0["hidden_size"] = 64 }
         }
-        #expect(error == .shapeMismatch(file: directory + "/model.safetensors", tensor: "embeddings.word_embeddings.weight",
-                                        expected: [1203, 64], found: [1203, 128]))
+        #expect(error == .weights(.wrongShape(source: directory + "/model.safetensors",
+                                              tensor: "embeddings.word_embeddings.weight",
+                                              expected: [1203, 64], found: [1203, 128])))
     }
 
     @Test func intermediateSizeThatDoesNotMatchTheWeights() throws {
         let (error, directory) = try loadingError(TextFixtures.tinyBERT) {
             try TextFixtures.editJSON($0 + "/config.json") { $0["intermediate_size"] = 512 }
         }
-        #expect(error == .shapeMismatch(file: directory + "/model.safetensors",
-                                        tensor: "encoder.layer.0.intermediate.dense.weight",
-                                        expected: [512, 128], found: [256, 128]))
+        #expect(error == .weights(.wrongShape(source: directory + "/model.safetensors",
+                                              tensor: "encoder.layer.0.intermediate.dense.weight",
+                                              expected: [512, 128], found: [256, 128])))
     }
 
     @Test func moreLayersThanTheWeightsHave() throws {
         let (error, directory) = try loadingError(TextFixtures.tinyBERT) {
             try TextFixtures.editJSON($0 + "/config.json") { $0["num_hidden_layers"] = 3 }
         }
-        #expect(error == .missingTensor(file: directory + "/model.safetensors",
-                                        tensor: "encoder.layer.2.attention.self.query.weight", expected: [128, 128]))
+        #expect(error == .weights(.missing(source: directory + "/model.safetensors",
+                                           tensor: "encoder.layer.2.attention.self.query.weight", shape: [128, 128])))
     }
 
     @Test func fewerLayersLeaveTensorsUnused() throws {
         let (error, _) = try loadingError(TextFixtures.tinyBERT) {
             try TextFixtures.editJSON($0 + "/config.json") { $0["num_hidden_layers"] = 1 }
         }
-        guard case let .unusedTensors(_, tensors) = error else {
-            Issue.record("expected unusedTensors, got \(String(describing: error))")
+        guard case let .weights(.unused(_, tensors)) = error else {
+            Issue.record("expected unused tensors, got \(String(describing: error))")
             return
         }
         #expect(tensors.count == 16)
@@ -85,8 +86,8 @@ import Weights
             tensors.append(("bert.encoder.layer.0.attention.self.rotary.weight", Tensor(zeros: [4])))
             try SafetensorsWriter.write(tensors, to: path)
         }
-        #expect(error == .unusedTensors(file: directory + "/model.safetensors",
-                                        tensors: ["bert.encoder.layer.0.attention.self.rotary.weight"]))
+        #expect(error == .weights(.unused(source: directory + "/model.safetensors",
+                                          tensors: ["bert.encoder.layer.0.attention.self.rotary.weight"])))
     }
 
     @Test func vocabularyLargerThanTheEmbeddingTable() throws {
@@ -119,8 +120,8 @@ import Weights
         let (error, directory) = try loadingError(TextFixtures.tinyBERTMLM, breaking: { _ in }) { path throws(TextEncoderError) in
             _ = try TextEncoder(directory: path, pooling: SentencePooling([.pooler]))
         }
-        #expect(error == .missingTensor(file: directory + "/model.safetensors", tensor: "pooler.dense.weight",
-                                        expected: [64, 64]))
+        #expect(error == .weights(.missing(source: directory + "/model.safetensors", tensor: "pooler.dense.weight",
+                                           shape: [64, 64])))
     }
 
     @Test func unsupportedSentenceTransformersModule() throws {

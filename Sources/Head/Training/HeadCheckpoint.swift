@@ -140,31 +140,30 @@ public struct HeadCheckpoint: Sendable {
         guard hash == document.weightsSHA256 else {
             throw .hashMismatch(path: weightsPath, expected: document.weightsSHA256, found: hash)
         }
-        let file: SafetensorsFile
+        let values: [Float]
         do {
-            file = try SafetensorsFile(path: weightsPath)
+            values = try loadParameters(path: weightsPath, layout: ParameterLayout(config: document.config))
         } catch {
-            throw .unreadable(path: weightsPath, reason: String(describing: error))
-        }
-        let layout = ParameterLayout(config: document.config)
-        var values = [Float](repeating: 0, count: layout.count)
-        for entry in layout.entries {
-            guard let stored = try? file.entry(entry.name) else { throw .missingTensor(path: weightsPath, name: entry.name) }
-            guard stored.shape == entry.shape else {
-                throw .wrongShape(path: weightsPath, name: entry.name, expected: entry.shape, found: stored.shape)
-            }
-            do {
-                values.replaceSubrange(entry.offset..<(entry.offset + entry.count), with: try file.floats(entry.name))
-            } catch {
-                throw .unreadable(path: weightsPath, reason: String(describing: error))
-            }
-        }
-        if let extra = file.names.first(where: { layout.entry($0) == nil }) {
-            throw .unexpectedTensor(path: weightsPath, name: extra)
+            throw .weights(error)
         }
         let checkpoint = HeadCheckpoint(config: document.config, taxonomy: taxonomy, encoders: document.encoders,
                                         training: document.training)
         return (checkpoint, HeadModel(config: document.config, parameters: values))
+    }
+
+    /// The parameters in the safetensors file at `path`, strictly: exactly `layout`'s tensors
+    /// with their shapes.
+    private static func loadParameters(path: String, layout: ParameterLayout) throws(WeightLoadError) -> [Float] {
+        let file: SafetensorsFile
+        do { file = try SafetensorsFile(path: path) } catch { throw .file(.safetensors(error)) }
+        let loader = StrictLoader(file)
+        var values = [Float](repeating: 0, count: layout.count)
+        for entry in layout.entries {
+            values.replaceSubrange(entry.offset..<(entry.offset + entry.count),
+                                   with: try loader.tensor(entry.name, shape: entry.shape))
+        }
+        try loader.finish()
+        return values
     }
 }
 
@@ -172,9 +171,8 @@ public enum HeadCheckpointError: Error, Equatable, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     case malformed(path: String, reason: String)
     case hashMismatch(path: String, expected: String, found: String)
-    case missingTensor(path: String, name: String)
-    case wrongShape(path: String, name: String, expected: [Int], found: [Int])
-    case unexpectedTensor(path: String, name: String)
+    /// The weight file's tensors are not the config's layout, or the file is unreadable.
+    case weights(WeightLoadError)
 
     public var description: String {
         switch self {
@@ -182,10 +180,7 @@ public enum HeadCheckpointError: Error, Equatable, CustomStringConvertible {
         case let .malformed(path, reason): return "\(path): \(reason)"
         case let .hashMismatch(path, expected, found):
             return "\(path): SHA-256 \(found) does not match head.json's \(expected)"
-        case let .missingTensor(path, name): return "\(path): no tensor \(name)"
-        case let .wrongShape(path, name, expected, found):
-            return "\(path): tensor \(name) has shape \(found), expected \(expected)"
-        case let .unexpectedTensor(path, name): return "\(path): unexpected tensor \(name)"
+        case let .weights(error): return error.description
         }
     }
 }
