@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Kernels", targets: ["Kernels"]),
         .library(name: "Weights", targets: ["Weights"]),
         .library(name: "Media", targets: ["Media"]),
+        .library(name: "Batch", targets: ["Batch"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
     dependencies: [
@@ -50,14 +51,24 @@ let package = Package(
         // Synthetic feature sets in the real files' format and the comparison of heads on them
         // (the bench and the tests use them; vidtag does not ship them).
         .target(name: "SyntheticWorlds", dependencies: ["Kernels", "Weights", "Head"]),
-        // Batch work over items: inputs, the batch runner, feature extraction, classification with
-        // a bundle, bundles and similarity search.
-        .target(name: "Pipeline", dependencies: ["Kernels", "Media", "Weights", "VisualEncoder", "AudioEncoder", "TextEncoder", "Head"]),
+        // Batch running over any job: inputs (files, folders, manifests, JSON lines), input
+        // order, resume and journal repair, shards, quarantine, error records, progress.
+        .target(name: "Batch", dependencies: ["Kernels", "Weights"]),
+        // Model bundles: importing pretrained weights into one, finding one, and a bundle's
+        // trained head ready to classify.
+        .target(name: "Bundles", dependencies: ["Weights", "VisualEncoder", "AudioEncoder", "TextEncoder", "Head"]),
+        // Similar-video search over embedding lines: exact cosine neighbours and pairs.
+        .target(name: "Similarity", dependencies: ["Kernels"]),
+        // The two jobs a batch runs: feature extraction (decoding and the encoders) and
+        // classification with a bundle's head, and the error records of their items.
+        .target(name: "Pipeline", dependencies: [
+            "Kernels", "Media", "Weights", "VisualEncoder", "AudioEncoder", "TextEncoder", "Head", "Batch", "Bundles",
+        ]),
         // The thin command-line tool.
         .executableTarget(
             name: "vidtag",
             dependencies: [
-                "Kernels", "Media", "Weights", "Pipeline", "Head",
+                "Kernels", "Media", "Weights", "Head", "Batch", "Bundles", "Similarity", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -72,7 +83,7 @@ let package = Package(
         // replays a corpus (`vidtag-fuzz TARGET FILES…`).
         .executableTarget(
             name: "vidtag-fuzz",
-            dependencies: ["Media", "Weights", "Head", "Pipeline"]
+            dependencies: ["Media", "Weights", "Head", "Batch"]
         ),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "Weights"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
@@ -83,6 +94,8 @@ let package = Package(
         .testTarget(name: "AudioEncoderTests", dependencies: ["AudioEncoder", "Media"]),
         .testTarget(name: "TextEncoderTests", dependencies: ["TextEncoder"]),
         .testTarget(name: "HeadTests", dependencies: ["SyntheticWorlds", "Head"]),
+        .testTarget(name: "BatchTests", dependencies: ["Batch"]),
+        .testTarget(name: "SimilarityTests", dependencies: ["Similarity"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Head"]),
     ]
 )

@@ -1,3 +1,5 @@
+import Batch
+import Bundles
 import Foundation
 import Head
 import Kernels

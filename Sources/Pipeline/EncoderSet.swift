@@ -1,4 +1,5 @@
 import AudioEncoder
+import Batch
 import Foundation
 import TextEncoder
 import VisualEncoder
@@ -149,8 +150,9 @@ public final class EncoderSet: @unchecked Sendable {
 /// An encoder that could not be loaded (missing or damaged weights, a hash that does not match
 /// `bundle.json`): no item can be encoded, so the run stops (exit status 1) after the records
 /// already written.
-public struct EncoderUnavailable: Error, CustomStringConvertible, @unchecked Sendable {
+public struct EncoderUnavailable: RunStoppingError, CustomStringConvertible, @unchecked Sendable {
     public let modality: String
     public let reason: Error
+    public var stopReason: String { "encoder_unavailable" }
     public var description: String { "cannot load the \(modality) encoder: \(reason)" }
 }

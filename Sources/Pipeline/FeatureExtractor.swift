@@ -1,4 +1,5 @@
 import AudioEncoder
+import Batch
 import Foundation
 import Head
 import Kernels

@@ -1,3 +1,4 @@
+import Batch
 import Foundation
 
 /// Titles and summaries that carry no meaning: they count as a missing text modality rather

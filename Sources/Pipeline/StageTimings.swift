@@ -1,3 +1,4 @@
+import Batch
 import Foundation
 
 /// Seconds spent in each stage of one item ("decode", "audio", "visual", "text", "head"…),

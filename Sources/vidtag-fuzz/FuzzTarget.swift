@@ -1,7 +1,7 @@
+import Batch
 import Foundation
 import Head
 import Media
-import Pipeline
 @_spi(Tools) import Weights
 
 /// One reader of untrusted bytes, driven as the fuzzers drive it: the bytes become a file in a

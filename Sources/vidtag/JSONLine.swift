@@ -1,4 +1,5 @@
 import Foundation
+import Batch
 import Pipeline
 import Weights
 
@@ -12,13 +13,13 @@ enum JSONLine {
 }
 
 /// `inspect`'s record of a file that could not be read: {"path", "error": {"stage", "code", "message"}}
-/// (batch commands, which have ids, use Pipeline's `ErrorLine`).
+/// (batch commands, which have ids, write `ErrorLine`s).
 struct ErrorRecord: Encodable {
     let path: String
     let error: ErrorLine.Detail
 
     init(path: String, error: Error) {
         self.path = path
-        self.error = ErrorLine.detail(error)
+        self.error = ItemFailure.detail(error)
     }
 }

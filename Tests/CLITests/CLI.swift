@@ -57,8 +57,8 @@ enum CLI {
             let folder = TestFolder.root.appendingPathComponent("run-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             (stdout, stderr) = (folder.appendingPathComponent("stdout"), folder.appendingPathComponent("stderr"))
-            FileManager.default.createFile(atPath: stdout.path, contents: nil)
-            FileManager.default.createFile(atPath: stderr.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
             process.executableURL = products.appendingPathComponent("vidtag")
             process.arguments = arguments
             if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }

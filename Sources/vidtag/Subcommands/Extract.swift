@@ -1,4 +1,6 @@
 import ArgumentParser
+import Batch
+import Bundles
 import Foundation
 import Head
 import Media

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pipeline
+import Similarity
 
 /// `vidtag similar`: nearest neighbours by cosine, and near-duplicate pairs, over the
 /// embeddings `vidtag classify --embeddings FILE` writes.

@@ -17,10 +17,12 @@ public struct InputSource: Sequence, IteratorProtocol, @unchecked Sendable {
     /// Each element: a record, or the error for an input that could not be read as one.
     public typealias Element = Result<InputRecord, InputError>
 
-    static let videoExtensions: Set<String> = ["mp4", "mov", "m4v", "mkv", "webm", "avi", "flv", "ts", "mts", "m2ts",
+    /// The file extensions a folder walk takes as media (also what a junk title that is a file
+    /// name ends with).
+    public static let videoExtensions: Set<String> = ["mp4", "mov", "m4v", "mkv", "webm", "avi", "flv", "ts", "mts", "m2ts",
                                                "mpg", "mpeg", "3gp", "wmv", "ogv", "gif"]
-    static let audioExtensions: Set<String> = ["wav", "mp3", "m4a", "aac", "flac", "ogg", "opus", "wma"]
-    static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "webp", "bmp"]
+    public static let audioExtensions: Set<String> = ["wav", "mp3", "m4a", "aac", "flac", "ogg", "opus", "wma"]
+    public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "webp", "bmp"]
     static let coverExtensions = ["jpg", "jpeg", "png", "webp"]
     /// The largest sidecar read (titles, summaries and products are a few kilobytes).
     static let sidecarLimit = 1 << 20

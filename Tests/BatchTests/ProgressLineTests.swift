@@ -1,5 +1,5 @@
 import Testing
-@testable import Pipeline
+@testable import Batch
 
 /// The progress line counts in words that agree with the number.
 struct ProgressLineTests {

@@ -224,7 +224,7 @@ public struct BundleImporter: Sendable {
             guard !components.contains(where: { $0.hasPrefix(".") }) else { continue }
             let source = root.appendingPathComponent(relative)
             var isFolder: ObjCBool = false
-            FileManager.default.fileExists(atPath: source.path, isDirectory: &isFolder)
+            _ = FileManager.default.fileExists(atPath: source.path, isDirectory: &isFolder)
             guard !isFolder.boolValue else { continue }
             guard relative == "model.safetensors" || ["json", "txt"].contains(source.pathExtension) else { continue }
             try requireInside(source, root: root)

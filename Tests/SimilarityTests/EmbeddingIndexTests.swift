@@ -1,7 +1,7 @@
 import Foundation
 import Head
 import Testing
-@testable import Pipeline
+@testable import Similarity
 
 /// `EmbeddingIndex` against an independent reference: a naive double-precision cosine over
 /// the raw (unnormalised) vectors, all pairs, sorted by (cosine descending, input order).

@@ -14,6 +14,20 @@ public protocol BatchJob: Sendable {
     func prepare(_ record: InputRecord) throws -> Prepared
     /// The item's output line.
     func finish(_ prepared: Prepared, record: InputRecord) throws -> String
+    /// The stage, code and message of an error `prepare` or `finish` threw, for its error record.
+    func detail(of error: Error) -> ErrorLine.Detail
+}
+
+extension BatchJob {
+    /// The batch's own errors; any other is stage `encode`, code `error` (see ``ErrorLine/detail(_:)``).
+    public func detail(of error: Error) -> ErrorLine.Detail { ErrorLine.detail(error) }
+}
+
+/// An error after which no later item can succeed (e.g. an encoder that cannot be loaded): the
+/// run stops, keeping every record written so far, and rethrows it.
+public protocol RunStoppingError: Error {
+    /// The run's stop reason, e.g. `encoder_unavailable`.
+    var stopReason: String { get }
 }
 
 /// Runs a job over a run's inputs: one line per input in input order (results or error
@@ -100,22 +114,21 @@ public final class BatchRunner: @unchecked Sendable {
                 do {
                     line = try job.finish(try result.get(), record: record)
                     outcome = .succeeded
-                } catch let unavailable as EncoderUnavailable {
-                    // No item can be encoded: stop, keeping every record written so far.
-                    stop.set("encoder_unavailable")
+                } catch let stopping as RunStoppingError {
+                    stop.set(stopping.stopReason)
                     queue.close()
                     journal.sync()
                     progress?.finish(nil)
-                    throw unavailable
+                    throw stopping
                 } catch {
-                    let detail = ErrorLine.detail(error)
+                    let detail = job.detail(of: error)
                     line = ErrorLine.line(id: record.id, input: record.input, detail: detail)
                     outcome = .failed
                     options.quarantine?.record(id: record.id, input: record.input, detail: detail)
                     progress?.failed(input: record.input, detail: detail)
                 }
             case let .failed(id, input, error, failure):
-                let detail = ErrorLine.detail(error)
+                let detail = job.detail(of: error)
                 (line, outcome) = (ErrorLine.line(id: id, input: input, detail: detail), failure)
                 progress?.failed(input: input, detail: detail)
             case .skipped:
