@@ -40,7 +40,7 @@ public struct BertConfig: Sendable, Equatable {
     ///   (another model type, activation or position embedding, a decoder), or
     ///   ``TextEncoderError/invalidConfig(path:reason:)`` (a non-positive size, heads not dividing D).
     public init(path: String) throws(TextEncoderError) {
-        let json = try JSONObject.read(path, what: "the model configuration (config.json)")
+        let json = try ConfigFile.read(path, what: "the model configuration (config.json)")
         if let type = try json.string("model_type"), type != "bert" {
             throw .unsupported(path: path, setting: "model_type", value: type)
         }

@@ -24,7 +24,7 @@ public struct ModelDirectory: Sendable, Equatable {
             (bertPath, pooling) = (path, nil)
             return
         }
-        let modules = try JSONObject.readArray(modulesPath, what: "the sentence-transformers modules")
+        let modules = try ConfigFile.readArray(modulesPath, what: "the sentence-transformers modules")
         var kinds: [String] = []
         var bertPath = path
         var modes: [SentencePooling.Mode] = []
@@ -55,14 +55,14 @@ public struct ModelDirectory: Sendable, Equatable {
     /// there is one. 512 when nothing says (transformers' "very large" default is no length).
     public static func maxSequenceLength(directory: String) throws(TextEncoderError) -> Int {
         var length = Int.max
-        if let sentenceConfig = try JSONObject.read(optional: directory + "/sentence_bert_config.json"),
+        if let sentenceConfig = try ConfigFile.read(optional: directory + "/sentence_bert_config.json"),
            let maxLength = try sentenceConfig.int("max_seq_length") {
             length = maxLength
-        } else if let tokenizerConfig = try JSONObject.read(optional: directory + "/tokenizer_config.json"),
+        } else if let tokenizerConfig = try ConfigFile.read(optional: directory + "/tokenizer_config.json"),
                   let maxLength = try tokenizerConfig.int("model_max_length") {
             length = maxLength
         }
-        if let config = try JSONObject.read(optional: directory + "/config.json") {
+        if let config = try ConfigFile.read(optional: directory + "/config.json") {
             length = min(length, try config.int("max_position_embeddings") ?? 512)
         }
         return length == .max ? 512 : length

@@ -1,5 +1,6 @@
 import Foundation
 import Kernels
+import Weights
 
 /// How token states become one vector per text: one or more pooling modes (their outputs
 /// concatenated, in order), then optionally L2 normalisation.
@@ -80,14 +81,14 @@ public struct SentencePooling: Sendable, Equatable {
     /// or a list) or the legacy `pooling_mode_*_token(s)` flags (in sentence-transformers'
     /// order cls, max, mean, mean_sqrt_len, weightedmean, lasttoken; none set means mean).
     static func modes(fromPoolingConfig path: String) throws(TextEncoderError) -> [Mode] {
-        let json = try JSONObject.read(path, what: "the sentence-transformers pooling configuration")
+        let json = try ConfigFile.read(path, what: "the sentence-transformers pooling configuration")
         if let value = json["pooling_mode"] {
             let names: [JSONValue]
             if case let .array(values) = value { names = values } else { names = [value] }
             var modes: [Mode] = []
             for name in names {
                 guard case let .string(string) = name, let mode = Mode(rawValue: string), mode != .pooler else {
-                    throw .unsupported(path: path, setting: "pooling_mode", value: name.description)
+                    throw .unsupported(path: path, setting: "pooling_mode", value: name.brief)
                 }
                 modes.append(mode)
             }

@@ -1,3 +1,5 @@
+import Weights
+
 /// The settings of a BERT tokenizer, from a Hugging Face directory's `tokenizer_config.json`
 /// and `special_tokens_map.json` (which overrides the special tokens), with transformers'
 /// defaults for what they leave out.
@@ -50,7 +52,7 @@ public struct TokenizerConfig: Sendable, Equatable {
     ///   ``TextEncoderError/unsupported(path:setting:value:)`` for another tokenizer class or an
     ///   added token that strips spaces or must be a single word.
     public init(directory: String) throws(TextEncoderError) {
-        if let config = try JSONObject.read(optional: directory + "/tokenizer_config.json") {
+        if let config = try ConfigFile.read(optional: directory + "/tokenizer_config.json") {
             if let name = try config.string("tokenizer_class"), !Self.supportedClasses.contains(name) {
                 throw .unsupported(path: config.path, setting: "tokenizer_class", value: name)
             }
@@ -63,12 +65,12 @@ public struct TokenizerConfig: Sendable, Equatable {
             try readSpecialTokens(config)
             if let decoder = try config.object("added_tokens_decoder") {
                 for (key, value) in decoder.members.sorted(by: { $0.key < $1.key }) {
-                    guard let id = Int(key), case let .object(fields) = value,
-                          let content = JSONObject.tokenContent(value) else {
+                    guard let id = Int(key), case .object = value,
+                          let content = ConfigFile.tokenContent(value) else {
                         throw .malformedFile(path: config.path, reason: "added_tokens_decoder['\(key)'] is not an id → token")
                     }
                     for flag in ["lstrip", "rstrip", "single_word"] {
-                        if case .bool(true) = fields[flag] ?? .null {
+                        if case .bool(true)? = value[flag] {
                             throw .unsupported(path: config.path, setting: "added token '\(content)' \(flag)", value: "true")
                         }
                     }
@@ -76,12 +78,12 @@ public struct TokenizerConfig: Sendable, Equatable {
                 }
             }
         }
-        if let map = try JSONObject.read(optional: directory + "/special_tokens_map.json") {
+        if let map = try ConfigFile.read(optional: directory + "/special_tokens_map.json") {
             try readSpecialTokens(map)
         }
     }
 
-    private mutating func readSpecialTokens(_ object: JSONObject) throws(TextEncoderError) {
+    private mutating func readSpecialTokens(_ object: ConfigFile) throws(TextEncoderError) {
         unknownToken = try object.token("unk_token") ?? unknownToken
         classToken = try object.token("cls_token") ?? classToken
         separatorToken = try object.token("sep_token") ?? separatorToken
@@ -92,10 +94,10 @@ public struct TokenizerConfig: Sendable, Equatable {
         }
     }
 
-    private static func tokens(_ object: JSONObject, _ key: String) throws(TextEncoderError) -> [String] {
+    private static func tokens(_ object: ConfigFile, _ key: String) throws(TextEncoderError) -> [String] {
         var tokens: [String] = []
         for value in try object.array(key) ?? [] {
-            guard let token = JSONObject.tokenContent(value) else {
+            guard let token = ConfigFile.tokenContent(value) else {
                 throw .malformedFile(path: object.path, reason: "'\(key)' should list tokens, found \(value)")
             }
             tokens.append(token)

@@ -65,7 +65,7 @@ import Testing
         for (name, bytes) in [("after.webp", clean + junk), ("inside.webp", inside), ("cut.webp", cut)] {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("media-\(getpid())-\(name)").path
             defer { try? FileManager.default.removeItem(atPath: path) }
-            FileManager.default.createFile(atPath: path, contents: Data(bytes))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
             do {
                 let image = try ImageLoader.load(path, width: 32, height: 32)
                 #expect(name != "cut.webp", "a cut WebP decoded")

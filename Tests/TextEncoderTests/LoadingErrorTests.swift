@@ -31,6 +31,29 @@ import Weights
         #expect(error == .missingFile(path: directory + "/vocab.txt", what: "the WordPiece vocabulary (vocab.txt)"))
     }
 
+    /// Configuration files go through the strict parser of untrusted files: a syntax error names
+    /// the byte, text that is not UTF-8 is refused, and a repeated key counts with its last value.
+    @Test func malformedConfigurationIsNamedAtItsByte() throws {
+        let (error, directory) = try loadingError(TextFixtures.tinyBERT) {
+            try #"{"hidden_size": 128,,}"#.write(toFile: $0 + "/config.json", atomically: true, encoding: .utf8)
+        }
+        #expect(error == .malformedFile(path: directory + "/config.json",
+                                        reason: "not valid JSON: expected a string key at byte 20"))
+        let (notUTF8, otherDirectory) = try loadingError(TextFixtures.tinyBERT) {
+            try Data([0x7B, 0xFF, 0x7D]).write(to: URL(fileURLWithPath: $0 + "/config.json"))
+        }
+        #expect(notUTF8 == .malformedFile(path: otherDirectory + "/config.json", reason: "not valid UTF-8"))
+        let (repeated, repeatedDirectory) = try loadingError(TextFixtures.tinyBERT) {
+            try TextFixtures.editJSON($0 + "/config.json") { $0["hidden_size"] = 64 }
+            let path = $0 + "/config.json"
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            // The same key again, with the right value, after the wrong one.
+            try (String(text.dropLast(text.hasSuffix("\n") ? 2 : 1)) + #", "hidden_size": 128}"#)
+                .write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        #expect(repeated == nil, "the last hidden_size (128) counts: \(String(describing: repeated)) in \(repeatedDirectory)")
+    }
+
     @Test func missingWeights() throws {
         let (error, directory) = try loadingError(TextFixtures.tinyBERT) {
             try FileManager.default.removeItem(atPath: $0 + "/model.safetensors")

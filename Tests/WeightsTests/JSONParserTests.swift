@@ -1,8 +1,8 @@
 import Testing
 @testable import Weights
 
-/// The strict JSON parser used for headers.
-@Suite struct HeaderJSONTests {
+/// The strict JSON parser of untrusted files (safetensors headers, model configurations).
+@Suite struct JSONParserTests {
     static func parse(_ text: String) throws -> JSONValue {
         try Array(text.utf8).withUnsafeBytes { try JSONParser.parse($0) }
     }

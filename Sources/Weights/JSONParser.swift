@@ -1,76 +1,14 @@
-/// A small strict JSON (RFC 8259) parser and string encoder for safetensors headers.
-///
-/// Why not `JSONSerialization`: headers come from untrusted files, and this parser
-/// - keeps object members in order with duplicates, so a repeated tensor name is reported
-///   instead of silently dropped;
-/// - keeps numbers as their literal text, so `3`, `3.0` and `true` are told apart and an
-///   integer too large for `Int` is an error rather than a rounded `Double`;
-/// - bounds nesting depth, so a hostile header cannot overflow the stack;
-/// - reports the byte offset of a syntax error.
-enum JSONValue {
-    case object([(key: String, value: JSONValue)])
-    case array([JSONValue])
-    case string(String)
-    /// The literal text of a number, e.g. `-12`, `3.5e2`.
-    case number(String)
-    case bool(Bool)
-    case null
-
-    /// The value if it is a non-negative integer literal (no fraction, no exponent) that fits
-    /// in `Int`; `nil` otherwise.
-    var nonNegativeInteger: Int? {
-        guard case let .number(text) = self,
-              !text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }),
-              let value = Int(text), value >= 0
-        else { return nil }
-        return value
-    }
-
-    /// The value in a few words, for error messages: numbers, booleans and null as written,
-    /// strings quoted (cut at 40 characters), "an array" or "an object".
-    var brief: String {
-        switch self {
-        case .object: return "an object"
-        case .array: return "an array"
-        case let .string(text):
-            return text.count <= 40 ? Self.quoted(text) : Self.quoted(String(text.prefix(40)) + "…")
-        case let .number(text): return text
-        case let .bool(value): return String(value)
-        case .null: return "null"
-        }
-    }
-
-    /// `text` as a JSON string literal: quotes, backslash and control characters escaped,
-    /// everything else as UTF-8.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-}
-
 /// A syntax error at a byte offset of the parsed text.
-struct JSONSyntaxError: Error, CustomStringConvertible {
-    var offset: Int
-    var message: String
-    var description: String { "\(message) at byte \(offset)" }
+package struct JSONSyntaxError: Error, CustomStringConvertible {
+    package var offset: Int
+    package var message: String
+    package var description: String { "\(message) at byte \(offset)" }
 }
 
 /// Parses one JSON document from UTF-8 bytes (whitespace around it allowed, nothing else).
-struct JSONParser {
-    /// Deepest nesting of arrays and objects accepted; a safetensors header needs 3.
+package struct JSONParser {
+    /// Deepest nesting of arrays and objects accepted; a safetensors header needs 3, a
+    /// tokenizer configuration 4.
     static let maxDepth = 32
 
     private let bytes: UnsafeRawBufferPointer
@@ -83,7 +21,7 @@ struct JSONParser {
     }
 
     /// Parses the whole input as one JSON value.
-    static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) -> JSONValue {
+    package static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) -> JSONValue {
         var parser = JSONParser(bytes)
         parser.skipWhitespace()
         let value = try parser.parseValue()
