@@ -281,6 +281,16 @@ public struct Conv2D: Sendable {
         }
     }
 
+    /// For `vidtag-bench`'s breakdown of an im2col convolution: the output pixels per tile
+    /// (`tileRows`) for an input of `inputShape` `[N, H, W, Cin]`.
+    @_spi(Tools) public func im2colTileRows(inputShape: [Int]) -> Int { tileRows(geometry(inputShape)) }
+
+    /// For `vidtag-bench`: `im2col` of output pixels `from..<from+rows` of `input` (`inputShape`).
+    @_spi(Tools) public func im2col(_ input: UnsafePointer<Float>, inputShape: [Int], from: Int, rows: Int,
+                                    into cols: UnsafeMutablePointer<Float>) {
+        im2col(input, geometry(inputShape), from: from, rows: rows, into: cols)
+    }
+
     /// Fills `cols` `[rows, KH·KW·Cin]` with the input patches of output pixels `from..<from+rows`
     /// (pixels numbered n·OH·OW + oy·OW + ox); taps outside the input are zero.
     private func im2col(_ input: UnsafePointer<Float>, _ g: WindowGeometry, from: Int, rows: Int,

@@ -1,12 +1,10 @@
-import Kernels
+@_spi(Tools) import Kernels
 
 /// Where the time of one im2col convolution goes: the patch copy, the GEMMs, the allocation of
 /// its zero-filled output and scratch, and the rest (bias + ReLU epilogue, thread hand-offs).
 ///
-/// `Conv2D`'s tiling and its im2col are private, so this file mirrors them
-/// (`Conv2D.tileRows` and `Conv2D.im2col` in Sources/Kernels/Conv2D.swift): keep the two in
-/// step. Each part is timed on its own over all tiles of one call, on the same buffers the
-/// convolution would use.
+/// Each part is timed on its own over all tiles of one call, on the same buffers the
+/// convolution would use, with `Conv2D`'s own tiling and im2col.
 struct ConvBreakdown: Codable, Sendable {
     /// Output pixels per tile, and the number of tiles of one call.
     let rowsPerTile: Int
@@ -26,16 +24,11 @@ struct ConvBreakdown: Codable, Sendable {
         return parts.count == 3 ? parts.max() : nil
     }
 
-    /// Rows of output per GEMM, as `Conv2D.tileRows`: an im2col scratch of about 4 MiB.
-    static func tileRows(_ shape: ConvShape) -> Int {
-        let pixels = shape.gemm.m
-        let k = shape.gemm.k
-        return max(64, min(pixels, (1 << 20) / max(1, k)))
-    }
-
     static func measure(_ shape: ConvShape, warmup: Int, repeats: Int) -> ConvBreakdown {
         let (m, n, k) = (shape.gemm.m, shape.gemm.n, shape.gemm.k)
-        let rowsPerTile = tileRows(shape)
+        let layer = CaseRunner.makeConv2D(shape)
+        let inputShape = [shape.batch, shape.height, shape.width, shape.inChannels]
+        let rowsPerTile = layer.im2colTileRows(inputShape: inputShape)
         let tiles = (m + rowsPerTile - 1) / rowsPerTile
         let input = CaseRunner.randomValues(shape.batch * shape.height * shape.width * shape.inChannels, seed: 6)
         let weight = CaseRunner.randomValues(k * n, seed: 7, scale: 0.05)  // [K, Cout]
@@ -46,8 +39,8 @@ struct ConvBreakdown: Codable, Sendable {
             input.withUnsafeBufferPointer { x in
                 scratch.withUnsafeMutableBufferPointer { cols in
                     for start in stride(from: 0, to: m, by: rowsPerTile) {
-                        im2col(shape, x.baseAddress!, from: start, rows: min(rowsPerTile, m - start),
-                               into: cols.baseAddress!)
+                        layer.im2col(x.baseAddress!, inputShape: inputShape, from: start,
+                                     rows: min(rowsPerTile, m - start), into: cols.baseAddress!)
                     }
                 }
             }
@@ -73,46 +66,5 @@ struct ConvBreakdown: Codable, Sendable {
         }
         return ConvBreakdown(rowsPerTile: rowsPerTile, tiles: tiles, im2col: im2colTiming, tiledGEMM: gemmTiming,
                              allocation: allocationTiming)
-    }
-
-    /// As `Conv2D.im2col`: rows `from..<from+rows` of the `[N·OH·OW, KH·KW·Cin]` patch matrix,
-    /// split over `Threading.threads` with the same chunking.
-    private static func im2col(_ s: ConvShape, _ input: UnsafePointer<Float>, from: Int, rows: Int,
-                               into cols: UnsafeMutablePointer<Float>) {
-        let (c, kh, kw) = (s.inChannels, s.kernel[0], s.kernel[1])
-        let (oh, ow) = (s.outHeight, s.outWidth)
-        let k = kh * kw * c
-        Threading.parallelFor(rows, minChunk: 32) { range in
-            for r in range {
-                let pixel = from + r
-                let (n, oy, ox) = (pixel / (oh * ow), (pixel / ow) % oh, pixel % ow)
-                var dst = cols + r * k
-                let image = input + n * s.height * s.width * c
-                for ky in 0..<kh {
-                    let iy = oy * s.stride[0] - s.padding[0] + ky
-                    if iy < 0 || iy >= s.height {
-                        dst.update(repeating: 0, count: kw * c)
-                        dst += kw * c
-                        continue
-                    }
-                    let rowBase = image + iy * s.width * c
-                    let ix0 = ox * s.stride[1] - s.padding[1]
-                    if ix0 >= 0 && ix0 + kw <= s.width {
-                        dst.update(from: rowBase + ix0 * c, count: kw * c)
-                        dst += kw * c
-                        continue
-                    }
-                    for kx in 0..<kw {
-                        let ix = ix0 + kx
-                        if ix < 0 || ix >= s.width {
-                            dst.update(repeating: 0, count: c)
-                        } else {
-                            dst.update(from: rowBase + ix * c, count: c)
-                        }
-                        dst += c
-                    }
-                }
-            }
-        }
     }
 }
