@@ -23,14 +23,14 @@ struct Unpickler {
     let bytes: UnsafeRawBufferPointer
     /// The offset of the next opcode.
     private(set) var position: Int
-    private let persistentLoad: (PersistentID) throws(CheckpointError) -> StorageRef
-    private var stack: [PickleValue] = []
-    private var marks: [Int] = []
-    private var memo: [Int: PickleValue] = [:]
+    let persistentLoad: (PersistentID) throws(CheckpointError) -> StorageRef
+    var stack: [PickleValue] = []
+    var marks: [Int] = []
+    var memo: [Int: PickleValue] = [:]
     /// Where the lists and dicts made are registered (see ``PickleArena``).
-    private let arena: PickleArena
+    let arena: PickleArena
     /// The offset of the opcode being run, for messages.
-    private var opcodeOffset = 0
+    var opcodeOffset = 0
 
     init(bytes: UnsafeRawBufferPointer, at position: Int = 0, file: String, arena: PickleArena = PickleArena(),
          persistentLoad: @escaping (PersistentID) throws(CheckpointError) -> StorageRef) {
@@ -43,11 +43,11 @@ struct Unpickler {
 
     // MARK: - Reading the stream
 
-    private func malformed(_ reason: String) -> CheckpointError {
+    func malformed(_ reason: String) -> CheckpointError {
         .malformedPickle(file: file, offset: opcodeOffset, reason: reason)
     }
 
-    private mutating func take(_ count: Int) throws(CheckpointError) -> UnsafeRawBufferPointer {
+    mutating func take(_ count: Int) throws(CheckpointError) -> UnsafeRawBufferPointer {
         guard count >= 0, count <= bytes.count - position else {
             throw malformed("needs \(count) bytes but only \(bytes.count - position) remain (truncated)")
         }
@@ -55,15 +55,15 @@ struct Unpickler {
         return UnsafeRawBufferPointer(rebasing: bytes[position..<position + count])
     }
 
-    private mutating func byte() throws(CheckpointError) -> UInt8 { try take(1)[0] }
+    mutating func byte() throws(CheckpointError) -> UInt8 { try take(1)[0] }
 
-    private mutating func integer<T: FixedWidthInteger>(_ type: T.Type) throws(CheckpointError) -> T {
+    mutating func integer<T: FixedWidthInteger>(_ type: T.Type) throws(CheckpointError) -> T {
         let raw = try take(MemoryLayout<T>.size)
         return raw.littleEndian(0, as: T.self)
     }
 
     /// A length prefix of type T, as an Int that fits what is left of the stream.
-    private mutating func length<T: FixedWidthInteger>(_ type: T.Type) throws(CheckpointError) -> Int {
+    mutating func length<T: FixedWidthInteger>(_ type: T.Type) throws(CheckpointError) -> Int {
         let value = try integer(T.self)
         guard value >= 0, let count = Int(exactly: value), count <= bytes.count - position else {
             throw malformed("length \(value) exceeds the \(bytes.count - position) bytes left (truncated)")
@@ -72,7 +72,7 @@ struct Unpickler {
     }
 
     /// A newline-terminated line (GLOBAL's module and name), at most 256 bytes.
-    private mutating func line() throws(CheckpointError) -> String {
+    mutating func line() throws(CheckpointError) -> String {
         var end = position
         while end < bytes.count && bytes[end] != 0x0A {
             end += 1
@@ -84,31 +84,31 @@ struct Unpickler {
         return text
     }
 
-    private mutating func utf8String(_ count: Int) throws(CheckpointError) -> String {
+    mutating func utf8String(_ count: Int) throws(CheckpointError) -> String {
         String(decoding: try take(count), as: UTF8.self)
     }
 
     // MARK: - The stack
 
-    private mutating func pop() throws(CheckpointError) -> PickleValue {
+    mutating func pop() throws(CheckpointError) -> PickleValue {
         guard let value = stack.popLast() else { throw malformed("stack underflow") }
         if let mark = marks.last, stack.count < mark { throw malformed("pop across a MARK") }
         return value
     }
 
-    private mutating func popToMark() throws(CheckpointError) -> [PickleValue] {
+    mutating func popToMark() throws(CheckpointError) -> [PickleValue] {
         guard let mark = marks.popLast() else { throw malformed("no MARK on the stack") }
         let items = Array(stack[mark...])
         stack.removeSubrange(mark...)
         return items
     }
 
-    private func top() throws(CheckpointError) -> PickleValue {
+    func top() throws(CheckpointError) -> PickleValue {
         guard let value = stack.last, stack.count > (marks.last ?? 0) else { throw malformed("stack underflow") }
         return value
     }
 
-    private func key(_ value: PickleValue) throws(CheckpointError) -> PickleKey {
+    func key(_ value: PickleValue) throws(CheckpointError) -> PickleKey {
         switch value {
         case .string(let text): return .string(text)
         case .bytes: return .string(value.stringValue!)
@@ -117,7 +117,7 @@ struct Unpickler {
         }
     }
 
-    private func setItems(_ items: ArraySlice<PickleValue>, into target: PickleValue) throws(CheckpointError) {
+    func setItems(_ items: ArraySlice<PickleValue>, into target: PickleValue) throws(CheckpointError) {
         guard case .dict(let dict) = target else { throw malformed("SETITEM(S) on a \(target.kind)") }
         guard items.count % 2 == 0 else { throw malformed("SETITEMS with an odd number of items") }
         var index = items.startIndex
@@ -133,14 +133,14 @@ struct Unpickler {
     static let maximumNesting = 1000
 
     /// The nesting of a container at `nesting` once `item` is inside it; throws past the limit.
-    private func nested(_ nesting: Int, _ item: PickleValue) throws(CheckpointError) -> Int {
+    func nested(_ nesting: Int, _ item: PickleValue) throws(CheckpointError) -> Int {
         let result = max(nesting, 1 + item.nesting)
         if result > Self.maximumNesting { throw malformed("containers nested deeper than \(Self.maximumNesting) levels") }
         return result
     }
 
     /// A tuple of `items`, checked for nesting.
-    private func tuple(_ items: [PickleValue]) throws(CheckpointError) -> PickleValue {
+    func tuple(_ items: [PickleValue]) throws(CheckpointError) -> PickleValue {
         for item in items { _ = try nested(1, item) }
         return .tuple(items)
     }
@@ -160,8 +160,7 @@ struct Unpickler {
             case 0x95:  // FRAME (protocol 4): an 8-byte frame length, nothing to do.
                 _ = try integer(UInt64.self)
             case 0x2E:  // STOP
-                let value = try pop()
-                return value
+                return try pop()
             case 0x28:  // MARK
                 marks.append(stack.count)
             case 0x30:  // POP
@@ -170,119 +169,16 @@ struct Unpickler {
                 _ = try popToMark()
             case 0x32:  // DUP
                 stack.append(try top())
-            case 0x4E:  // NONE
-                stack.append(.none)
-            case 0x88:  // NEWTRUE
-                stack.append(.bool(true))
-            case 0x89:  // NEWFALSE
-                stack.append(.bool(false))
-            case 0x4A:  // BININT
-                stack.append(.int(Int(try integer(Int32.self))))
-            case 0x4B:  // BININT1
-                stack.append(.int(Int(try byte())))
-            case 0x4D:  // BININT2
-                stack.append(.int(Int(try integer(UInt16.self))))
-            case 0x8A:  // LONG1
-                stack.append(Self.long(Array(try take(Int(try byte())))))
-            case 0x8B:  // LONG4
-                stack.append(Self.long(Array(try take(try length(Int32.self)))))
-            case 0x47:  // BINFLOAT: big-endian double
-                let raw = try take(8)
-                stack.append(.float(Double(bitPattern: UInt64(bigEndian: raw.loadUnaligned(as: UInt64.self)))))
-            case 0x58:  // BINUNICODE
-                stack.append(.string(try utf8String(try length(UInt32.self))))
-            case 0x8C:  // SHORT_BINUNICODE
-                stack.append(.string(try utf8String(Int(try byte()))))
-            case 0x8D:  // BINUNICODE8
-                stack.append(.string(try utf8String(try length(UInt64.self))))
-            case 0x54:  // BINSTRING (a Python 2 str)
-                stack.append(.bytes(Array(try take(try length(Int32.self)))))
-            case 0x55:  // SHORT_BINSTRING
-                stack.append(.bytes(Array(try take(Int(try byte())))))
-            case 0x42:  // BINBYTES
-                stack.append(.bytes(Array(try take(try length(UInt32.self)))))
-            case 0x43:  // SHORT_BINBYTES
-                stack.append(.bytes(Array(try take(Int(try byte())))))
-            case 0x8E:  // BINBYTES8
-                stack.append(.bytes(Array(try take(try length(UInt64.self)))))
-            case 0x29:  // EMPTY_TUPLE
-                stack.append(.tuple([]))
-            case 0x74:  // TUPLE
-                stack.append(try tuple(try popToMark()))
-            case 0x85, 0x86, 0x87:  // TUPLE1, TUPLE2, TUPLE3
-                let count = Int(opcode - 0x84)
-                var items: [PickleValue] = []
-                for _ in 0..<count { items.insert(try pop(), at: 0) }
-                stack.append(try tuple(items))
-            case 0x5D:  // EMPTY_LIST
-                stack.append(.list(arena.list()))
-            case 0x6C:  // LIST
-                let list = arena.list()
-                list.items = try popToMark()
-                for item in list.items { list.nesting = try nested(list.nesting, item) }
-                stack.append(.list(list))
-            case 0x61:  // APPEND
-                let value = try pop()
-                guard case .list(let list) = try top() else { throw malformed("APPEND to a \(try top().kind)") }
-                list.nesting = try nested(list.nesting, value)
-                list.items.append(value)
-            case 0x65:  // APPENDS
-                let items = try popToMark()
-                guard case .list(let list) = try top() else { throw malformed("APPENDS to a \(try top().kind)") }
-                for item in items { list.nesting = try nested(list.nesting, item) }
-                list.items.append(contentsOf: items)
-            case 0x7D:  // EMPTY_DICT
-                stack.append(.dict(arena.dict()))
-            case 0x64:  // DICT
-                let items = try popToMark()
-                let dict = arena.dict()
-                let value = PickleValue.dict(dict)
-                try setItems(items[...], into: value)
-                stack.append(value)
-            case 0x73:  // SETITEM
-                let value = try pop()
-                let key = try pop()
-                try setItems([key, value], into: try top())
-            case 0x75:  // SETITEMS
-                let items = try popToMark()
-                try setItems(items[...], into: try top())
-            case 0x68:  // BINGET
-                try get(Int(try byte()))
-            case 0x6A:  // LONG_BINGET
-                try get(Int(try integer(UInt32.self)))
-            case 0x71:  // BINPUT
-                memo[Int(try byte())] = try top()
-            case 0x72:  // LONG_BINPUT
-                memo[Int(try integer(UInt32.self))] = try top()
-            case 0x94:  // MEMOIZE
-                memo[memo.count] = try top()
-            case 0x63:  // GLOBAL
-                let module = try line()
-                let name = try line()
-                stack.append(.global(try resolve(module: module, name: name)))
-            case 0x93:  // STACK_GLOBAL
-                let name = try pop()
-                let module = try pop()
-                guard case .string(let nameText) = name, case .string(let moduleText) = module else {
-                    throw malformed("STACK_GLOBAL needs two strs, found \(module.kind) and \(name.kind)")
-                }
-                stack.append(.global(try resolve(module: moduleText, name: nameText)))
-            case 0x52:  // REDUCE
-                let arguments = try pop()
-                let callable = try pop()
-                stack.append(try reduce(callable, arguments))
-            case 0x62:  // BUILD
-                let state = try pop()
-                try build(try top(), state)
-            case 0x51:  // BINPERSID
-                stack.append(.storage(try persistent(try pop())))
             default:
+                if try pushLiteral(opcode) { continue }
+                if try buildContainer(opcode) { continue }
+                if try runObjectOpcode(opcode) { continue }
                 throw CheckpointError.unsupportedOpcode(file: file, offset: opcodeOffset, opcode: opcode)
             }
         }
     }
 
-    private mutating func get(_ index: Int) throws(CheckpointError) {
+    mutating func get(_ index: Int) throws(CheckpointError) {
         guard let value = memo[index] else { throw malformed("memo key \(index) was never stored") }
         stack.append(value)
     }
@@ -299,7 +195,7 @@ struct Unpickler {
         return .int(Int(Int64(bitPattern: value)))
     }
 
-    private func resolve(module: String, name: String) throws(CheckpointError) -> AllowedGlobal {
+    func resolve(module: String, name: String) throws(CheckpointError) -> AllowedGlobal {
         if let global = AllowedGlobal(module: module, name: name) { return global }
         if module == "torch" && name.hasSuffix("Storage") {
             throw .unsupportedStorage(file: file, reason: "torch.\(name) at byte \(opcodeOffset); only Float, Half, "
@@ -310,12 +206,12 @@ struct Unpickler {
 
     // MARK: - REDUCE, BUILD, persistent ids
 
-    private func forbidden(_ callable: String, _ reason: String) -> CheckpointError {
+    func forbidden(_ callable: String, _ reason: String) -> CheckpointError {
         .forbiddenCall(file: file, offset: opcodeOffset, callable: callable, reason: reason)
     }
 
     /// Applies an allowed callable to its argument tuple.
-    private func reduce(_ callable: PickleValue, _ arguments: PickleValue) throws(CheckpointError) -> PickleValue {
+    func reduce(_ callable: PickleValue, _ arguments: PickleValue) throws(CheckpointError) -> PickleValue {
         guard case .global(let global) = callable else {
             throw forbidden(callable.kind, "only allowed globals can be called")
         }
@@ -367,7 +263,7 @@ struct Unpickler {
     }
 
     /// BUILD: sets an object's state.
-    private func build(_ object: PickleValue, _ state: PickleValue) throws(CheckpointError) {
+    func build(_ object: PickleValue, _ state: PickleValue) throws(CheckpointError) {
         switch object {
         case .dict:
             // OrderedDict's instance dict (a state dict's `_metadata`): kept out of the items.
@@ -405,7 +301,7 @@ struct Unpickler {
         }
     }
 
-    private func persistent(_ pid: PickleValue) throws(CheckpointError) -> StorageRef {
+    func persistent(_ pid: PickleValue) throws(CheckpointError) -> StorageRef {
         guard let items = pid.tupleValue, items.count == 5 || items.count == 6,
               items[0].stringValue == "storage", case .global(let global) = items[1],
               let key = items[2].stringValue, let location = items[3].stringValue, let count = items[4].intValue,
