@@ -21,9 +21,9 @@ public final class HeadModel: @unchecked Sendable {
     /// ∂L/∂parameters after ``backward()``, same layout.
     public let gradients: FloatBuffer
     let childRanges: [Range<Int>]
-    private let workspace = Workspace()
+    let workspace = Workspace()
     /// The batch of the last forward pass (backward needs it).
-    private var lastBatch: HeadBatch?
+    private(set) var lastBatch: HeadBatch?
 
     /// A head with seeded initial parameters (``SeededWeights`` rules: He-uniform for matrices,
     /// small uniform biases, 0.8–1.2 for `rank_weight`), reproduced by
@@ -240,148 +240,23 @@ public final class HeadModel: @unchecked Sendable {
         return nil
     }
 
-    private func linearBackward(_ batch: HeadBatch, dlogits2: UnsafePointer<Float>) {
+    func linearBackward(_ batch: HeadBatch, dlogits2: UnsafePointer<Float>) {
         let c = config, f = c.fusedDimension
         Dense.backward(dinp: nil, ldDinp: f, dweight: grad("linear.weight"), dbias: grad("linear.bias"),
                        dout: dlogits2, ldDout: c.level2Count, inp: workspace.get("fused", batch.count * f), ldInp: f,
                        weight: param("linear.weight"), rows: batch.count, inFeatures: f, outFeatures: c.level2Count)
     }
 
-    private func hmcWeights(_ v: (String) -> UnsafeMutablePointer<Float>) -> HMCClassifier.Weights {
+    func hmcWeights(_ v: (String) -> UnsafeMutablePointer<Float>) -> HMCClassifier.Weights {
         HMCClassifier.Weights(w1: v("classifier.level1.hidden.weight"), b1: v("classifier.level1.hidden.bias"),
                               u1: v("classifier.level1.out.weight"), c1: v("classifier.level1.out.bias"),
                               w2: v("classifier.level2.hidden.weight"), b2: v("classifier.level2.hidden.bias"),
                               u2: v("classifier.level2.out.weight"), c2: v("classifier.level2.out.bias"))
     }
 
-    private func flatWeights(_ v: (String) -> UnsafeMutablePointer<Float>) -> FlatClassifier.Weights {
+    func flatWeights(_ v: (String) -> UnsafeMutablePointer<Float>) -> FlatClassifier.Weights {
         FlatClassifier.Weights(w2: v("classifier.level2.hidden.weight"), b2: v("classifier.level2.hidden.bias"),
                                u2: v("classifier.level2.out.weight"), c2: v("classifier.level2.out.bias"))
-    }
-
-    // MARK: - Backward
-
-    /// Sets ``gradients`` to ∂L/∂parameters for the last forward pass (which needs targets).
-    public func backward() {
-        guard let batch = lastBatch else { preconditionFailure("HeadModel.backward before forward") }
-        let c = config, ws = workspace
-        let bsz = batch.count, m = c.modalityCount, p = c.blockWidth, f = c.fusedDimension
-        let c1 = c.level1Count, c2 = c.level2Count
-        gradients.zero()
-
-        // 4. Loss → logits.
-        let dlogits2 = ws.get("dlogits2", bsz * c2)
-        let dlogits1: UnsafeMutablePointer<Float>? = c.classifier == .hmc ? ws.get("dlogits1", bsz * c1) : nil
-        HierarchicalLoss.backward(dlogits1: dlogits1, dlogits2: dlogits2, p1: ws.get("p1", bsz * c1),
-                                  p2: ws.get("p2", bsz * c2), targets1: batch.targets1, targets2: batch.targets2,
-                                  parents: c.parents, childRanges: childRanges, lambda: c.lambda, beta: c.beta,
-                                  batch: bsz, level1: c1, level2: c2)
-        if c.fusion == .linear {
-            linearBackward(batch, dlogits2: dlogits2)
-            return
-        }
-
-        // 3. Classifier → fused.
-        let blocks = ws.get("blocks", bsz * m * p)
-        let dblocks = ws.get("dblocks", bsz * m * p)
-        dblocks.update(repeating: 0, count: bsz * m * p)
-        let fused = c.fusion == .concat ? blocks : ws.get("fused", bsz * f)
-        let dfused: UnsafeMutablePointer<Float>
-        if c.fusion == .concat {
-            dfused = dblocks
-        } else {
-            dfused = ws.get("dfused", bsz * f)
-            dfused.update(repeating: 0, count: bsz * f)
-        }
-        switch c.classifier {
-        case .hmc:
-            HMCClassifier.backward(dfused: dfused, grads: hmcWeights(grad), dh1: ws.get("dh1", bsz * c.hidden1),
-                                   dg: ws.get("dg", bsz * (f + c.hidden1)), dh2: ws.get("dh2", bsz * c.hidden2),
-                                   dlogits1: dlogits1!, dlogits2: dlogits2, h1: ws.get("h1", bsz * c.hidden1),
-                                   g: ws.get("g", bsz * (f + c.hidden1)), h2: ws.get("h2", bsz * c.hidden2),
-                                   fused: fused, weights: hmcWeights(param), batch: bsz, fusedWidth: f,
-                                   hidden1: c.hidden1, hidden2: c.hidden2, level1: c1, level2: c2)
-        case .flat:
-            FlatClassifier.backward(dfused: dfused, grads: flatWeights(grad), dh2: ws.get("dh2", bsz * c.hidden2),
-                                    dlogits2: dlogits2, h2: ws.get("h2", bsz * c.hidden2), fused: fused,
-                                    weights: flatWeights(param), batch: bsz, fusedWidth: f,
-                                    hidden2: c.hidden2, level2: c2)
-        }
-
-        if c.learnsAbsentBlocks {
-            batch.mask.withUnsafeBufferPointer { mask in
-                AbsentBlocks.backward(dabsent: c.modalities.map { grad("fusion.absent.\($0.name)") }, dfused: dfused, fusedWidth: f,
-                                      mask: mask.baseAddress!, batch: bsz, modalities: m, width: p)
-            }
-        }
-
-        // 2. Fusion → blocks.
-        switch c.fusion {
-        case .concat, .linear:
-            break
-        case .attention:
-            batch.mask.withUnsafeBufferPointer { mask in
-                AttentionFusion.backward(dblocks: dblocks, dweight: grad("fusion.attention.weight"),
-                                         dbias: grad("fusion.attention.bias"), scratch: ws.get("dattention", bsz * m),
-                                         dfused: dfused, probs: ws.get("attention", bsz * m), blocks: blocks,
-                                         mask: mask.baseAddress!, weight: param("fusion.attention.weight"), batch: bsz,
-                                         modalities: m, width: p, form: c.attentionScale, mix: c.attentionMix)
-            }
-        case .tfn:
-            let q = c.tfnTensorSize
-            TensorFusion.backward(dblocks: dblocks, dweight: grad("fusion.tfn.weight"), dbias: grad("fusion.tfn.bias"),
-                                  scratchTensor: ws.get("tfn.dtensor", bsz * q), scratchFactors: ws.get("tfn.factors", 2 * q),
-                                  dfused: dfused, tensor: ws.get("tfn.tensor", bsz * q), blocks: blocks,
-                                  weight: param("fusion.tfn.weight"), batch: bsz, modalities: m, width: p, outFeatures: f)
-        case .lmf:
-            let rf = c.lmfRank * f
-            LowRankFusion.backward(dblocks: dblocks, dfactors: c.modalities.map { grad("fusion.lmf.factor.\($0.name)") },
-                                   drankWeight: grad("fusion.lmf.rank_weight"), dbias: grad("fusion.lmf.bias"),
-                                   scratchFactors: ws.get("lmf.dfactors", m * bsz * rf),
-                                   scratchHat: ws.get("lmf.dhat", bsz * (p + 1)), dfused: dfused,
-                                   hats: ws.get("lmf.hats", m * bsz * (p + 1)), factorsOut: ws.get("lmf.factors", m * bsz * rf),
-                                   factors: c.modalities.map { param("fusion.lmf.factor.\($0.name)") },
-                                   rankWeight: param("fusion.lmf.rank_weight"), batch: bsz, modalities: m, width: p,
-                                   rank: c.lmfRank, outFeatures: f)
-        }
-
-        // 1. Blocks → projections → NetVLAD.
-        for (j, spec) in c.modalities.enumerated() {
-            // through the mask and the ReLU: the stored block is 0 where masked or negative
-            for b in 0..<bsz {
-                let g = dblocks + b * m * p + j * p, e = blocks + b * m * p + j * p
-                for i in 0..<p where e[i] <= 0 { g[i] = 0 }
-            }
-            let d = spec.dim, name = spec.name, width = c.pooledWidth(spec)
-            let isSequence = spec.kind == .sequence
-            let x = isSequence ? ws.get("pooled.\(name)", bsz * width) : batch.inputs[j].pointer
-            // Only NetVLAD has parameters before the projection.
-            let learnsPooling = isSequence && c.sequencePooling.usesNetVLAD
-            let dpooled: UnsafeMutablePointer<Float>? = learnsPooling ? ws.get("dpooled.\(name)", bsz * width) : nil
-            dpooled?.update(repeating: 0, count: bsz * width)
-            Dense.backward(dinp: dpooled, ldDinp: width, dweight: grad("proj.\(name).weight"), dbias: grad("proj.\(name).bias"),
-                           dout: dblocks + j * p, ldDout: m * p, inp: x, ldInp: width, weight: param("proj.\(name).weight"),
-                           rows: bsz, inFeatures: width, outFeatures: p)
-            if var dpooled {
-                let k = c.clusters, n = batch.offsets[j][bsz]
-                let flattened = c.netvlad == .flattened
-                if c.sequencePooling == .both {
-                    // NetVLAD's part of each row (after the mean's d columns), made contiguous.
-                    let vladWidth = c.netvladWidth(spec), dvlad = ws.get("dvlad.\(name)", bsz * vladWidth)
-                    for b in 0..<bsz { (dvlad + b * vladWidth).update(from: dpooled + b * width + d, count: vladWidth) }
-                    dpooled = dvlad
-                }
-                NetVLAD.backward(dweight: grad("netvlad.\(name).assign.weight"), dbias: grad("netvlad.\(name).assign.bias"),
-                                 dcenters: grad("netvlad.\(name).centers"),
-                                 dshotLogits: flattened ? nil : grad("netvlad.\(name).shot_logits"),
-                                 scratchResidual: ws.get("dresidual.\(name)", k * d), scratchAssign: ws.get("dassign.\(name)", n * k),
-                                 dout: dpooled, assign: ws.get("assign.\(name)", n * k),
-                                 normalized: ws.get("normalized.\(name)", bsz * k * d), norms: ws.get("norms.\(name)", bsz * k),
-                                 shotWeights: ws.get("shots.\(name)", k), frames: batch.inputs[j].pointer,
-                                 offsets: batch.offsets[j], centers: param("netvlad.\(name).centers"),
-                                 batch: bsz, clusters: k, dim: d)
-            }
-        }
     }
 
     // MARK: - Outputs of the last forward pass
@@ -412,37 +287,4 @@ public final class HeadModel: @unchecked Sendable {
 
     /// (B, 4) per-item loss terms L1, L2, LH, total.
     public var lossTerms: [Float] { workspace.read("terms", (lastBatch?.count ?? 0) * 4) }
-}
-
-/// Mean loss terms over the labelled items of a batch.
-public struct LossTerms: Sendable, Equatable {
-    public var level1: Double
-    public var level2: Double
-    public var hierarchy: Double
-    public var total: Double
-    public var count: Int
-
-    public init(level1: Double, level2: Double, hierarchy: Double, total: Double, count: Int) {
-        (self.level1, self.level2, self.hierarchy, self.total, self.count) = (level1, level2, hierarchy, total, count)
-    }
-}
-
-/// Named activation buffers that grow to the largest batch seen.
-final class Workspace {
-    private var buffers: [String: FloatBuffer] = [:]
-
-    func get(_ name: String, _ count: Int) -> UnsafeMutablePointer<Float> {
-        if let buffer = buffers[name] {
-            buffer.ensure(count)
-            return buffer.pointer
-        }
-        let buffer = FloatBuffer(count: count)
-        buffers[name] = buffer
-        return buffer.pointer
-    }
-
-    func read(_ name: String, _ count: Int) -> [Float] {
-        guard let buffer = buffers[name] else { return [] }
-        return buffer.array(min(count, buffer.count))
-    }
 }

@@ -127,7 +127,53 @@ public enum EvaluationReport {
     /// misclassified items with their top-3 pairs.
     public static func html(_ m: EvaluationMetrics, taxonomy: Taxonomy, title: String,
                             training: HeadCheckpoint.TrainingSummary? = nil, misses: [Miss] = []) -> String {
-        // The level-1 confusion, over the classes with test items or predictions.
+        let svg = confusionSVG(m, taxonomy)
+        let (level1Table, level2Table) = classTables(m, taxonomy)
+        let attention = m.attention.isEmpty ? "<p>(no attention: the head's fusion is not modal attention)</p>"
+            : "<table>" + m.attention.sorted { $0.key < $1.key }.map { "<tr><td>\(escape($0.key))</td>\(bar($0.value))</tr>" }.joined() + "</table>"
+        let summary = [
+            ("items", "\(m.count)"), ("level-1 accuracy", percent(m.level1Accuracy)),
+            ("level-2 accuracy", percent(m.level2Accuracy)), ("consistency", percent(m.consistency)),
+            ("level-1 macro-F1", String(format: "%.4f", m.level1MacroF1)),
+            ("level-2 macro-F1", String(format: "%.4f", m.level2MacroF1)),
+        ].map { "<tr><th>\($0.0)</th><td>\($0.1)</td></tr>" }.joined()
+        let curves = training?.history.map { history in
+            "<h2>Training: learning curves (\(training!.trainCount) items, \(training!.validationCount) validating; kept epoch "
+                + "\(training!.bestEpoch) of \(training!.epochsRun))</h2>\n"
+                + "<p>Training figures are those of the epoch's minibatches, with modal dropout on. A validation loss "
+                + "that rises while the training loss falls is over-fitting.</p>\n" + learningCurves(history, bestEpoch: training!.bestEpoch)
+        } ?? ""
+        let missesSection = missesHTML(misses, taxonomy)
+        return """
+            <!DOCTYPE html>
+            <html><head><meta charset="utf-8"><title>\(escape(title))</title>
+            <style>body,svg{font-family:\(fonts)}body{margin:2em;color:#222}table{border-collapse:collapse}\
+            th,td{padding:2px 10px;text-align:left;border-bottom:1px solid #ddd;vertical-align:top}h2{margin-top:1.6em}\
+            td.n{text-align:right;font-variant-numeric:tabular-nums}td.bar div{display:inline-block;height:10px;background:#4a7bb7;margin-right:6px}\
+            tr.group th{background:#f2f2f2}td.child{padding-left:2em}code{color:#666;font-size:90%}td.id{white-space:nowrap}ol{margin:0;padding-left:1.4em}</style>
+            </head><body>
+            <h1>\(escape(title))</h1>
+            <p>Taxonomy <b>\(escape(taxonomy.name))</b>: \(taxonomy.level1.count) level-1 and \(taxonomy.level2.count) level-2 classes; \
+            below, only those with test items.</p>
+            <table>\(summary)</table>
+            <h2>Level-1 confusion</h2>
+            \(svg)
+            <h2>Level 1 per class</h2>
+            \(level1Table)
+            <h2>Level 2 per class, under each level-1 class</h2>
+            \(level2Table)
+            <h2>Mean attention per modality</h2>
+            \(attention)
+            <h2>Misclassified items</h2>
+            \(missesSection)
+            \(curves)
+            </body></html>
+
+            """
+    }
+
+    /// The level-1 confusion as an SVG, over the classes with test items or predictions.
+    static func confusionSVG(_ m: EvaluationMetrics, _ taxonomy: Taxonomy) -> String {
         let shown = taxonomy.level1.indices.filter { i in
             m.level1Confusion[i].reduce(0, +) > 0 || m.level1Confusion.contains { $0[i] > 0 }
         }
@@ -155,9 +201,16 @@ public enum EvaluationReport {
         }
         svg += "<text x=\"4\" y=\"14\">rows: truth, columns: predicted (shade: share of the row); \(n) of \(taxonomy.level1.count) level-1 classes</text></svg>"
 
-        func bar(_ value: Double) -> String {
-            "<td class=\"bar\"><div style=\"width:\(Int(200 * value))px\"></div>\(String(format: "%.1f%%", 100 * value))</td>"
-        }
+        return svg
+    }
+
+    /// A bar of `value` (0…1) with its percentage, as a table cell.
+    static func bar(_ value: Double) -> String {
+        "<td class=\"bar\"><div style=\"width:\(Int(200 * value))px\"></div>\(String(format: "%.1f%%", 100 * value))</td>"
+    }
+
+    /// The per-class tables: level 1, and level 2 grouped under each parent in taxonomy order.
+    static func classTables(_ m: EvaluationMetrics, _ taxonomy: Taxonomy) -> (level1: String, level2: String) {
         let header = "<table><tr><th>class</th><th>test items</th><th>accuracy (recall)</th><th>precision</th><th>F1</th></tr>"
         func row(_ category: Taxonomy.Category?, _ score: EvaluationMetrics.ClassScore, nameClass: String = "") -> String {
             "<tr><td\(nameClass)>\(category.map(label) ?? escape(score.id))</td><td class=\"n\">\(score.support)</td>\(bar(score.accuracy))"
@@ -173,54 +226,19 @@ public enum EvaluationReport {
                 + children.map { row(taxonomy.level2Index(of: $0.id).map { taxonomy.level2[$0] }, $0, nameClass: " class=\"child\"") }.joined()
         }.joined() + "</table>"
 
-        let attention = m.attention.isEmpty ? "<p>(no attention: the head's fusion is not modal attention)</p>"
-            : "<table>" + m.attention.sorted { $0.key < $1.key }.map { "<tr><td>\(escape($0.key))</td>\(bar($0.value))</tr>" }.joined() + "</table>"
-        let summary = [
-            ("items", "\(m.count)"), ("level-1 accuracy", percent(m.level1Accuracy)),
-            ("level-2 accuracy", percent(m.level2Accuracy)), ("consistency", percent(m.consistency)),
-            ("level-1 macro-F1", String(format: "%.4f", m.level1MacroF1)),
-            ("level-2 macro-F1", String(format: "%.4f", m.level2MacroF1)),
-        ].map { "<tr><th>\($0.0)</th><td>\($0.1)</td></tr>" }.joined()
-        let curves = training?.history.map { history in
-            "<h2>Training: learning curves (\(training!.trainCount) items, \(training!.validationCount) validating; kept epoch "
-                + "\(training!.bestEpoch) of \(training!.epochsRun))</h2>\n"
-                + "<p>Training figures are those of the epoch's minibatches, with modal dropout on. A validation loss "
-                + "that rises while the training loss falls is over-fitting.</p>\n" + learningCurves(history, bestEpoch: training!.bestEpoch)
-        } ?? ""
+        return (level1Table, level2Table)
+    }
+
+    /// The misclassified items with their top-3 pairs (the first `missesShown`).
+    static func missesHTML(_ misses: [Miss], _ taxonomy: Taxonomy) -> String {
         func pair(_ i: Int, _ j: Int) -> String { label(taxonomy.level1[i]) + " / " + label(taxonomy.level2[j]) }
         let missRows = misses.prefix(missesShown).map { miss in
             let guesses = miss.prediction.top.prefix(3).map { "<li>\(pair($0.level1, $0.level2)) <span class=\"n\">\(String(format: "%.3f", $0.score))</span></li>" }
             let unknown = miss.prediction.level1Withheld ? "<p><em>withheld (unknown)</em></p>" : miss.prediction.level2 == nil ? "<p><em>level 2 withheld</em></p>" : ""
             return "<tr><td class=\"id\"><code>\(escape(miss.id))</code></td><td>\(pair(miss.truth1, miss.truth2))</td><td>\(unknown)<ol>\(guesses.joined())</ol></td></tr>"
         }.joined()
-        let missesSection = misses.isEmpty ? "<p>None: every level-2 prediction is right.</p>"
+        return misses.isEmpty ? "<p>None: every level-2 prediction is right.</p>"
             : "<p>\(misses.count) items\(misses.count > missesShown ? ", the first \(missesShown) shown" : ""); top-3 pairs by joint score.</p>"
                 + "<table><tr><th>item</th><th>truth</th><th>predicted (top 3)</th></tr>\(missRows)</table>"
-        return """
-            <!DOCTYPE html>
-            <html><head><meta charset="utf-8"><title>\(escape(title))</title>
-            <style>body,svg{font-family:\(fonts)}body{margin:2em;color:#222}table{border-collapse:collapse}\
-            th,td{padding:2px 10px;text-align:left;border-bottom:1px solid #ddd;vertical-align:top}h2{margin-top:1.6em}\
-            td.n{text-align:right;font-variant-numeric:tabular-nums}td.bar div{display:inline-block;height:10px;background:#4a7bb7;margin-right:6px}\
-            tr.group th{background:#f2f2f2}td.child{padding-left:2em}code{color:#666;font-size:90%}td.id{white-space:nowrap}ol{margin:0;padding-left:1.4em}</style>
-            </head><body>
-            <h1>\(escape(title))</h1>
-            <p>Taxonomy <b>\(escape(taxonomy.name))</b>: \(taxonomy.level1.count) level-1 and \(taxonomy.level2.count) level-2 classes; \
-            below, only those with test items.</p>
-            <table>\(summary)</table>
-            <h2>Level-1 confusion</h2>
-            \(svg)
-            <h2>Level 1 per class</h2>
-            \(level1Table)
-            <h2>Level 2 per class, under each level-1 class</h2>
-            \(level2Table)
-            <h2>Mean attention per modality</h2>
-            \(attention)
-            <h2>Misclassified items</h2>
-            \(missesSection)
-            \(curves)
-            </body></html>
-
-            """
     }
 }

@@ -197,34 +197,9 @@ public enum HeadTrainer {
         for epoch in 1...options.epochs {
             let clock = ContinuousClock.now
             shuffle.shuffle(&order)
-            var sums = [Double](repeating: 0, count: 4)
-            var correct = (level1: 0, level2: 0)
-            var lr: Float = 0
-            for s in 0..<stepsPerEpoch {
-                let indices = order[(s * options.batchSize)..<min((s + 1) * options.batchSize, order.count)]
-                batch.fill(train, indices, dropout: options.modalDropout, random: &dropout)
-                let terms = model.forward(batch)
-                let hits = Self.correct(model, batch)
-                correct = (correct.level1 + hits.level1, correct.level2 + hits.level2)
-                model.backward()
-                AdamW.clip(model.gradients, maxNorm: options.gradientClip)
-                lr = schedule(step)
-                optimizer.update(parameters: model.parameters, gradients: model.gradients, learningRate: lr)
-                average?.update(model.parameters)
-                step += 1
-                for (t, v) in [terms.level1, terms.level2, terms.hierarchy, terms.total].enumerated() {
-                    sums[t] += v * Double(indices.count)
-                }
-            }
-            let trainSeconds = (ContinuousClock.now - clock).seconds
-            let n = Double(train.count)
-            var report = EpochReport(
-                epoch: epoch, learningRate: lr,
-                train: LossTerms(level1: sums[0] / n, level2: sums[1] / n, hierarchy: sums[2] / n, total: sums[3] / n,
-                                 count: train.count),
-                trainLevel1: Double(correct.level1) / n, trainLevel2: Double(correct.level2) / n,
-                validationLoss: nil, validationLevel1: nil, validationLevel2: nil, improved: false,
-                seconds: 0, examplesPerSecond: n / max(trainSeconds, 1e-9))
+            var report = trainEpoch(epoch, model, train, order: order, batch: batch, options: options,
+                                    optimizer: optimizer, schedule: schedule, average: average, step: &step,
+                                    dropout: &dropout)
             if !validation.isEmpty {
                 let current = saved()
                 let output = evaluator.run(current, validation)
@@ -257,6 +232,46 @@ public enum HeadTrainer {
 }
 
 extension HeadTrainer {
+    /// One pass over the training items in `order`: forward, backward, clipping, an AdamW step
+    /// at the schedule's rate and the parameters' average, per batch; the epoch's training
+    /// figures (its validation figures are left for the caller).
+    static func trainEpoch(
+        _ epoch: Int, _ model: HeadModel, _ train: [HeadExample], order: [Int], batch: HeadBatch,
+        options: TrainingOptions, optimizer: AdamW, schedule: LearningRateSchedule, average: ParameterAverage?,
+        step: inout Int, dropout: inout SeededRandom
+    ) -> EpochReport {
+        let clock = ContinuousClock.now
+        let stepsPerEpoch = (train.count + options.batchSize - 1) / options.batchSize
+        var sums = [Double](repeating: 0, count: 4)
+        var correct = (level1: 0, level2: 0)
+        var lr: Float = 0
+        for s in 0..<stepsPerEpoch {
+            let indices = order[(s * options.batchSize)..<min((s + 1) * options.batchSize, order.count)]
+            batch.fill(train, indices, dropout: options.modalDropout, random: &dropout)
+            let terms = model.forward(batch)
+            let hits = Self.correct(model, batch)
+            correct = (correct.level1 + hits.level1, correct.level2 + hits.level2)
+            model.backward()
+            AdamW.clip(model.gradients, maxNorm: options.gradientClip)
+            lr = schedule(step)
+            optimizer.update(parameters: model.parameters, gradients: model.gradients, learningRate: lr)
+            average?.update(model.parameters)
+            step += 1
+            for (t, v) in [terms.level1, terms.level2, terms.hierarchy, terms.total].enumerated() {
+                sums[t] += v * Double(indices.count)
+            }
+        }
+        let trainSeconds = (ContinuousClock.now - clock).seconds
+        let n = Double(train.count)
+        return EpochReport(
+            epoch: epoch, learningRate: lr,
+            train: LossTerms(level1: sums[0] / n, level2: sums[1] / n, hierarchy: sums[2] / n, total: sums[3] / n,
+                             count: train.count),
+            trainLevel1: Double(correct.level1) / n, trainLevel2: Double(correct.level2) / n,
+            validationLoss: nil, validationLevel1: nil, validationLevel2: nil, improved: false,
+            seconds: 0, examplesPerSecond: n / max(trainSeconds, 1e-9))
+    }
+
     /// How many items of the last forward pass's batch have the argmax of p1, and of p2, on
     /// their label.
     static func correct(_ model: HeadModel, _ batch: HeadBatch) -> (level1: Int, level2: Int) {
