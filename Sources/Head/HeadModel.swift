@@ -248,15 +248,18 @@ public final class HeadModel: @unchecked Sendable {
     }
 
     func hmcWeights(_ v: (String) -> UnsafeMutablePointer<Float>) -> HMCClassifier.Weights {
-        HMCClassifier.Weights(w1: v("classifier.level1.hidden.weight"), b1: v("classifier.level1.hidden.bias"),
-                              u1: v("classifier.level1.out.weight"), c1: v("classifier.level1.out.bias"),
-                              w2: v("classifier.level2.hidden.weight"), b2: v("classifier.level2.hidden.bias"),
-                              u2: v("classifier.level2.out.weight"), c2: v("classifier.level2.out.bias"))
+        HMCClassifier.Weights(level1: channelWeights("classifier.level1", v), level2: channelWeights("classifier.level2", v))
     }
 
+    /// The flat classifier is HMC's level-2 channel alone, under the same names.
     func flatWeights(_ v: (String) -> UnsafeMutablePointer<Float>) -> FlatClassifier.Weights {
-        FlatClassifier.Weights(w2: v("classifier.level2.hidden.weight"), b2: v("classifier.level2.hidden.bias"),
-                               u2: v("classifier.level2.out.weight"), c2: v("classifier.level2.out.bias"))
+        channelWeights("classifier.level2", v)
+    }
+
+    /// `<prefix>.hidden.{weight,bias}` and `<prefix>.out.{weight,bias}`.
+    private func channelWeights(_ prefix: String, _ v: (String) -> UnsafeMutablePointer<Float>) -> MLPChannel.Weights {
+        MLPChannel.Weights(w: v(prefix + ".hidden.weight"), b: v(prefix + ".hidden.bias"),
+                           u: v(prefix + ".out.weight"), c: v(prefix + ".out.bias"))
     }
 
     // MARK: - Outputs of the last forward pass

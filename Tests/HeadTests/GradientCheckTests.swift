@@ -216,8 +216,8 @@ import Testing
         let params = shapes.map { data.normal($0.1, scale: 0.5) }
         let grads = shapes.map { data.zeros($0.1) }
         func weights(_ v: [FloatBuffer]) -> HMCClassifier.Weights {
-            HMCClassifier.Weights(w1: v[0].pointer, b1: v[1].pointer, u1: v[2].pointer, c1: v[3].pointer,
-                                  w2: v[4].pointer, b2: v[5].pointer, u2: v[6].pointer, c2: v[7].pointer)
+            HMCClassifier.Weights(level1: .init(w: v[0].pointer, b: v[1].pointer, u: v[2].pointer, c: v[3].pointer),
+                                  level2: .init(w: v[4].pointer, b: v[5].pointer, u: v[6].pointer, c: v[7].pointer))
         }
         let r1 = data.normals(b * c1), r2 = data.normals(b * c2)
         let l1 = data.zeros(b * c1), l2 = data.zeros(b * c2)
@@ -254,7 +254,7 @@ import Testing
         let params = shapes.map { data.normal($0.1, scale: 0.5) }
         let grads = shapes.map { data.zeros($0.1) }
         func weights(_ v: [FloatBuffer]) -> FlatClassifier.Weights {
-            FlatClassifier.Weights(w2: v[0].pointer, b2: v[1].pointer, u2: v[2].pointer, c2: v[3].pointer)
+            FlatClassifier.Weights(w: v[0].pointer, b: v[1].pointer, u: v[2].pointer, c: v[3].pointer)
         }
         let r2 = data.normals(b * c2)
         let l2 = data.zeros(b * c2), hid2 = data.zeros(b * h2)

@@ -1,0 +1,36 @@
+/// One classifier channel: h = ReLU(x·Wᵀ + b) `(B, H)`, logits = h·Uᵀ + c `(B, C)`, from an
+/// input x `(B, I)`. The hierarchical classifier has one per level, the flat classifier one.
+enum MLPChannel {
+    struct Weights {
+        /// W `(H, I)`, b `(H)`, U `(C, H)`, c `(C)`.
+        var w, b, u, c: UnsafeMutablePointer<Float>
+    }
+
+    /// - logits: `(B, C)`; hidden: `(B, H)`; input: `(B, I)`.
+    static func forward(
+        logits: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
+        weights w: Weights, batch: Int, inputWidth: Int, hiddenWidth: Int, classes: Int
+    ) {
+        Dense.forward(out: hidden, ldOut: hiddenWidth, inp: input, ldInp: inputWidth, weight: w.w, bias: w.b,
+                      rows: batch, inFeatures: inputWidth, outFeatures: hiddenWidth)
+        ReLU.forward(hidden, ld: hiddenWidth, rows: batch, columns: hiddenWidth)
+        Dense.forward(out: logits, ldOut: classes, inp: hidden, ldInp: hiddenWidth, weight: w.u, bias: w.c,
+                      rows: batch, inFeatures: hiddenWidth, outFeatures: classes)
+    }
+
+    /// dinput `(B, I)` +=; the weights' gradients +=. `dhidden` `(B, H)` must hold what reaches
+    /// h from elsewhere (zeros when nothing does); it is then overwritten.
+    static func backward(
+        dinput: UnsafeMutablePointer<Float>, grads d: Weights, dhidden: UnsafeMutablePointer<Float>,
+        dlogits: UnsafePointer<Float>, hidden: UnsafePointer<Float>, input: UnsafePointer<Float>,
+        weights w: Weights, batch: Int, inputWidth: Int, hiddenWidth: Int, classes: Int
+    ) {
+        Dense.backward(dinp: dhidden, ldDinp: hiddenWidth, dweight: d.u, dbias: d.c, dout: dlogits, ldDout: classes,
+                       inp: hidden, ldInp: hiddenWidth, weight: w.u, rows: batch, inFeatures: hiddenWidth,
+                       outFeatures: classes)
+        ReLU.backward(dhidden, ldD: hiddenWidth, out: hidden, ldOut: hiddenWidth, rows: batch, columns: hiddenWidth)
+        Dense.backward(dinp: dinput, ldDinp: inputWidth, dweight: d.w, dbias: d.b, dout: dhidden, ldDout: hiddenWidth,
+                       inp: input, ldInp: inputWidth, weight: w.w, rows: batch, inFeatures: inputWidth,
+                       outFeatures: hiddenWidth)
+    }
+}
