@@ -56,8 +56,7 @@ enum NetVLAD {
                           c: vb, ldc: d)
             if !flattened { ob.update(repeating: 0, count: d) }
             for c in 0..<k {
-                var s: Float = 0
-                for i in 0..<t { s += ab[i * k + c] }
+                let s = assignedMass(ab, frames: t, clusters: k, c)
                 let v = vb + c * d, center = centers + c * d
                 var squares: Float = 0
                 for j in 0..<d {
@@ -138,8 +137,7 @@ enum NetVLAD {
                     for j in 0..<d { dv[j] = w * g[j] / epsilon }
                 }
                 // V_k = Σ_i a_ik x_i − s_k c_k:  dc_k −= s_k dV_k;  ds_k = −c_k·dV_k
-                var s: Float = 0
-                for i in 0..<t { s += ab[i * k + c] }
+                let s = assignedMass(ab, frames: t, clusters: k, c)
                 let center = centers + c * d, dc = dcenters + c * d
                 var ds: Float = 0
                 for j in 0..<d {
@@ -163,5 +161,13 @@ enum NetVLAD {
         GEMM.multiply(m: k, n: d, k: n, a: dAssign, lda: k, transA: true, b: frames, ldb: d,
                       c: dweight, ldc: d, beta: 1)
         Dense.columnSums(into: dbias, dAssign, k, rows: n, columns: k)
+    }
+
+    /// s_c = Σ_i a_ic: how much of the item's `frames` (T) cluster c was assigned, from the
+    /// assignments `(T, K)`.
+    private static func assignedMass(_ assign: UnsafePointer<Float>, frames t: Int, clusters k: Int, _ c: Int) -> Float {
+        var s: Float = 0
+        for i in 0..<t { s += assign[i * k + c] }
+        return s
     }
 }
