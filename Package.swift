@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(name: "TextEncoderTests", dependencies: ["TextEncoder"]),
         .testTarget(name: "HeadTests", dependencies: ["SyntheticWorlds", "Head"]),
         .testTarget(name: "BatchTests", dependencies: ["Batch"]),
-        .testTarget(name: "SimilarityTests", dependencies: ["Similarity"]),
+        .testTarget(name: "SimilarityTests", dependencies: ["Similarity", "Head"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Head"]),
     ]
 )
