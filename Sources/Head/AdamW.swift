@@ -26,20 +26,37 @@ public final class AdamW: @unchecked Sendable {
         self.weightDecay = weightDecay
     }
 
+    /// Parameter ranges that learn at `scale` × the learning rate (decay included), like a
+    /// PyTorch parameter group with its own `lr`; the rest at the learning rate itself.
+    public var scaledRanges: [(range: Range<Int>, scale: Float)] = []
+
     /// θ ← θ·(1 − lr·wd);  m ← β1 m + (1−β1) g;  v ← β2 v + (1−β2) g²;
     /// θ ← θ − (lr/(1−β1ᵗ)) · m / (√v/√(1−β2ᵗ) + ε)
     public func update(parameters: FloatBuffer, gradients: FloatBuffer, learningRate lr: Float) {
         precondition(parameters.count == m.count && gradients.count == m.count, "AdamW: layout mismatch")
         step += 1
+        var start = 0
+        for (range, scale) in scaledRanges.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
+            update(start..<range.lowerBound, parameters, gradients, learningRate: lr)
+            update(range, parameters, gradients, learningRate: lr * scale)
+            start = range.upperBound
+        }
+        update(start..<m.count, parameters, gradients, learningRate: lr)
+    }
+
+    /// The update of `range` at the current step.
+    private func update(_ range: Range<Int>, _ parameters: FloatBuffer, _ gradients: FloatBuffer, learningRate lr: Float) {
+        guard !range.isEmpty else { return }
         let t = Float(step)
         let correction1 = 1 - powf(beta1, t)
         let stepSize = lr / correction1
         let correction2Root = (1 - powf(beta2, t)).squareRoot()
         let decay = 1 - lr * weightDecay
         let (b1, b2, eps) = (beta1, beta2, epsilon)
-        let p = parameters.pointer, g = gradients.pointer, mm = m.pointer, vv = v.pointer
+        let p = parameters.pointer + range.lowerBound, g = gradients.pointer + range.lowerBound
+        let mm = m.pointer + range.lowerBound, vv = v.pointer + range.lowerBound
         // elementwise, so splitting over threads changes nothing in the result
-        Threading.parallelFor(m.count, minChunk: 1 << 16) { range in
+        Threading.parallelFor(range.count, minChunk: 1 << 16) { range in
             for i in range {
                 let grad = g[i]
                 let mi = b1 * mm[i] + (1 - b1) * grad

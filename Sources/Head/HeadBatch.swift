@@ -7,9 +7,9 @@ public final class HeadBatch: @unchecked Sendable {
     public private(set) var count = 0
     /// (B, M): 1 where the modality is present (and not dropped), else 0.
     public private(set) var mask: [Float] = []
-    /// Per modality: frames (N, D) for sequences, (B, D) for vectors and sets.
+    /// Per modality: frames (N, D) for sequences, n-gram ids (N) for bags, (B, D) for vectors and sets.
     let inputs: [FloatBuffer]
-    /// Per modality: B+1 row offsets into the packed frames (sequences only).
+    /// Per modality: B+1 row offsets into the packed frames or ids (sequences and bags).
     public private(set) var offsets: [[Int]]
     public private(set) var targets1: [Int] = []
     public private(set) var targets2: [Int] = []
@@ -38,8 +38,9 @@ public final class HeadBatch: @unchecked Sendable {
             kept.append(rate > 0 ? ModalDropout.keep(present: present, rate: rate, random: &random) : present)
         }
         for (j, spec) in config.modalities.enumerated() {
-            let d = spec.dim
-            if spec.kind == .sequence {
+            let isPacked = spec.kind == .sequence || spec.kind == .bag
+            let d = spec.kind == .bag ? 1 : spec.dim
+            if isPacked {
                 var offs = [0]
                 for (r, index) in indices.enumerated() {
                     offs.append(offs.last! + (kept[r][j] ? examples[index].rows[j] : 0))

@@ -119,6 +119,9 @@ public struct HeadConfig: Codable, Equatable, Sendable {
     public var lambda: Float = 2
     /// β: the weight of the hierarchical-violation penalty LH (HMC).
     public var beta: Float = 1
+    /// The text channel's tokenizer and table size, when the head has bag modalities
+    /// (``ModalitySpec/textBags(dim:)``); nil otherwise.
+    public var textChannel: CharNgrams?
 
     public init(modalities: [ModalitySpec], parents: [Int], level1Count: Int) {
         (self.modalities, self.parents, self.level1Count) = (modalities, parents, level1Count)
@@ -162,7 +165,7 @@ public struct HeadConfig: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case modalities, parents, fusion, classifier, clusters, netvlad, pooling, absent, width, hidden1, hidden2, lambda, beta
-        case attentionScale = "attention_scale", attentionMix = "attention_mix"
+        case attentionScale = "attention_scale", attentionMix = "attention_mix", textChannel = "text_channel"
         case level1Count = "level1_count", tfnWidth = "tfn_width", lmfRank = "lmf_rank", fusedWidth = "fused_width"
     }
 
@@ -189,6 +192,7 @@ public struct HeadConfig: Codable, Equatable, Sendable {
         hidden2 = try c.decodeIfPresent(Int.self, forKey: .hidden2) ?? hidden2
         lambda = try c.decodeIfPresent(Float.self, forKey: .lambda) ?? lambda
         beta = try c.decodeIfPresent(Float.self, forKey: .beta) ?? beta
+        textChannel = try c.decodeIfPresent(CharNgrams.self, forKey: .textChannel)
     }
 
     /// Checks sizes; returns a description of the first problem, or nil.
@@ -211,6 +215,18 @@ public struct HeadConfig: Codable, Equatable, Sendable {
             spec.standardisation.map { $0.mean.count != spec.dim || $0.scale.count != spec.dim } ?? false
         }) {
             return "modality \(bad.name) has a standardisation of another width than \(bad.dim)"
+        }
+        let bags = modalities.filter { $0.kind == .bag }
+        if !bags.isEmpty {
+            guard let channel = textChannel else { return "text modalities (\(bags[0].name)) without a text_channel" }
+            if channel.buckets < 1 || channel.buckets > 1 << 24 || channel.dim < 1 {
+                return "text_channel needs 1 to 2^24 buckets and a width of at least 1"
+            }
+            if let bad = bags.first(where: { $0.dim != channel.dim }) {
+                return "modality \(bad.name) has width \(bad.dim), the text channel's table \(channel.dim)"
+            }
+            if channel.rules != 1 { return "text_channel rules version \(channel.rules) is not known (this vidtag has 1)" }
+            if fusion != .attention && fusion != .concat { return "the text channel works with attention or concat fusion" }
         }
         if clusters < 1 { return "clusters must be at least 1" }
         if !(0...1).contains(attentionMix) { return "attention_mix must be between 0 and 1, got \(attentionMix)" }

@@ -25,14 +25,22 @@ public struct HeadExample: Sendable {
         (self.id, self.features, self.rows, self.level1, self.level2) = (id, features, rows, level1, level2)
     }
 
-    /// Builds an example from a feature file's tensors, found by name.
+    /// Builds an example from a feature file's tensors, found by name, and its texts (field →
+    /// texts, for the text channel's bags, hashed by `textChannel`).
     /// - Throws: ``HeadInputError/shape(id:tensor:expected:found:)`` when a tensor's width or rank
     ///   does not match the configured modality.
-    public init(id: String, tensors: [String: Tensor], modalities: [ModalitySpec],
-                level1: Int = -1, level2: Int = -1) throws(HeadInputError) {
+    public init(id: String, tensors: [String: Tensor], modalities: [ModalitySpec], texts: [String: [String]] = [:],
+                textChannel: CharNgrams? = nil, level1: Int = -1, level2: Int = -1) throws(HeadInputError) {
         var features: [[Float]] = []
         var rows: [Int] = []
         for spec in modalities {
+            if let field = spec.textField {
+                // A bag: the ids of every text of the field (exact as floats below 2²⁴).
+                let ids = (texts[field] ?? []).flatMap { textChannel?.ids($0) ?? [] }.prefix(CharNgrams.maxNgrams)
+                features.append(ids.map(Float.init))
+                rows.append(ids.count)
+                continue
+            }
             guard let tensor = tensors[spec.tensor] else {
                 features.append([])
                 rows.append(0)
@@ -62,6 +70,8 @@ public struct HeadExample: Sendable {
                 }
                 features.append(out)
                 rows.append(count)
+            case .bag:
+                preconditionFailure("HeadExample: a bag reads texts, not a tensor")
             case .set:
                 guard tensor.rank == 2, tensor.shape[1] == d else {
                     throw .shape(id: id, tensor: spec.tensor, expected: "[P, \(d)]", found: tensor.shape)

@@ -32,7 +32,13 @@ public final class HeadModel: @unchecked Sendable {
         let layout = ParameterLayout(config: config)
         var values = [Float](repeating: 0, count: layout.count)
         for entry in layout.entries {
-            let v = SeededWeights.generate(name: entry.name, shape: entry.shape, seed: seed)
+            var v = SeededWeights.generate(name: entry.name, shape: entry.shape, seed: seed)
+            if entry.name == Self.textTable {
+                // fastText's U(−1/E, 1/E) rather than He-uniform U(−√(6/E), √(6/E)): the rows of
+                // n-grams seen in training then soon outweigh their random start.
+                let scale = 1 / Float(6 * entry.shape[1]).squareRoot()
+                v = v.map { $0 * scale }
+            }
             values.replaceSubrange(entry.offset..<(entry.offset + entry.count), with: v)
         }
         self.init(config: config, parameters: values)
@@ -48,6 +54,9 @@ public final class HeadModel: @unchecked Sendable {
         gradients = FloatBuffer(count: layout.count)
         childRanges = config.childRanges
     }
+
+    /// The text channel's table (``EmbeddingBag``).
+    static let textTable = "chars.table"
 
     /// Number of parameters.
     public var parameterCount: Int { layout.count }
@@ -179,8 +188,15 @@ public final class HeadModel: @unchecked Sendable {
     }
 
     /// The (B, D') input of modality j: for sequences the pooled frames (the mean frame,
-    /// NetVLAD's vector, or both side by side: D' = `pooledWidth`), the batch's matrix otherwise.
+    /// NetVLAD's vector, or both side by side: D' = `pooledWidth`), for bags the mean of their
+    /// ids' table rows (D' = E), the batch's matrix otherwise.
     private func input(_ j: Int, _ spec: ModalitySpec, _ batch: HeadBatch) -> UnsafeMutablePointer<Float> {
+        if spec.kind == .bag {
+            let pooled = workspace.get("pooled.\(spec.name)", batch.count * spec.dim)
+            EmbeddingBag.forward(pooled: pooled, table: param(Self.textTable), ids: batch.inputs[j].pointer,
+                                 offsets: batch.offsets[j], batch: batch.count, dim: spec.dim)
+            return pooled
+        }
         guard spec.kind == .sequence else { return batch.inputs[j].pointer }
         let ws = workspace, k = config.clusters, d = spec.dim, bsz = batch.count
         let offsets = batch.offsets[j], frames = batch.inputs[j].pointer

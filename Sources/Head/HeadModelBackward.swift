@@ -99,7 +99,8 @@ extension HeadModel {
         }
     }
 
-    /// Modality j's block → its projection's gradients → NetVLAD's (for a sequence pooled by it).
+    /// Modality j's block → its projection's gradients → NetVLAD's (for a sequence pooled by it)
+    /// or the text channel's table (for a bag).
     private func modalityBackward(_ batch: HeadBatch, _ j: Int, _ spec: ModalitySpec,
                                   dblocks: UnsafeMutablePointer<Float>, blocks: UnsafeMutablePointer<Float>) {
         let c = config, ws = workspace, bsz = batch.count, m = c.modalityCount, p = c.blockWidth
@@ -109,16 +110,21 @@ extension HeadModel {
             for i in 0..<p where e[i] <= 0 { g[i] = 0 }
         }
         let d = spec.dim, name = spec.name, width = c.pooledWidth(spec)
-        let isSequence = spec.kind == .sequence
-        let x = isSequence ? ws.get("pooled.\(name)", bsz * width) : batch.inputs[j].pointer
-        // Only NetVLAD has parameters before the projection.
-        let learnsPooling = isSequence && c.sequencePooling.usesNetVLAD
+        let isPooled = spec.kind == .sequence || spec.kind == .bag
+        let x = isPooled ? ws.get("pooled.\(name)", bsz * width) : batch.inputs[j].pointer
+        // Only NetVLAD and the text channel's table have parameters before the projection.
+        let learnsPooling = spec.kind == .bag || (spec.kind == .sequence && c.sequencePooling.usesNetVLAD)
         let dpooled: UnsafeMutablePointer<Float>? = learnsPooling ? ws.get("dpooled.\(name)", bsz * width) : nil
         dpooled?.update(repeating: 0, count: bsz * width)
         Dense.backward(dinp: dpooled, ldDinp: width, dweight: grad("proj.\(name).weight"), dbias: grad("proj.\(name).bias"),
                        dout: dblocks + j * p, ldDout: m * p, inp: x, ldInp: width, weight: param("proj.\(name).weight"),
                        rows: bsz, inFeatures: width, outFeatures: p)
         guard var dpooled else { return }
+        if spec.kind == .bag {
+            EmbeddingBag.backward(dtable: grad(Self.textTable), dpooled: dpooled, ids: batch.inputs[j].pointer,
+                                  offsets: batch.offsets[j], batch: bsz, dim: d)
+            return
+        }
         let k = c.clusters, n = batch.offsets[j][bsz]
         if c.sequencePooling == .both {
             // NetVLAD's part of each row (after the mean's d columns), made contiguous.

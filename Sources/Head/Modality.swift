@@ -8,6 +8,12 @@
 /// | title | `text.title` | [D] | none (the text encoder pooled it) |
 /// | summary | `text.summary` | [D] | none |
 /// | product | `product.items` | [P, D] | mean over products |
+/// | title_chars | `texts.title` | n-gram ids | mean of the text channel's table rows |
+/// | summary_chars | `texts.summary` | n-gram ids | |
+/// | product_chars | `texts.product` | n-gram ids (all products') | |
+///
+/// The last three (``textBags``) are the text channel (``CharNgrams``): they read the texts a
+/// feature file keeps in its `texts` metadata, not a tensor.
 public struct ModalitySpec: Codable, Equatable, Sendable {
     public enum Kind: String, Codable, Sendable {
         /// A variable number of frames `[T, D]`, pooled by NetVLAD.
@@ -16,11 +22,15 @@ public struct ModalitySpec: Codable, Equatable, Sendable {
         case vector
         /// A variable number of items `[P, D]`, averaged.
         case set
+        /// A text field's hashed n-gram ids, pooled by the text channel's table (``EmbeddingBag``);
+        /// `dim` is the table's width E.
+        case bag
     }
 
     /// The short name used in parameter names, attention reports and predictions.
     public var name: String
-    /// The feature-file tensor it comes from.
+    /// The feature-file tensor it comes from (for bags, `texts.<field>`: the field of the
+    /// feature file's `texts` metadata).
     public var tensor: String
     public var kind: Kind
     /// The width of one frame / vector / item.
@@ -55,6 +65,14 @@ public struct ModalitySpec: Codable, Equatable, Sendable {
         ModalitySpec(name: "summary", tensor: "text.summary", kind: .vector, dim: 384),
         ModalitySpec(name: "product", tensor: "product.items", kind: .set, dim: 384),
     ]
+
+    /// The text channel's modalities, one bag per text field, of width `dim`.
+    public static func textBags(dim: Int) -> [ModalitySpec] {
+        ["title", "summary", "product"].map { ModalitySpec(name: $0 + "_chars", tensor: "texts." + $0, kind: .bag, dim: dim) }
+    }
+
+    /// For a bag: the field of the `texts` metadata it reads (`title`, `summary`, `product`).
+    public var textField: String? { kind == .bag ? String(tensor.dropFirst("texts.".count)) : nil }
 
     /// The catalogue entry for a feature-file tensor name.
     public static func forTensor(_ tensor: String) -> ModalitySpec? { catalogue.first { $0.tensor == tensor } }

@@ -6,6 +6,7 @@
 ///
 /// | name | shape | when |
 /// | --- | --- | --- |
+/// | `chars.table` | [buckets, E] | the text channel's table (bag modalities), shared by its fields |
 /// | `netvlad.<m>.assign.weight` | [K, D] | sequence modalities, pooling netvlad or both |
 /// | `netvlad.<m>.assign.bias` | [K] | |
 /// | `netvlad.<m>.centers` | [K, D] | |
@@ -61,6 +62,9 @@ public struct ParameterLayout: Sendable {
         if c.fusion == .linear {
             self.init([("linear.weight", [c.level2Count, c.fusedDimension]), ("linear.bias", [c.level2Count])])
             return
+        }
+        if let channel = c.textChannel, c.modalities.contains(where: { $0.kind == .bag }) {
+            t.append((HeadModel.textTable, [channel.buckets, channel.dim]))
         }
         for mod in c.modalities where mod.kind == .sequence && c.sequencePooling.usesNetVLAD {
             t.append(("netvlad.\(mod.name).assign.weight", [c.clusters, mod.dim]))

@@ -69,7 +69,8 @@ public struct Classifier: BatchJob {
     /// The head on one item's features: its prediction record and fused embedding.
     func classify(_ features: FeatureSet, record: InputRecord) throws -> (PredictionRecord, [Float]) {
         let config = trained.model.config
-        let example = try HeadExample(id: record.id, tensors: features.tensors, modalities: config.modalities)
+        let example = try HeadExample(id: record.id, tensors: features.tensors, modalities: config.modalities,
+                                      texts: features.texts, textChannel: config.textChannel)
         guard example.present.contains(true) else { throw ClassifyError.nothingToClassify(id: record.id) }
         var evaluator = HeadEvaluator(batchSize: 1, threshold: threshold, top: top)
         evaluator.level1Threshold = level1Threshold

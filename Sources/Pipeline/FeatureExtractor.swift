@@ -166,6 +166,7 @@ public struct FeatureExtractor: BatchJob {
         if encoders.has(.text) {
             try timings.measure("text") { try encodeText(record, into: &features, missing: &missing) }
         }
+        features.texts = Self.channelTexts(record)
         if let problem = decoded.coverProblem { features.metadata["cover_problem"] = problem }
         features.missing = missing
         return features
@@ -205,6 +206,19 @@ public struct FeatureExtractor: BatchJob {
             if embeddings.truncated[first...].contains(true) { truncated.append("product.items") }
         }
         if !truncated.isEmpty { features.metadata["text_truncated"] = JSONText.encode(truncated) }
+    }
+
+    /// What the text channel reads (``FeatureSet/texts``): the title and summary unless junk,
+    /// and every product's text.
+    static func channelTexts(_ record: InputRecord) -> [String: [String]] {
+        var texts: [String: [String]] = [:]
+        for (field, text) in [("title", record.title), ("summary", record.summary)] {
+            guard let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, JunkText.reason(text) == nil
+            else { continue }
+            texts[field] = [text]
+        }
+        if !record.productTexts.isEmpty { texts["product"] = record.productTexts }
+        return texts
     }
 
     /// `images` → `[N, 1536]`, all pictures of one item as one batch.

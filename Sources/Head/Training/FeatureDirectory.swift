@@ -21,6 +21,20 @@ public enum FeatureDirectory {
         public var unlabelled: [String]
         /// Labelled ids without a feature file.
         public var withoutFeatures: [String]
+        /// Whether the kept items' texts hold any CJK character (``CharNgrams/containsCJK(_:)``).
+        public var textsHoldCJK = false
+
+        /// The same contents without the modalities `drop` picks.
+        public func removingModalities(where drop: (ModalitySpec) -> Bool) -> Contents {
+            let kept = modalities.indices.filter { !drop(modalities[$0]) }
+            var copy = self
+            copy.modalities = kept.map { modalities[$0] }
+            copy.examples = examples.map { e in
+                HeadExample(id: e.id, features: kept.map { e.features[$0] }, rows: kept.map { e.rows[$0] },
+                            level1: e.level1, level2: e.level2)
+            }
+            return copy
+        }
     }
 
     /// The `.safetensors` files below `directory` (its folders walked, as `vidtag extract`
@@ -50,12 +64,15 @@ public enum FeatureDirectory {
     /// - encoders: the hashes the files must carry (evaluation against a trained head).
     /// - centre: with inferred modalities, give each one a centre — the mean over the items
     ///   (labelled ones when labels are given) of their frames, vectors or product means.
+    /// - textChannel: the text channel's tokenizer; with inferred modalities, a bag modality is
+    ///   added for each text field some file has (``ModalitySpec/textBags(dim:)``).
     public static func load(
         directory: String, labels: Labels?, modalities given: [ModalitySpec]? = nil,
-        encoders expected: [String: String]? = nil, centre: Bool = false
+        encoders expected: [String: String]? = nil, centre: Bool = false, textChannel: CharNgrams? = nil
     ) throws(FeatureLoadError) -> Contents {
         let paths = try files(in: directory)
-        var opened: [(path: String, file: SafetensorsFile, id: String)] = []
+        var opened: [(path: String, file: SafetensorsFile, id: String, texts: [String: [String]])] = []
+        var textFields = Set<String>()
         var encoders: [String: String]?
         var encodersFile = ""
         var widths: [String: (Int, String)] = [:]
@@ -80,7 +97,9 @@ public enum FeatureDirectory {
                 }
                 widths[spec.tensor] = (width, path)
             }
-            opened.append((path, file, id))
+            let texts = try textLists(file.metadata["texts"], path: path)
+            textFields.formUnion(texts.filter { !$0.value.isEmpty }.keys)
+            opened.append((path, file, id, texts))
         }
         let hashes = encoders ?? [:]
         if let expected, expected != hashes {
@@ -89,16 +108,20 @@ public enum FeatureDirectory {
         var modalities = given ?? ModalitySpec.catalogue.compactMap { spec in
             widths[spec.tensor].map { var m = spec; m.dim = $0.0; return m }
         }
-        if modalities.isEmpty { throw .noModalities(path: directory) }
         if centre && given == nil {
             let items = opened.filter { labels?.entries[$0.id] != nil || labels == nil }
             for m in modalities.indices { modalities[m].centre = try mean(of: modalities[m], in: items.map { ($0.path, $0.file) }) }
         }
+        if let textChannel, given == nil {
+            modalities += ModalitySpec.textBags(dim: textChannel.dim).filter { textFields.contains($0.textField!) }
+        }
+        if modalities.isEmpty { throw .noModalities(path: directory) }
+        var textsHoldCJK = false
         var examples: [HeadExample] = []
         var examplePaths: [String] = []
         var unlabelled: [String] = []
         var seen = Set<String>()
-        for (path, file, id) in opened {
+        for (path, file, id, texts) in opened {
             if !seen.insert(id).inserted { throw .duplicateId(id: id, file: path) }
             var level1 = -1, level2 = -1
             if let labels {
@@ -117,7 +140,9 @@ public enum FeatureDirectory {
                 throw .unreadableFile(path: path, reason: String(describing: error))
             }
             do {
-                examples.append(try HeadExample(id: id, tensors: tensors, modalities: modalities, level1: level1, level2: level2))
+                examples.append(try HeadExample(id: id, tensors: tensors, modalities: modalities, texts: texts,
+                                                textChannel: textChannel, level1: level1, level2: level2))
+                if !textsHoldCJK { textsHoldCJK = texts.values.joined().contains(where: CharNgrams.containsCJK) }
                 examplePaths.append(path)
             } catch {
                 throw .badItem(file: path, error: error)
@@ -125,7 +150,7 @@ public enum FeatureDirectory {
         }
         let withoutFeatures = labels.map { $0.order.filter { !seen.contains($0) } } ?? []
         return Contents(examples: examples, paths: examplePaths, modalities: modalities, encoders: hashes, unlabelled: unlabelled,
-                        withoutFeatures: withoutFeatures)
+                        withoutFeatures: withoutFeatures, textsHoldCJK: textsHoldCJK)
     }
 
     /// The centre of a modality over files (``CentreSum``). Nil when no file has it.
@@ -158,6 +183,22 @@ public enum FeatureDirectory {
             map[name] = string
         }
         return map
+    }
+
+    /// The `texts` metadata: a JSON object of field (`title`, `summary`, `product`) → list of texts.
+    public static func textLists(_ text: String?, path: String) throws(FeatureLoadError) -> [String: [String]] {
+        guard let text else { return [:] }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            throw .badMetadata(file: path, reason: "\"texts\" is not a JSON object")
+        }
+        var lists: [String: [String]] = [:]
+        for (field, value) in object {
+            guard let texts = value as? [String] else {
+                throw .badMetadata(file: path, reason: "\"texts\".\(field) is not a list of strings")
+            }
+            lists[field] = texts
+        }
+        return lists
     }
 }
 

@@ -5,7 +5,7 @@ import Weights
 /// The features of one item, as stored in a feature file: float32 tensors
 /// `visual.frames` [T, 1536], `cover` [1536], `audio.frames` [A, 128], `text.title` [D],
 /// `text.summary` [D], `product.items` [P, D] — each present only when its modality is — and
-/// string metadata (id, sources, frame timestamps, encoder hashes…).
+/// string metadata (id, sources, frame timestamps, encoder hashes, the texts…).
 public struct FeatureSet: Sendable {
     public static let tensorNames = ModalitySpec.catalogue.map(\.tensor)
 
@@ -15,6 +15,9 @@ public struct FeatureSet: Sendable {
     public var encoders: [String: String] = [:]
     /// Modality → why it is absent (metadata "missing"), e.g. "audio": "no_audio_stream".
     public var missing: [String: String] = [:]
+    /// The texts the text channel reads (metadata "texts"): field (`title`, `summary`,
+    /// `product`) → texts, junk titles and summaries left out.
+    public var texts: [String: [String]] = [:]
     /// The other metadata (sources, frame timestamps…).
     public var metadata: [String: String] = [:]
 
@@ -36,6 +39,7 @@ public struct FeatureSet: Sendable {
         stored["id"] = id
         stored["encoders"] = JSONText.encode(encoders)
         if !missing.isEmpty { stored["missing"] = JSONText.encode(missing) }
+        if !texts.isEmpty { stored["texts"] = JSONText.encode(texts) }
         try SafetensorsWriter.write(ordered, metadata: stored, to: path)
         return path
     }
@@ -48,6 +52,7 @@ public struct FeatureSet: Sendable {
         set.metadata = file.metadata
         set.encoders = try FeatureDirectory.stringMap(set.metadata.removeValue(forKey: "encoders"), key: "encoders", path: path)
         set.missing = try FeatureDirectory.stringMap(set.metadata.removeValue(forKey: "missing"), key: "missing", path: path)
+        set.texts = try FeatureDirectory.textLists(set.metadata.removeValue(forKey: "texts"), path: path)
         return set
     }
 

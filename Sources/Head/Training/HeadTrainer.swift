@@ -36,6 +36,9 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// docs/head.md). Validation, the choice of the best epoch and the saved head use the
     /// average. See ``ParameterAverage``.
     public var averageDecay: Float = 0
+    /// The text channel's table learns at this multiple of the learning rate: each of its rows
+    /// is updated only in the batches whose texts hold that n-gram.
+    public var textLearningRateScale: Float = 10
 
     public init() {}
 
@@ -44,7 +47,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         case batchSize = "batch_size", learningRate = "learning_rate", weightDecay = "weight_decay"
         case warmupFraction = "warmup_fraction", minLearningRateFraction = "min_learning_rate_fraction"
         case gradientClip = "gradient_clip", modalDropout = "modal_dropout", validationFraction = "validation_fraction"
-        case averageDecay = "average_decay"
+        case averageDecay = "average_decay", textLearningRateScale = "text_learning_rate_scale"
     }
 
     /// Decodes options; a key may be absent (heads trained before it existed) and takes its
@@ -63,6 +66,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         patience = try c.decodeIfPresent(Int.self, forKey: .patience) ?? patience
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? seed
         averageDecay = try c.decodeIfPresent(Float.self, forKey: .averageDecay) ?? averageDecay
+        textLearningRateScale = try c.decodeIfPresent(Float.self, forKey: .textLearningRateScale) ?? textLearningRateScale
     }
 
     public func problem() -> String? {
@@ -74,6 +78,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         if !(0..<1).contains(validationFraction) { return "the validation fraction is in [0, 1)" }
         if patience < 0 { return "patience must not be negative" }
         if !(0..<1).contains(averageDecay) { return "the average's decay is in [0, 1)" }
+        if !(textLearningRateScale > 0) { return "the text channel's learning-rate scale must be positive" }
         return nil
     }
 }
@@ -176,6 +181,9 @@ public enum HeadTrainer {
         let config = config.fusion == .linear ? standardised(config, train) : config
         let model = HeadModel(config: config, seed: options.seed)
         let optimizer = AdamW(parameterCount: model.parameterCount, weightDecay: options.weightDecay)
+        if let table = model.layout.entry(HeadModel.textTable) {
+            optimizer.scaledRanges = [(table.offset..<(table.offset + table.count), options.textLearningRateScale)]
+        }
         let stepsPerEpoch = (train.count + options.batchSize - 1) / options.batchSize
         let totalSteps = stepsPerEpoch * options.epochs
         let schedule = LearningRateSchedule(

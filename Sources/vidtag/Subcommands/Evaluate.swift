@@ -55,7 +55,7 @@ struct Evaluate: ParsableCommand {
             (checkpoint, model) = try HeadCheckpoint.load(directory: head)
             let labelled = try Labels.load(path: data.labels, taxonomy: checkpoint.taxonomy)
             contents = try FeatureDirectory.load(directory: data.features, labels: labelled, modalities: checkpoint.config.modalities,
-                                                 encoders: checkpoint.encoders)
+                                                 encoders: checkpoint.encoders, textChannel: checkpoint.config.textChannel)
         } catch {
             throw CommandFailure(error)
         }

@@ -99,6 +99,21 @@ struct Train: ParsableCommand {
           help: "Subtract each modality's training mean from its features before scaling (stored in the head, applied at inference).")
     var centre = true
 
+    @Option(help: ArgumentHelp(
+        "The text channel: hashed character n-grams of the titles, summaries and products, learned with the head (auto: on when the training texts hold Chinese, Japanese or Korean).",
+        discussion: "It reads the texts `vidtag extract` keeps in each feature file, and needs attention or concat fusion.",
+        valueName: "auto|on|off"))
+    var charNgrams: TextChannelChoice = .auto
+
+    @Option(help: "Rows of the text channel's hashed table.")
+    var charBuckets = CharNgrams().buckets
+
+    @Option(help: "Width of the text channel's table.")
+    var charDim = CharNgrams().dim
+
+    @Option(help: "The text channel's table learns at this multiple of --learning-rate.")
+    var charLearningRateScale = TrainingOptions().textLearningRateScale
+
     @Flag(help: "No progress on standard error (warnings and errors still).")
     var quiet = false
 
@@ -110,6 +125,18 @@ struct Train: ParsableCommand {
         guard clusters >= 1, width >= 1, tfnWidth >= 1, lmfRank >= 1 else {
             throw ValidationError("--clusters, --width, --tfn-width and --lmf-rank must be at least 1")
         }
+        guard (1...(1 << 24)).contains(charBuckets), charDim >= 1 else {
+            throw ValidationError("--char-buckets must be 1 to 16777216 and --char-dim at least 1")
+        }
+        if charNgrams == .on && fusion != .attention && fusion != .concat {
+            throw ValidationError("--char-ngrams on needs --fusion attention or concat (got \(fusion.rawValue))")
+        }
+    }
+
+    /// The text channel to load the features with: nil when off, or when the fusion cannot take it.
+    var textChannel: CharNgrams? {
+        guard charNgrams != .off, fusion == .attention || fusion == .concat else { return nil }
+        return CharNgrams(buckets: charBuckets, dim: charDim, seed: seed)
     }
 
     var options: TrainingOptions {
@@ -122,6 +149,7 @@ struct Train: ParsableCommand {
         o.validationFraction = validationFraction
         o.patience = patience
         o.averageDecay = averageDecay
+        o.textLearningRateScale = charLearningRateScale
         o.seed = seed
         return o
     }
@@ -136,13 +164,17 @@ struct Train: ParsableCommand {
         let warn = { (line: String) in FileHandle.standardError.write(Data((line + "\n").utf8)) }
         let log = { (line: String) in if !quiet { warn(line) } }
         let tree: Taxonomy
-        let contents: FeatureDirectory.Contents
+        var contents: FeatureDirectory.Contents
         do {
             tree = try Taxonomy.load(path: taxonomy)
             let labelled = try Labels.load(path: data.labels, taxonomy: tree)
-            contents = try FeatureDirectory.load(directory: data.features, labels: labelled, centre: centre)
+            contents = try FeatureDirectory.load(directory: data.features, labels: labelled, centre: centre,
+                                                 textChannel: textChannel)
         } catch {
             throw CommandFailure(error)
+        }
+        if charNgrams == .auto && !contents.textsHoldCJK {
+            contents = contents.removingModalities { $0.kind == .bag }
         }
         log("\(contents.examples.count) labelled items, modalities: "
             + contents.modalities.map { "\($0.name) [\($0.dim)]" }.joined(separator: ", ")
@@ -150,6 +182,7 @@ struct Train: ParsableCommand {
             + (contents.withoutFeatures.isEmpty ? "" : "; \(contents.withoutFeatures.count) labels without a feature file"))
         guard contents.examples.count >= 2 else { throw CommandFailure("need at least 2 labelled items, found \(contents.examples.count)") }
         var config = HeadConfig(modalities: contents.modalities, parents: tree.parents, level1Count: tree.level1.count)
+        config.textChannel = contents.modalities.contains { $0.kind == .bag } ? textChannel : nil
         config.fusion = fusion
         config.classifier = fusion == .linear ? .flat : classifier
         config.lambda = lambda
@@ -211,6 +244,11 @@ struct TrainRecord: Encodable {
         case bestEpoch = "best_epoch", validationLevel1Accuracy = "validation_level1_accuracy"
         case validationLevel2Accuracy = "validation_level2_accuracy"
     }
+}
+
+/// `--char-ngrams`.
+enum TextChannelChoice: String, ExpressibleByArgument {
+    case auto, on, off
 }
 
 extension HeadConfig.Fusion: ExpressibleByArgument {}
