@@ -8,6 +8,8 @@ Model (design.md §1), for a batch of items, M modalities in the order of `modal
       a = softmax(assign(x)) over K clusters, V_k = sum_i a_ik (x_i - c_k),
       V^_k = F.normalize(V_k), alpha = softmax(shot_logits), out = sqrt(D) * sum_k alpha_k V^_k
       (or, with cfg["netvlad"] == "flattened", out = sqrt(D) * [V^_1, ..., V^_K])
+  bag modality (the text channel, "texts.<field>"): n-gram ids -> the mean of their rows of the
+      shared table chars.table [buckets, E] (F.embedding_bag, mode "mean") [E]
   every modality: [D] -> Linear -> ReLU -> P, zeroed when the modality is absent
   fusion:  attention: p = masked softmax(Linear(concat)), fused = concat(w_m * e_m) with w = p
                       (cfg["attention_scale"] convex), n * p (mean) or 1 - rho + rho * n * p (residual,
@@ -46,14 +48,17 @@ def unit_rms(x):
 
 
 def preprocess(item, modalities):
-    """item: {tensor name: tensor}; returns per modality a tensor ([T, D] or [D]) or None."""
+    """item: {tensor name: tensor}; returns per modality a tensor ([T, D] or [D]) or None.
+    A bag modality ("texts.<field>") takes the item's n-gram ids as given (a LongTensor)."""
     out = []
     for m in modalities:
         t = item.get(m["tensor"])
-        if t is None:
+        if t is None or (m["kind"] == "bag" and t.numel() == 0):
             out.append(None)
             continue
-        if m["kind"] == "sequence":
+        if m["kind"] == "bag":
+            out.append(t.long())
+        elif m["kind"] == "sequence":
             x = unit_rms(t)
             out.append(x if x is not None and x.shape[0] > 0 else None)
         elif m["kind"] == "set":
@@ -200,6 +205,11 @@ class Head(nn.Module):
                 return m["dim"]
             vlad = cfg["clusters"] * m["dim"] if form == "flattened" else m["dim"]
             return {"netvlad": vlad, "mean": m["dim"], "both": m["dim"] + vlad}[pooling]
+        if any(m["kind"] == "bag" for m in mods):
+            # The text channel's table, shared by the bags: nn.EmbeddingBag(mode="mean")'s weight.
+            channel = cfg["text_channel"]
+            self.chars = nn.Module()
+            self.chars.table = nn.Parameter(torch.zeros(channel["buckets"], channel["dim"]))
         self.proj = nn.ModuleDict({m["name"]: nn.Linear(pooled(m), p) for m in mods})
         self.fusion = Fusion(fusion, names, p, f, cfg["lmf_rank"], cfg.get("attention_scale", "convex"),
                              cfg.get("attention_mix", 0.5), cfg.get("absent", "zero"))
@@ -232,6 +242,12 @@ class Head(nn.Module):
                 if pooling != "mean":
                     parts.append(self.netvlad[m["name"]](frames))
                 x = torch.cat(parts, dim=1)
+            elif m["kind"] == "bag":
+                ids = [it[j] for it in items]
+                flat = torch.cat([x for x in ids if x is not None]) if any(x is not None for x in ids) else None
+                offsets = torch.tensor([0] + [len(x) if x is not None else 0 for x in ids]).cumsum(0)[:-1]
+                x = F.embedding_bag(flat if flat is not None else torch.zeros(0, dtype=torch.long), self.chars.table,
+                                    offsets, mode="mean")                  # empty bags give zeros
             else:
                 x = torch.stack([it[j] if it[j] is not None else mask.new_zeros(m["dim"]) for it in items])
             blocks.append(F.relu(self.proj[m["name"]](x)) * mask[:, j:j + 1])

@@ -332,8 +332,49 @@ import Testing
     @Test(arguments: ["attention_hmc", "concat_hmc", "tfn_hmc", "lmf_hmc", "attention_flat", "concat_flat",
                       "attention_hmc_flattened", "attention_hmc_both_residual", "concat_hmc_both", "linear_flat",
                       "attention_hmc_residual_learned", "concat_hmc_learned"])
-    func wholeHead(variant: String) throws {
-        let goldens = try HeadGoldens()
+    func wholeHead(variant: String) throws { try checkWholeHead(HeadGoldens(), variant) }
+
+    /// The whole head with the text channel's three bags (their table shared).
+    @Test(arguments: ["attention_hmc_residual", "concat_hmc"])
+    func wholeHeadWithTextChannel(variant: String) throws {
+        try checkWholeHead(HeadGoldens(url: HeadGoldens.textChannelURL), variant)
+    }
+
+    /// EmbeddingBag alone: the mean of table rows, an empty bag, and an id that repeats.
+    @Test func embeddingBag() {
+        let data = TestData(seed: 13)
+        defer { withExtendedLifetime(data) {} }
+        let (buckets, e) = (6, 4)
+        let bags: [[Float]] = [[1, 4, 4], [], [0, 5, 2, 1], [3]]
+        let ids = bags.flatMap { $0 }, offsets = bags.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+        let table = data.normal(buckets * e), pooled = data.zeros(bags.count * e)
+        let r = data.normals(bags.count * e)
+        func forward() -> Double {
+            ids.withUnsafeBufferPointer {
+                EmbeddingBag.forward(pooled: pooled.pointer, table: table.pointer, ids: $0.baseAddress!, offsets: offsets,
+                                     batch: bags.count, dim: e)
+            }
+            return probe(pooled.pointer, r)
+        }
+        _ = forward()
+        // the empty bag pools to zeros; the others to the float64 mean of their rows
+        let t = table.array()
+        for (b, bag) in bags.enumerated() {
+            for j in 0..<e {
+                let mean = bag.isEmpty ? 0 : bag.map { Double(t[Int($0) * e + j]) }.reduce(0, +) / Double(bag.count)
+                #expect(abs(Double(pooled[b * e + j]) - mean) <= 1e-6)
+            }
+        }
+        let dtable = data.zeros(buckets * e)
+        ids.withUnsafeBufferPointer {
+            EmbeddingBag.backward(dtable: dtable.pointer, dpooled: r, ids: $0.baseAddress!, offsets: offsets,
+                                  batch: bags.count, dim: e)
+        }
+        report([GradientCheck.check("table", values: table.pointer, count: buckets * e, analytic: dtable.array(), loss: forward)],
+               "EmbeddingBag")
+    }
+
+    func checkWholeHead(_ goldens: HeadGoldens, _ variant: String) throws {
         let config = goldens.headConfig(variant)
         let model = HeadModel(config: config, seed: 11)
         let examples = try goldens.examples()

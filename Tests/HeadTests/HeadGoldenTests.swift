@@ -9,6 +9,8 @@ import Testing
 
     init() throws { goldens = try HeadGoldens() }
 
+    init(goldens: HeadGoldens) { self.goldens = goldens }
+
     /// Forward outputs are O(1); float32 against float64 through a few small GEMMs and softmaxes.
     static let forwardTolerance: Float = 1e-5
     /// Gradients, relative to each tensor's largest entry.
@@ -24,6 +26,7 @@ import Testing
         for entry in model.layout.entries {
             let stored = try goldens.floats("\(variant).init.\(entry.name)")
             let ours = Array(values[entry.offset..<(entry.offset + entry.count)])
+            // (The table's scaling, 1/√(6E), is rounded in float32 on both sides.)
             if !entry.name.hasSuffix("out.bias") {
                 #expect(ours == stored, "seeded \(entry.name) differs from seeded_weights.py")
             }
@@ -48,7 +51,7 @@ import Testing
             ("p1", model.level1Probabilities), ("p2", model.level2Probabilities),
             ("fused", model.fused), ("terms", model.lossTerms),
         ]
-        if let attention = model.attention { outputs.append(("attention", attention)) }
+        if let attention = model.attention, goldens.has("\(variant).attention") { outputs.append(("attention", attention)) }
         for (name, ours) in outputs {
             let expected = try goldens.floats("\(variant).\(name)")
             let difference = maxAbsDifference(ours, expected)
@@ -75,6 +78,9 @@ import Testing
         batch.fill(examples, examples.indices)
         let o = goldens.config.optimizer
         let optimizer = AdamW(parameterCount: model.parameterCount, weightDecay: o.weight_decay)
+        if let table = model.layout.entry(HeadModel.textTable), let scale = o.text_learning_rate_scale {
+            optimizer.scaledRanges = [(table.offset..<(table.offset + table.count), scale)]
+        }
         optimizer.beta1 = o.beta1
         optimizer.beta2 = o.beta2
         optimizer.epsilon = o.eps
@@ -91,4 +97,24 @@ import Testing
         print("\(variant) AdamW: losses \(losses.first!) → \(losses.last!), max |Δ| over \(o.steps) steps = \(difference) (tolerance \(Self.adamTolerance))")
         #expect(difference <= Self.adamTolerance)
     }
+}
+
+/// The text channel (three bags of n-gram ids sharing one table) against the same PyTorch
+/// reference, with the table in an AdamW parameter group of its own
+/// (`Scripts/reference/make_text_channel_goldens.py`); same tolerances.
+@Suite struct TextChannelGoldenTests {
+    let reference: HeadGoldenTests
+
+    init() throws { reference = HeadGoldenTests(goldens: try HeadGoldens(url: HeadGoldens.textChannelURL)) }
+
+    static let variants = ["attention_hmc_residual", "concat_hmc"]
+
+    @Test(arguments: Self.variants)
+    func forwardAndGradientsMatchPyTorch(variant: String) throws {
+        #expect(reference.goldens.config.text_channel != nil)
+        try reference.forwardAndGradientsMatchPyTorch(variant: variant)
+    }
+
+    @Test(arguments: Self.variants)
+    func tenAdamStepsMatchPyTorch(variant: String) throws { try reference.tenAdamStepsMatchPyTorch(variant: variant) }
 }

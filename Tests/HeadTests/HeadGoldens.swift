@@ -24,6 +24,8 @@ struct HeadGoldens {
             let eps: Float
             let clip: Float
             let steps: Int
+            /// The text channel's table learns at this multiple of lr (its own parameter group).
+            let text_learning_rate_scale: Float?
         }
         let modalities: [Modality]
         let parents: [Int]
@@ -42,7 +44,9 @@ struct HeadGoldens {
         let variants: [String]
         let optimizer: Optimizer
         /// The linear baseline's standardisation per modality name.
-        let standardisation: [String: ModalitySpec.Standardisation]
+        let standardisation: [String: ModalitySpec.Standardisation]?
+        /// The text channel (bag modalities' table and hashing), when the head has one.
+        let text_channel: CharNgrams?
         let batch: Int
     }
 
@@ -53,8 +57,11 @@ struct HeadGoldens {
     let file: SafetensorsFile
     let config: Config
 
-    init() throws {
-        file = try SafetensorsFile(path: Self.url.path)
+    /// The text channel's goldens (`Scripts/reference/make_text_channel_goldens.py`).
+    static let textChannelURL = url.deletingLastPathComponent().appendingPathComponent("text_channel_goldens.safetensors")
+
+    init(url: URL = Self.url) throws {
+        file = try SafetensorsFile(path: url.path)
         config = try JSONDecoder().decode(Config.self, from: Data((file.metadata["config"] ?? "{}").utf8))
     }
 
@@ -79,8 +86,9 @@ struct HeadGoldens {
         if let absent = rest.first.flatMap(HeadConfig.AbsentModality.init(rawValue:)) { c.absent = absent; rest = rest.dropFirst() }
         precondition(rest.isEmpty, "HeadGoldens: unknown variant \(variant)")
         if c.fusion == .linear {
-            for j in c.modalities.indices { c.modalities[j].standardisation = config.standardisation[c.modalities[j].name] }
+            for j in c.modalities.indices { c.modalities[j].standardisation = config.standardisation?[c.modalities[j].name] }
         }
+        c.textChannel = config.text_channel
         c.clusters = config.clusters
         c.width = config.width
         c.tfnWidth = config.tfn_width
@@ -94,16 +102,21 @@ struct HeadGoldens {
         return c
     }
 
-    /// The batch's items as examples, labelled with the golden targets.
+    /// The batch's items as examples, labelled with the golden targets; bags take the stored ids.
     func examples() throws -> [HeadExample] {
         let targets = try file.floats("targets")
         return try (0..<config.batch).map { b in
             var tensors: [String: Tensor] = [:]
-            for spec in modalities where file.names.contains("input.\(b).\(spec.tensor)") {
+            for spec in modalities where spec.kind != .bag && file.names.contains("input.\(b).\(spec.tensor)") {
                 tensors[spec.tensor] = try file.tensor("input.\(b).\(spec.tensor)")
             }
-            return try HeadExample(id: "item\(b)", tensors: tensors, modalities: modalities,
-                                   level1: Int(targets[b * 2]), level2: Int(targets[b * 2 + 1]))
+            var example = try HeadExample(id: "item\(b)", tensors: tensors, modalities: modalities,
+                                          level1: Int(targets[b * 2]), level2: Int(targets[b * 2 + 1]))
+            for (j, spec) in modalities.enumerated() where spec.kind == .bag && file.names.contains("input.\(b).\(spec.tensor)") {
+                example.features[j] = try file.floats("input.\(b).\(spec.tensor)")
+                example.rows[j] = example.features[j].count
+            }
+            return example
         }
     }
 
