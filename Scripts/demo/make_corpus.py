@@ -842,6 +842,9 @@ def build_parser():
                     help="vocabulary JSON (default Scripts/demo/vocabulary.json)")
     ap.add_argument("--no-speech", action="store_true",
                     help="do not use espeak-ng: speech modes become tone-only")
+    ap.add_argument("--chinese-only", action="store_true",
+                    help="titles, summaries and products in Chinese only, as on the article's platform "
+                         "(sets --lang-en-rate 0 and --lang-zh-rate 1)")
     ap.add_argument("--metadata-only", action="store_true",
                     help="write the manifest, labels and generation facts but render no media")
     ap.add_argument("--force", action="store_true", help="overwrite an existing corpus in --out")
@@ -882,6 +885,10 @@ def resolve_rates(args):
     r = {}
     for k, v in RATE_DEFAULTS.items():
         given = getattr(args, k)
+        if args.chinese_only and k in ("lang_en_rate", "lang_zh_rate"):
+            if given is not None:
+                die(f"--chinese-only sets --{k.replace('_', '-')}: give one or the other")
+            given = 0.0 if k == "lang_en_rate" else 1.0
         if given is None:
             given = DEMO_PRESET.get(k, v) if args.demo else v
         r[k] = given
@@ -1047,7 +1054,7 @@ def main(argv=None):
         "generator": "Scripts/demo/make_corpus.py", "generator_version": GENERATOR_VERSION,
         "seed": seed, "demo": args.demo, "per_category": per, "seconds": seconds,
         "size": f"{w}x{h}", "fps": args.fps, "crf": args.crf, "preset": args.preset,
-        "speech": speech, "metadata_only": args.metadata_only,
+        "speech": speech, "metadata_only": args.metadata_only, "chinese_only": args.chinese_only,
         "taxonomy_sha256": file_sha256(args.taxonomy),
         "vocabulary_sha256": file_sha256(args.vocabulary),
         "rates": r, "categories": [c.level2 for c in cats],

@@ -42,12 +42,13 @@ for set in train heldout; do
 done
 for pid in "${pids[@]}"; do wait "$pid"; done
 
-# 3. The head: small (width 64, 4 NetVLAD clusters: 2.4 MB) so that it can be committed; modal
-#    dropout 0.5 and 60 epochs (chosen on the training run's own validation split; see
-#    docs/demo-corpus.md); the other options are vidtag train's defaults.
+# 3. The head: small (width 64, 4 NetVLAD clusters, a 4,096 × 16 text-channel table: 2.7 MB) so
+#    that it can be committed; modal dropout 0.5 and 60 epochs (chosen on the training run's own
+#    validation split; see docs/demo-corpus.md); the other options are vidtag train's defaults
+#    (the corpus's texts are a fifth CJK, so --char-ngrams auto turns the text channel on).
 "$vidtag" train --features "$work/features-train" --labels "$work/corpus-train/labels.jsonl" \
     --taxonomy "$taxonomy" --output "$bundle/head" --width 64 --clusters 4 --modal-dropout 0.5 --epochs 60 \
-    --seed 0 --threads "$threads" --force \
+    --char-buckets 4096 --char-dim 16 --seed 0 --threads "$threads" --force \
     | tee "$work/train.json"
 python3 - "$bundle" <<'PY'
 import hashlib, json, pathlib, sys

@@ -92,6 +92,24 @@ public struct CharNgrams: Codable, Equatable, Sendable {
         }
     }
 
-    /// Whether `text` holds any CJK character (`--char-ngrams auto` turns the channel on then).
+    /// Whether `text` holds any CJK character.
     public static func containsCJK(_ text: String) -> Bool { text.unicodeScalars.contains(where: isCJK) }
+
+    /// The CJK characters and all letters and digits (CJK included) of `text`.
+    public static func letterCounts(_ text: String) -> (cjk: Int, letters: Int) {
+        var counts = (cjk: 0, letters: 0)
+        for scalar in text.unicodeScalars {
+            if isCJK(scalar) {
+                counts.cjk += 1
+                counts.letters += 1
+            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                counts.letters += 1
+            }
+        }
+        return counts
+    }
+
+    /// `--char-ngrams auto` turns the channel on when at least this share of the training
+    /// texts' letters and digits are CJK characters (``letterCounts(_:)``).
+    public static let autoShare = 0.1
 }

@@ -42,6 +42,20 @@ public struct EvaluationMetrics: Sendable, Codable, Equatable {
     /// The most frequent errors, most frequent first.
     public var confusedLevel1: [Confusion]
     public var confusedLevel2: [Confusion]
+    /// For a head with the text channel: its accuracies on the same items with the channel's
+    /// bags emptied (what the channel adds); nil otherwise.
+    public var withoutTextChannel: Accuracies?
+
+    public struct Accuracies: Sendable, Codable, Equatable {
+        public var level1Accuracy: Double
+        public var level2Accuracy: Double
+        public init(level1Accuracy: Double, level2Accuracy: Double) {
+            (self.level1Accuracy, self.level2Accuracy) = (level1Accuracy, level2Accuracy)
+        }
+        enum CodingKeys: String, CodingKey {
+            case level1Accuracy = "level1_accuracy", level2Accuracy = "level2_accuracy"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case count, consistency, attention, presence, loss
@@ -49,6 +63,7 @@ public struct EvaluationMetrics: Sendable, Codable, Equatable {
         case level1MacroF1 = "level1_macro_f1", level2MacroF1 = "level2_macro_f1"
         case level1Classes = "level1_classes", level2Classes = "level2_classes", level1Confusion = "level1_confusion"
         case confusedLevel1 = "confused_level1", confusedLevel2 = "confused_level2"
+        case withoutTextChannel = "without_text_channel"
     }
 
     /// Computes the metrics from truths and predictions.

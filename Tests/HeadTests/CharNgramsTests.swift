@@ -40,6 +40,13 @@ import Testing
         #expect(CharNgrams().ids(text).count == CharNgrams.maxNgrams)
     }
 
+    /// `--char-ngrams auto` weighs CJK characters against all letters and digits.
+    @Test func lettersAreCounted() {
+        #expect(CharNgrams.letterCounts("linen 连衣裙 2024!") == (cjk: 3, letters: 12))
+        #expect(CharNgrams.letterCounts("ＯＯＴＤ 少女") == (cjk: 2, letters: 6))
+        #expect(CharNgrams.letterCounts("☕ — …") == (cjk: 0, letters: 0))
+    }
+
     @Test func cjkIsDetected() {
         #expect(CharNgrams.containsCJK("linen dress 连衣裙"))
         #expect(CharNgrams.containsCJK("ゆかた"))

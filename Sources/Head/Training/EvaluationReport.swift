@@ -14,6 +14,10 @@ public enum EvaluationReport {
         row("items", "\(m.count)")
         row("level-1 accuracy", percent(m.level1Accuracy))
         row("level-2 accuracy", percent(m.level2Accuracy))
+        if let without = m.withoutTextChannel {
+            row("without text channel", "level 1 \(percent(without.level1Accuracy)), level 2 \(percent(without.level2Accuracy))"
+                + "  (the same head, its n-gram bags emptied)")
+        }
         row("consistency", percent(m.consistency) + "  (raw argmaxes of p1 and p2 agree with the tree)")
         row("level-1 macro-F1", String(format: "%.4f", m.level1MacroF1))
         row("level-2 macro-F1", String(format: "%.4f", m.level2MacroF1))

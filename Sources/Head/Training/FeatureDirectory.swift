@@ -21,8 +21,9 @@ public enum FeatureDirectory {
         public var unlabelled: [String]
         /// Labelled ids without a feature file.
         public var withoutFeatures: [String]
-        /// Whether the kept items' texts hold any CJK character (``CharNgrams/containsCJK(_:)``).
-        public var textsHoldCJK = false
+        /// The share of CJK characters among the letters and digits of the kept items' texts
+        /// (``CharNgrams/letterCounts(_:)``); 0 without texts.
+        public var textCJKShare = 0.0
 
         /// The same contents without the modalities `drop` picks.
         public func removingModalities(where drop: (ModalitySpec) -> Bool) -> Contents {
@@ -116,7 +117,7 @@ public enum FeatureDirectory {
             modalities += ModalitySpec.textBags(dim: textChannel.dim).filter { textFields.contains($0.textField!) }
         }
         if modalities.isEmpty { throw .noModalities(path: directory) }
-        var textsHoldCJK = false
+        var letters = (cjk: 0, letters: 0)
         var examples: [HeadExample] = []
         var examplePaths: [String] = []
         var unlabelled: [String] = []
@@ -142,7 +143,10 @@ public enum FeatureDirectory {
             do {
                 examples.append(try HeadExample(id: id, tensors: tensors, modalities: modalities, texts: texts,
                                                 textChannel: textChannel, level1: level1, level2: level2))
-                if !textsHoldCJK { textsHoldCJK = texts.values.joined().contains(where: CharNgrams.containsCJK) }
+                for text in texts.values.joined() {
+                    let counts = CharNgrams.letterCounts(text)
+                    letters = (letters.cjk + counts.cjk, letters.letters + counts.letters)
+                }
                 examplePaths.append(path)
             } catch {
                 throw .badItem(file: path, error: error)
@@ -150,7 +154,8 @@ public enum FeatureDirectory {
         }
         let withoutFeatures = labels.map { $0.order.filter { !seen.contains($0) } } ?? []
         return Contents(examples: examples, paths: examplePaths, modalities: modalities, encoders: hashes, unlabelled: unlabelled,
-                        withoutFeatures: withoutFeatures, textsHoldCJK: textsHoldCJK)
+                        withoutFeatures: withoutFeatures,
+                        textCJKShare: letters.letters == 0 ? 0 : Double(letters.cjk) / Double(letters.letters))
     }
 
     /// The centre of a modality over files (``CentreSum``). Nil when no file has it.

@@ -67,7 +67,19 @@ struct Evaluate: ParsableCommand {
         var evaluator = HeadEvaluator(dropRate: dropModalities, seed: seed, threshold: prediction.threshold, top: prediction.top)
         evaluator.level1Threshold = prediction.level1Threshold
         let output = evaluator.run(model, contents.examples)
-        let metrics = evaluator.metrics(output, examples: contents.examples, config: model.config, taxonomy: checkpoint.taxonomy)
+        var metrics = evaluator.metrics(output, examples: contents.examples, config: model.config, taxonomy: checkpoint.taxonomy)
+        let bags = model.config.modalities.indices.filter { model.config.modalities[$0].kind == .bag }
+        if !bags.isEmpty {
+            // The same items with the text channel's bags emptied (and the same modalities dropped).
+            let without = contents.examples.map { example in
+                var copy = example
+                for j in bags { (copy.features[j], copy.rows[j]) = ([], 0) }
+                return copy
+            }
+            let plain = evaluator.metrics(evaluator.run(model, without), examples: without, config: model.config,
+                                          taxonomy: checkpoint.taxonomy)
+            metrics.withoutTextChannel = .init(level1Accuracy: plain.level1Accuracy, level2Accuracy: plain.level2Accuracy)
+        }
         if let predictions {
             let m = model.config.modalityCount
             let names = model.config.modalities.map(\.name)

@@ -100,7 +100,7 @@ struct Train: ParsableCommand {
     var centre = true
 
     @Option(help: ArgumentHelp(
-        "The text channel: hashed character n-grams of the titles, summaries and products, learned with the head (auto: on when the training texts hold Chinese, Japanese or Korean).",
+        "The text channel: hashed character n-grams of the titles, summaries and products, learned with the head (auto: on when at least 10% of the training texts' letters are Chinese, Japanese or Korean characters).",
         discussion: "It reads the texts `vidtag extract` keeps in each feature file, and needs attention or concat fusion.",
         valueName: "auto|on|off"))
     var charNgrams: TextChannelChoice = .auto
@@ -173,8 +173,17 @@ struct Train: ParsableCommand {
         } catch {
             throw CommandFailure(error)
         }
-        if charNgrams == .auto && !contents.textsHoldCJK {
+        let share = String(format: "%.0f%%", 100 * contents.textCJKShare)
+        if charNgrams == .auto && contents.textCJKShare < CharNgrams.autoShare {
             contents = contents.removingModalities { $0.kind == .bag }
+            if textChannel != nil {
+                log("text channel off: \(share) of the training texts' letters are CJK, under "
+                    + "\(Int(100 * CharNgrams.autoShare))% (--char-ngrams on forces it)")
+            }
+        }
+        if let channel = textChannel, contents.modalities.contains(where: { $0.kind == .bag }) {
+            log("text channel on (\(charNgrams == .auto ? "\(share) of the training texts' letters are CJK" : "--char-ngrams on")): "
+                + "\(channel.buckets) × \(channel.dim) table")
         }
         log("\(contents.examples.count) labelled items, modalities: "
             + contents.modalities.map { "\($0.name) [\($0.dim)]" }.joined(separator: ", ")
