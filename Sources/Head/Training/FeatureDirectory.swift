@@ -71,37 +71,7 @@ public enum FeatureDirectory {
         directory: String, labels: Labels?, modalities given: [ModalitySpec]? = nil,
         encoders expected: [String: String]? = nil, centre: Bool = false, textChannel: CharNgrams? = nil
     ) throws(FeatureLoadError) -> Contents {
-        let paths = try files(in: directory)
-        var opened: [(path: String, file: SafetensorsFile, id: String, texts: [String: [String]])] = []
-        var textFields = Set<String>()
-        var encoders: [String: String]?
-        var encodersFile = ""
-        var widths: [String: (Int, String)] = [:]
-        for path in paths {
-            let file: SafetensorsFile
-            do {
-                file = try SafetensorsFile(path: path)
-            } catch {
-                throw .unreadableFile(path: path, reason: String(describing: error))
-            }
-            let hashes = try stringMap(file.metadata["encoders"], key: "encoders", path: path)
-            if let encoders, encoders != hashes {
-                throw .mixedEncoders(first: encodersFile, firstHashes: encoders, file: path, hashes: hashes)
-            }
-            if encoders == nil { (encoders, encodersFile) = (hashes, path) }
-            let id = file.metadata["id"] ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-            for entry in file.entries {
-                guard let spec = ModalitySpec.forTensor(entry.name) else { continue }
-                let width = entry.shape.last ?? 0
-                if let (known, where_) = widths[spec.tensor], known != width {
-                    throw .inconsistentWidth(tensor: spec.tensor, first: where_, firstWidth: known, file: path, width: width)
-                }
-                widths[spec.tensor] = (width, path)
-            }
-            let texts = try textLists(file.metadata["texts"], path: path)
-            textFields.formUnion(texts.filter { !$0.value.isEmpty }.keys)
-            opened.append((path, file, id, texts))
-        }
+        let (opened, encoders, encodersFile, widths, textFields) = try open(try files(in: directory))
         let hashes = encoders ?? [:]
         if let expected, expected != hashes {
             throw .encodersDiffer(expected: expected, found: hashes, file: encodersFile)
@@ -156,6 +126,48 @@ public enum FeatureDirectory {
         return Contents(examples: examples, paths: examplePaths, modalities: modalities, encoders: hashes, unlabelled: unlabelled,
                         withoutFeatures: withoutFeatures,
                         textCJKShare: letters.letters == 0 ? 0 : Double(letters.cjk) / Double(letters.letters))
+    }
+
+    /// One opened feature file: its id (metadata, else the file name) and texts.
+    typealias OpenedFile = (path: String, file: SafetensorsFile, id: String, texts: [String: [String]])
+
+    /// Opens every file: their encoder hashes (which must agree), the width of each tensor
+    /// (which must agree), and the text fields any file has.
+    static func open(_ paths: [String]) throws(FeatureLoadError)
+        -> (files: [OpenedFile], encoders: [String: String]?, encodersFile: String, widths: [String: (Int, String)],
+            textFields: Set<String>)
+    {
+        var opened: [OpenedFile] = []
+        var textFields = Set<String>()
+        var encoders: [String: String]?
+        var encodersFile = ""
+        var widths: [String: (Int, String)] = [:]
+        for path in paths {
+            let file: SafetensorsFile
+            do {
+                file = try SafetensorsFile(path: path)
+            } catch {
+                throw .unreadableFile(path: path, reason: String(describing: error))
+            }
+            let hashes = try stringMap(file.metadata["encoders"], key: "encoders", path: path)
+            if let encoders, encoders != hashes {
+                throw .mixedEncoders(first: encodersFile, firstHashes: encoders, file: path, hashes: hashes)
+            }
+            if encoders == nil { (encoders, encodersFile) = (hashes, path) }
+            let id = file.metadata["id"] ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+            for entry in file.entries {
+                guard let spec = ModalitySpec.forTensor(entry.name) else { continue }
+                let width = entry.shape.last ?? 0
+                if let (known, where_) = widths[spec.tensor], known != width {
+                    throw .inconsistentWidth(tensor: spec.tensor, first: where_, firstWidth: known, file: path, width: width)
+                }
+                widths[spec.tensor] = (width, path)
+            }
+            let texts = try textLists(file.metadata["texts"], path: path)
+            textFields.formUnion(texts.filter { !$0.value.isEmpty }.keys)
+            opened.append((path, file, id, texts))
+        }
+        return (opened, encoders, encodersFile, widths, textFields)
     }
 
     /// The centre of a modality over files (``CentreSum``). Nil when no file has it.

@@ -139,6 +139,26 @@ struct Train: ParsableCommand {
         return CharNgrams(buckets: charBuckets, dim: charDim, seed: seed)
     }
 
+    /// The head's architecture from the options, for `modalities` and `tree`.
+    func headConfig(_ modalities: [ModalitySpec], _ tree: Taxonomy) -> HeadConfig {
+        var config = HeadConfig(modalities: modalities, parents: tree.parents, level1Count: tree.level1.count)
+        config.textChannel = modalities.contains { $0.kind == .bag } ? textChannel : nil
+        config.fusion = fusion
+        config.classifier = fusion == .linear ? .flat : classifier
+        config.lambda = lambda
+        config.beta = beta
+        config.clusters = clusters
+        config.netvlad = netvlad
+        config.pooling = pooling
+        config.attentionScale = attentionScale
+        config.attentionMix = attentionMix
+        config.absent = absent
+        config.width = width
+        config.tfnWidth = tfnWidth
+        config.lmfRank = lmfRank
+        return config
+    }
+
     var options: TrainingOptions {
         var o = TrainingOptions()
         o.epochs = epochs
@@ -190,21 +210,7 @@ struct Train: ParsableCommand {
             + (contents.unlabelled.isEmpty ? "" : "; \(contents.unlabelled.count) feature files without a label skipped")
             + (contents.withoutFeatures.isEmpty ? "" : "; \(contents.withoutFeatures.count) labels without a feature file"))
         guard contents.examples.count >= 2 else { throw CommandFailure("need at least 2 labelled items, found \(contents.examples.count)") }
-        var config = HeadConfig(modalities: contents.modalities, parents: tree.parents, level1Count: tree.level1.count)
-        config.textChannel = contents.modalities.contains { $0.kind == .bag } ? textChannel : nil
-        config.fusion = fusion
-        config.classifier = fusion == .linear ? .flat : classifier
-        config.lambda = lambda
-        config.beta = beta
-        config.clusters = clusters
-        config.netvlad = netvlad
-        config.pooling = pooling
-        config.attentionScale = attentionScale
-        config.attentionMix = attentionMix
-        config.absent = absent
-        config.width = width
-        config.tfnWidth = tfnWidth
-        config.lmfRank = lmfRank
+        let config = headConfig(contents.modalities, tree)
         if let problem = config.problem() { throw CommandFailure("invalid head: \(problem)") }
         let options = self.options
         var (train, validation) = HeadTrainer.split(contents.examples, fraction: options.validationFraction, seed: seed)
