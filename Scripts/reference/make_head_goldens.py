@@ -27,12 +27,10 @@ import pathlib
 import sys
 
 import numpy as np
-import torch
 from safetensors.numpy import save_file
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from head_torch import Head, preprocess, schedule  # noqa: E402
-from seeded_weights import generate  # noqa: E402
+import golden_run  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 OUT = ROOT / "Fixtures" / "head" / "head_goldens.safetensors"
@@ -122,54 +120,8 @@ def run(fusion, classifier, form, pooling="netvlad", scale="convex", absent="zer
                absent=absent)
     if fusion == "linear":
         cfg["modalities"] = [dict(m, standardisation=STANDARDISATION[m["name"]]) for m in BASE["modalities"]]
-    torch.manual_seed(0)
-    model = Head(cfg).double()
-    state = {}
-    for name, p in model.named_parameters():
-        values = generate(name, list(p.shape), SEED)
-        if name in OVERRIDES:
-            values = np.array(OVERRIDES[name], dtype=np.float32)
-        state[name] = values
-        with torch.no_grad():
-            p.copy_(torch.from_numpy(values.astype(np.float64)))
-    prepared = [[None if x is None else x.double() for x in
-                 preprocess({k: torch.from_numpy(v) for k, v in item.items()}, cfg["modalities"])] for item in items]
-    y1 = torch.from_numpy(targets[:, 0])
-    y2 = torch.from_numpy(targets[:, 1])
-    out = model(prepared)
-    terms, loss = model.loss(out, y1, y2)
-    model.zero_grad()
-    loss.backward()
-    prefix = variant_name(fusion, classifier, form, pooling, scale, absent)
-    res = {}
-    for name, value in state.items():
-        res[f"{prefix}.init.{name}"] = value.astype(np.float32)
-    for key in ("logits1", "logits2", "p1", "p2", "attention", "fused"):
-        if out.get(key) is not None:
-            res[f"{prefix}.{key}"] = out[key].detach().numpy().astype(np.float32)
-    res[f"{prefix}.terms"] = terms.detach().numpy().astype(np.float32)
-    for name, p in model.named_parameters():
-        res[f"{prefix}.grad.{name}"] = p.grad.numpy().astype(np.float32)
-
-    # Ten AdamW steps on the same batch, PyTorch's AdamW and clip_grad_norm_.
-    o = OPTIM
-    opt = torch.optim.AdamW(model.parameters(), lr=o["lr"], betas=(o["beta1"], o["beta2"]), eps=o["eps"],
-                            weight_decay=o["weight_decay"])
-    losses = []
-    for step in range(o["steps"]):
-        for group in opt.param_groups:
-            group["lr"] = schedule(step, o["lr"], o["warmup"], o["total"], o["min_fraction"])
-        opt.zero_grad()
-        out = model(prepared)
-        _, loss = model.loss(out, y1, y2)
-        losses.append(loss.item())
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), o["clip"])
-        opt.step()
-    res[f"{prefix}.adam_losses"] = np.array(losses, dtype=np.float32)
-    print(f"{prefix}: loss {float(terms[:, 3].detach().mean()):.6f}, LH {float(terms[:, 2].detach().mean()):.6f}, "
-          f"adam {losses[0]:.4f} -> {losses[-1]:.4f}")
-    return res
+    return golden_run.run(cfg, items, targets, variant_name(fusion, classifier, form, pooling, scale, absent), SEED,
+                          OVERRIDES, OPTIM)
 
 
 for variant in VARIANTS:

@@ -25,12 +25,10 @@ import pathlib
 import sys
 
 import numpy as np
-import torch
 from safetensors.numpy import save_file
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from head_torch import Head, preprocess, schedule  # noqa: E402
-from seeded_weights import generate  # noqa: E402
+import golden_run  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 OUT = ROOT / "Fixtures" / "head" / "text_channel_goldens.safetensors"
@@ -97,53 +95,12 @@ for b, item in enumerate(items):
 
 def run(fusion, classifier, scale):
     cfg = dict(BASE, fusion=fusion, classifier=classifier, attention_scale=scale)
-    model = Head(cfg).double()
-    state = {}
-    for name, p in model.named_parameters():
-        values = generate(name, list(p.shape), SEED)
-        if name == "chars.table":
-            # the scale rounded as the Swift head rounds it: 1 / sqrt(6E), each step in float32
-            values = (values * (np.float32(1) / np.sqrt(np.float32(6 * CHANNEL["dim"])))).astype(np.float32)
-        if name in OVERRIDES:
-            values = np.array(OVERRIDES[name], dtype=np.float32)
-        state[name] = values
-        with torch.no_grad():
-            p.copy_(torch.from_numpy(values.astype(np.float64)))
-    prepared = [[None if x is None else (x if x.dtype == torch.long else x.double()) for x in
-                 preprocess({k: torch.from_numpy(v) for k, v in item.items()}, cfg["modalities"])] for item in items]
-    y1, y2 = torch.from_numpy(targets[:, 0]), torch.from_numpy(targets[:, 1])
-    out = model(prepared)
-    terms, loss = model.loss(out, y1, y2)
-    model.zero_grad()
-    loss.backward()
     prefix = f"{fusion}_{classifier}" + ("" if scale == "convex" else f"_{scale}")
-    res = {f"{prefix}.init.{name}": value.astype(np.float32) for name, value in state.items()}
-    for key in ("p1", "p2", "attention", "fused"):
-        if out.get(key) is not None:
-            res[f"{prefix}.{key}"] = out[key].detach().numpy().astype(np.float32)
-    res[f"{prefix}.terms"] = terms.detach().numpy().astype(np.float32)
-    for name, p in model.named_parameters():
-        res[f"{prefix}.grad.{name}"] = p.grad.numpy().astype(np.float32)
-
-    o = OPTIM
-    table = [p for name, p in model.named_parameters() if name == "chars.table"]
-    rest = [p for name, p in model.named_parameters() if name != "chars.table"]
-    opt = torch.optim.AdamW([{"params": rest, "scale": 1.0}, {"params": table, "scale": o["text_learning_rate_scale"]}],
-                            lr=o["lr"], betas=(o["beta1"], o["beta2"]), eps=o["eps"], weight_decay=o["weight_decay"])
-    losses = []
-    for step in range(o["steps"]):
-        for group in opt.param_groups:
-            group["lr"] = schedule(step, o["lr"], o["warmup"], o["total"], o["min_fraction"]) * group["scale"]
-        opt.zero_grad()
-        out = model(prepared)
-        _, loss = model.loss(out, y1, y2)
-        losses.append(loss.item())
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), o["clip"])
-        opt.step()
-    res[f"{prefix}.adam_losses"] = np.array(losses, dtype=np.float32)
-    print(f"{prefix}: loss {float(terms[:, 3].detach().mean()):.6f}, adam {losses[0]:.4f} -> {losses[-1]:.4f}")
-    return prefix, res
+    # The table: its seeded values scaled as the Swift head scales them (1 / sqrt(6E), each step
+    # in float32), learning at text_learning_rate_scale x the learning rate.
+    table_scale = np.float32(1) / np.sqrt(np.float32(6 * CHANNEL["dim"]))
+    return prefix, golden_run.run(cfg, items, targets, prefix, SEED, OVERRIDES, OPTIM,
+                                  scaled={"chars.table": (table_scale, OPTIM["text_learning_rate_scale"])})
 
 
 names = []
