@@ -42,7 +42,7 @@ for set in train heldout; do
 done
 for pid in "${pids[@]}"; do wait "$pid"; done
 
-# 3. The head: small (width 64, 4 NetVLAD clusters, a 4,096 × 16 text-channel table: 2.7 MB) so
+# 3. The head: small (width 64, 4 NetVLAD clusters, a 4,096 × 16 text-channel table: 3.1 MB) so
 #    that it can be committed; modal dropout 0.5 and 60 epochs (chosen on the training run's own
 #    validation split; see docs/demo-corpus.md); the other options are vidtag train's defaults
 #    (the corpus's texts are a fifth CJK, so --char-ngrams auto turns the text channel on).

@@ -37,6 +37,8 @@ public final class AdamW: @unchecked Sendable {
         step += 1
         var start = 0
         for (range, scale) in scaledRanges.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
+            precondition(range.lowerBound >= start && range.upperBound <= m.count,
+                         "AdamW: scaled ranges must be disjoint and inside the \(m.count) parameters")
             update(start..<range.lowerBound, parameters, gradients, learningRate: lr)
             update(range, parameters, gradients, learningRate: lr * scale)
             start = range.upperBound

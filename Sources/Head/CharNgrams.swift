@@ -17,7 +17,8 @@ import Weights
 ///    `ww:linen dress` for neighbouring words);
 /// 4. each n-gram's id is SplitMix64.mix(FNV-1a-64(UTF-8 of the n-gram) ⊕ seed) mod buckets.
 ///
-/// At most ``maxNgrams`` n-grams are kept per text, the first ones.
+/// At most ``maxNgrams`` n-grams are kept per text, and per field (all of an item's products
+/// together), the first ones.
 public struct CharNgrams: Codable, Equatable, Sendable {
     /// Rows of the hashed table.
     public var buckets: Int

@@ -98,7 +98,7 @@ public struct TokenizerConfig: Sendable, Equatable {
         var tokens: [String] = []
         for value in try object.array(key) ?? [] {
             guard let token = ConfigFile.tokenContent(value) else {
-                throw .malformedFile(path: object.path, reason: "'\(key)' should list tokens, found \(value)")
+                throw .malformedFile(path: object.path, reason: "'\(key)' should list tokens, found \(value.brief)")
             }
             tokens.append(token)
         }

@@ -135,12 +135,18 @@ public enum EvaluationReport {
         let (level1Table, level2Table) = classTables(m, taxonomy)
         let attention = m.attention.isEmpty ? "<p>(no attention: the head's fusion is not modal attention)</p>"
             : "<table>" + m.attention.sorted { $0.key < $1.key }.map { "<tr><td>\(escape($0.key))</td>\(bar($0.value))</tr>" }.joined() + "</table>"
-        let summary = [
+        let without = m.withoutTextChannel.map { without in
+            [("without the text channel", "level 1 \(percent(without.level1Accuracy)), level 2 \(percent(without.level2Accuracy))")]
+        } ?? []
+        let rows: [(String, String)] = [
             ("items", "\(m.count)"), ("level-1 accuracy", percent(m.level1Accuracy)),
-            ("level-2 accuracy", percent(m.level2Accuracy)), ("consistency", percent(m.consistency)),
+            ("level-2 accuracy", percent(m.level2Accuracy)),
+        ] + without + [
+            ("consistency", percent(m.consistency)),
             ("level-1 macro-F1", String(format: "%.4f", m.level1MacroF1)),
             ("level-2 macro-F1", String(format: "%.4f", m.level2MacroF1)),
-        ].map { "<tr><th>\($0.0)</th><td>\($0.1)</td></tr>" }.joined()
+        ]
+        let summary = rows.map { "<tr><th>\($0.0)</th><td>\($0.1)</td></tr>" }.joined()
         let curves = training?.history.map { history in
             "<h2>Training: learning curves (\(training!.trainCount) items, \(training!.validationCount) validating; kept epoch "
                 + "\(training!.bestEpoch) of \(training!.epochsRun))</h2>\n"

@@ -79,6 +79,10 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         if patience < 0 { return "patience must not be negative" }
         if !(0..<1).contains(averageDecay) { return "the average's decay is in [0, 1)" }
         if !(textLearningRateScale > 0) { return "the text channel's learning-rate scale must be positive" }
+        if learningRate * max(1, textLearningRateScale) * weightDecay >= 1 {
+            return "learning rate × weight decay (× the text channel's scale, \(textLearningRateScale)) must stay under 1: "
+                + "each step shrinks the parameters by that factor"
+        }
         return nil
     }
 }

@@ -70,7 +70,7 @@ struct Evaluate: ParsableCommand {
         var metrics = evaluator.metrics(output, examples: contents.examples, config: model.config, taxonomy: checkpoint.taxonomy)
         let bags = model.config.modalities.indices.filter { model.config.modalities[$0].kind == .bag }
         if !bags.isEmpty {
-            // The same items with the text channel's bags emptied (and the same modalities dropped).
+            // The same items with the text channel's bags emptied (with --drop-modalities, its drops are drawn anew).
             let without = contents.examples.map { example in
                 var copy = example
                 for j in bags { (copy.features[j], copy.rows[j]) = ([], 0) }

@@ -201,6 +201,10 @@ struct Train: ParsableCommand {
                     + "\(Int(100 * CharNgrams.autoShare))% (--char-ngrams on forces it)")
             }
         }
+        if charNgrams == .on && !contents.modalities.contains(where: { $0.kind == .bag }) {
+            warn("warning: --char-ngrams on, but no feature file keeps its texts (extracted by an older vidtag? extract "
+                 + "again): training without the text channel")
+        }
         if let channel = textChannel, contents.modalities.contains(where: { $0.kind == .bag }) {
             log("text channel on (\(charNgrams == .auto ? "\(share) of the training texts' letters are CJK" : "--char-ngrams on")): "
                 + "\(channel.buckets) × \(channel.dim) table")
