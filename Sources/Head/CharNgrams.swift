@@ -60,7 +60,7 @@ public struct CharNgrams: Codable, Equatable, Sendable {
             if isCJK(scalar) {
                 endWord()
                 emit(String(scalar), isCJK: true)
-            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+            } else if isWordCharacter(scalar) {
                 word.unicodeScalars.append(scalar)
             } else {
                 endWord()
@@ -93,8 +93,10 @@ public struct CharNgrams: Codable, Equatable, Sendable {
         }
     }
 
-    /// Whether `text` holds any CJK character.
-    public static func containsCJK(_ text: String) -> Bool { text.unicodeScalars.contains(where: isCJK) }
+    /// A letter or digit that is not CJK: part of a word.
+    static func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+    }
 
     /// The CJK characters and all letters and digits (CJK included) of `text`.
     public static func letterCounts(_ text: String) -> (cjk: Int, letters: Int) {
@@ -103,7 +105,7 @@ public struct CharNgrams: Codable, Equatable, Sendable {
             if isCJK(scalar) {
                 counts.cjk += 1
                 counts.letters += 1
-            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+            } else if isWordCharacter(scalar) {
                 counts.letters += 1
             }
         }

@@ -222,7 +222,7 @@ public struct HeadConfig: Codable, Equatable, Sendable {
             if channel.buckets < 1 || channel.buckets > 1 << 24 || channel.dim < 1 {
                 return "text_channel needs 1 to 2^24 buckets and a width of at least 1"
             }
-            if let bad = bags.first(where: { !["title", "summary", "product"].contains($0.textField ?? "") || !$0.tensor.hasPrefix("texts.") }) {
+            if let bad = bags.first(where: { !["title", "summary", "product"].contains($0.textField ?? "") }) {
                 return "modality \(bad.name) reads \(bad.tensor), expected texts.title, texts.summary or texts.product"
             }
             if let bad = bags.first(where: { $0.dim != channel.dim }) {

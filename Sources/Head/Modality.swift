@@ -72,7 +72,9 @@ public struct ModalitySpec: Codable, Equatable, Sendable {
     }
 
     /// For a bag: the field of the `texts` metadata it reads (`title`, `summary`, `product`).
-    public var textField: String? { kind == .bag ? String(tensor.dropFirst("texts.".count)) : nil }
+    public var textField: String? {
+        kind == .bag && tensor.hasPrefix("texts.") ? String(tensor.dropFirst("texts.".count)) : nil
+    }
 
     /// The catalogue entry for a feature-file tensor name.
     public static func forTensor(_ tensor: String) -> ModalitySpec? { catalogue.first { $0.tensor == tensor } }

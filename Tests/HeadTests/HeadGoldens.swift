@@ -120,7 +120,6 @@ struct HeadGoldens {
         }
     }
 
-    func has(_ name: String) -> Bool { file.names.contains(name) }
     func floats(_ name: String) throws -> [Float] { try file.floats(name) }
 }
 

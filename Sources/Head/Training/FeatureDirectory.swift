@@ -188,34 +188,31 @@ public enum FeatureDirectory {
     /// A feature file's metadata entry holding a JSON object of strings ("encoders": modality →
     /// SHA-256, "missing": modality → reason); empty when the entry is absent.
     public static func stringMap(_ text: String?, key: String, path: String) throws(FeatureLoadError) -> [String: String] {
-        guard let text else { return [:] }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-            throw .badMetadata(file: path, reason: "\"\(key)\" is not a JSON object")
-        }
-        var map: [String: String] = [:]
-        for (name, value) in object {
-            guard let string = value as? String else {
-                throw .badMetadata(file: path, reason: "\"\(key)\".\(name) is not a string")
-            }
-            map[name] = string
-        }
-        return map
+        try metadataObject(text, key: key, path: path, values: "a string")
     }
 
     /// The `texts` metadata: a JSON object of field (`title`, `summary`, `product`) → list of texts.
     public static func textLists(_ text: String?, path: String) throws(FeatureLoadError) -> [String: [String]] {
+        try metadataObject(text, key: "texts", path: path, values: "a list of strings")
+    }
+
+    /// A metadata value that is a JSON object whose values are all `Value`s (`values` names
+    /// them for the message); empty when the key is absent.
+    static func metadataObject<Value>(_ text: String?, key: String, path: String, values: String)
+        throws(FeatureLoadError) -> [String: Value]
+    {
         guard let text else { return [:] }
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-            throw .badMetadata(file: path, reason: "\"texts\" is not a JSON object")
+            throw .badMetadata(file: path, reason: "\"\(key)\" is not a JSON object")
         }
-        var lists: [String: [String]] = [:]
-        for (field, value) in object {
-            guard let texts = value as? [String] else {
-                throw .badMetadata(file: path, reason: "\"texts\".\(field) is not a list of strings")
+        var map: [String: Value] = [:]
+        for (name, value) in object {
+            guard let typed = value as? Value else {
+                throw .badMetadata(file: path, reason: "\"\(key)\".\(name) is not \(values)")
             }
-            lists[field] = texts
+            map[name] = typed
         }
-        return lists
+        return map
     }
 }
 
