@@ -174,10 +174,17 @@ class Fusion(nn.Module):
 
 
 class Channel(nn.Module):
+    """out(ReLU(hidden(x))); with hidden = 0 a linear channel, out(x)."""
     def __init__(self, inp, hidden, classes):
         super().__init__()
-        self.hidden = nn.Linear(inp, hidden)
-        self.out = nn.Linear(hidden, classes)
+        if hidden > 0:
+            self.hidden = nn.Linear(inp, hidden)
+        self.out = nn.Linear(hidden if hidden > 0 else inp, classes)
+
+    def forward(self, x):
+        """(logits, h), h being the hidden state ([B, 0] for a linear channel)."""
+        h = F.relu(self.hidden(x)) if hasattr(self, "hidden") else x[:, :0]
+        return self.out(h if hasattr(self, "hidden") else x), h
 
 
 class Head(nn.Module):
@@ -255,14 +262,11 @@ class Head(nn.Module):
         fused, attention = self.fusion(blocks, mask)
         out = {"fused": fused, "attention": attention}
         if cfg["classifier"] == "hmc":
-            h1 = F.relu(self.classifier.level1.hidden(fused))
-            out["logits1"] = self.classifier.level1.out(h1)
-            h2 = F.relu(self.classifier.level2.hidden(torch.cat([fused, h1], dim=1)))
-            out["logits2"] = self.classifier.level2.out(h2)
+            out["logits1"], h1 = self.classifier.level1(fused)
+            out["logits2"], _ = self.classifier.level2(torch.cat([fused, h1], dim=1))
             out["p1"] = torch.softmax(out["logits1"], dim=1)
         else:
-            h2 = F.relu(self.classifier.level2.hidden(fused))
-            out["logits2"] = self.classifier.level2.out(h2)
+            out["logits2"], _ = self.classifier.level2(fused)
         out["p2"] = torch.softmax(out["logits2"], dim=1)
         if cfg["classifier"] == "flat":
             c1 = cfg["level1_count"]

@@ -13,7 +13,7 @@ Writes Fixtures/head/head_goldens.safetensors:
   <variant>.adam_losses         [10] the loss before each of ten AdamW steps on the same batch
 Variants: <fusion>_<classifier>, attention_hmc_flattened with the classic flattened NetVLAD,
 suffixes for sequence pooling (mean, both), attention scaling (mean, residual) and learned
-absent blocks (learned), and
+absent blocks (learned), linear classifier channels (hidden0), and
 linear_flat, the linear baseline with the standardisation given in the metadata.
                                 (clip 1.0, warm-up 3 + cosine over 10 steps)
 metadata "config": the shared head config, the variants and the optimiser settings (JSON).
@@ -63,7 +63,9 @@ VARIANTS = [("attention", "hmc", "weighted"), ("concat", "hmc", "weighted"), ("t
             ("attention", "hmc", "weighted", "both", "residual"), ("attention", "hmc", "weighted", "mean", "mean"),
             ("concat", "hmc", "weighted", "both"), ("linear", "flat", "weighted"),
             ("attention", "hmc", "weighted", "netvlad", "residual", "learned"),
-            ("concat", "hmc", "weighted", "netvlad", "convex", "learned")]
+            ("concat", "hmc", "weighted", "netvlad", "convex", "learned"),
+            ("attention", "hmc", "weighted", "netvlad", "residual", "zero", 0),
+            ("concat", "hmc", "weighted", "netvlad", "convex", "zero", 0), ("attention", "flat", "weighted", "netvlad", "residual", "zero", 0)]
 # The linear baseline's standardisation {mean, scale} per modality, as training would store it.
 STANDARDISATION = {m["name"]: {"mean": [round(0.1 * ((i * 7 + j) % 5) - 0.2, 3) for i in range(m["dim"])],
                                "scale": [round(0.5 + 0.1 * ((i * 3 + j) % 7), 3) for i in range(m["dim"])]}
@@ -108,20 +110,23 @@ for b, item in enumerate(items):
 tensors["targets"] = targets.astype(np.float32)
 
 
-def variant_name(fusion, classifier, form, pooling="netvlad", scale="convex", absent="zero"):
-    """<fusion>_<classifier>[_flattened][_<pooling>][_<attention scale>][_learned], defaults left out."""
+def variant_name(fusion, classifier, form, pooling="netvlad", scale="convex", absent="zero", hidden=None):
+    """<fusion>_<classifier>[_flattened][_<pooling>][_<attention scale>][_learned][_hidden0], defaults left out
+    (hidden0: linear classifier channels)."""
     parts = [fusion, classifier] + [x for x, default in ((form, "weighted"), (pooling, "netvlad"), (scale, "convex"),
                                                          (absent, "zero")) if x != default]
-    return "_".join(parts)
+    return "_".join(parts + ([] if hidden is None else [f"hidden{hidden}"]))
 
 
-def run(fusion, classifier, form, pooling="netvlad", scale="convex", absent="zero"):
+def run(fusion, classifier, form, pooling="netvlad", scale="convex", absent="zero", hidden=None):
     cfg = dict(BASE, fusion=fusion, classifier=classifier, netvlad=form, pooling=pooling, attention_scale=scale,
                absent=absent)
+    if hidden is not None:
+        cfg.update(hidden1=hidden, hidden2=hidden)
     if fusion == "linear":
         cfg["modalities"] = [dict(m, standardisation=STANDARDISATION[m["name"]]) for m in BASE["modalities"]]
-    return golden_run.run(cfg, items, targets, variant_name(fusion, classifier, form, pooling, scale, absent), SEED,
-                          OVERRIDES, OPTIM)
+    name = variant_name(fusion, classifier, form, pooling, scale, absent, hidden)
+    return golden_run.run(cfg, items, targets, name, SEED, OVERRIDES, OPTIM)
 
 
 for variant in VARIANTS:

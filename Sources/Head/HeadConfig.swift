@@ -111,9 +111,9 @@ public struct HeadConfig: Codable, Equatable, Sendable {
     public var lmfRank: Int = 4
     /// The output width of TFN and LMF.
     public var fusedWidth: Int = 256
-    /// Hidden width of the level-1 channel (HMC).
+    /// Hidden width of the level-1 channel (HMC); 0: a linear channel (``MLPChannel``).
     public var hidden1: Int = 256
-    /// Hidden width of the level-2 channel (HMC) and of the flat classifier.
+    /// Hidden width of the level-2 channel (HMC) and of the flat classifier; 0: linear.
     public var hidden2: Int = 256
     /// λ: the weight of the level-2 cross-entropy (HMC).
     public var lambda: Float = 2
@@ -233,9 +233,8 @@ public struct HeadConfig: Codable, Equatable, Sendable {
         }
         if clusters < 1 { return "clusters must be at least 1" }
         if !(0...1).contains(attentionMix) { return "attention_mix must be between 0 and 1, got \(attentionMix)" }
-        if width < 1 || tfnWidth < 1 || lmfRank < 1 || fusedWidth < 1 || hidden1 < 1 || hidden2 < 1 {
-            return "widths and ranks must be at least 1"
-        }
+        if width < 1 || tfnWidth < 1 || lmfRank < 1 || fusedWidth < 1 { return "widths and ranks must be at least 1" }
+        if hidden1 < 0 || hidden2 < 0 { return "hidden widths must be at least 0 (0: a linear channel)" }
         if fusion == .tfn && pow(Double(tfnWidth + 1), Double(modalityCount)) > 4_000_000 {
             return "TFN tensor of (\(tfnWidth)+1)^\(modalityCount) entries is too large"
         }

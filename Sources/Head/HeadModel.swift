@@ -272,10 +272,11 @@ public final class HeadModel: @unchecked Sendable {
         channelWeights("classifier.level2", v)
     }
 
-    /// `<prefix>.hidden.{weight,bias}` and `<prefix>.out.{weight,bias}`.
+    /// `<prefix>.hidden.{weight,bias}` (absent from linear channels) and `<prefix>.out.{weight,bias}`.
     private func channelWeights(_ prefix: String, _ v: (String) -> UnsafeMutablePointer<Float>) -> MLPChannel.Weights {
-        MLPChannel.Weights(w: v(prefix + ".hidden.weight"), b: v(prefix + ".hidden.bias"),
-                           u: v(prefix + ".out.weight"), c: v(prefix + ".out.bias"))
+        let hidden = layout.entry(prefix + ".hidden.weight") != nil
+        return MLPChannel.Weights(w: hidden ? v(prefix + ".hidden.weight") : nil, b: hidden ? v(prefix + ".hidden.bias") : nil,
+                                  u: v(prefix + ".out.weight"), c: v(prefix + ".out.bias"))
     }
 
     // MARK: - Outputs of the last forward pass

@@ -17,10 +17,10 @@
 /// | `fusion.tfn.weight`, `.bias` | [F, (P+1)^M], [F] | TFN |
 /// | `fusion.lmf.factor.<m>` | [r·F, P+1] | LMF, one per modality |
 /// | `fusion.lmf.rank_weight`, `.bias` | [r], [F] | LMF |
-/// | `classifier.level1.hidden.weight`, `.bias` | [H1, F], [H1] | HMC |
-/// | `classifier.level1.out.weight`, `.bias` | [C1, H1], [C1] | HMC |
-/// | `classifier.level2.hidden.weight`, `.bias` | [H2, F+H1] (HMC) or [H2, F] (flat), [H2] | |
-/// | `classifier.level2.out.weight`, `.bias` | [C2, H2], [C2] | |
+/// | `classifier.level1.hidden.weight`, `.bias` | [H1, F], [H1] | HMC with H1 > 0 |
+/// | `classifier.level1.out.weight`, `.bias` | [C1, H1] ([C1, F] when H1 = 0), [C1] | HMC |
+/// | `classifier.level2.hidden.weight`, `.bias` | [H2, F+H1] (HMC) or [H2, F] (flat), [H2] | H2 > 0 |
+/// | `classifier.level2.out.weight`, `.bias` | [C2, H2] ([C2, F+H1] or [C2, F] when H2 = 0), [C2] | |
 /// | `linear.weight`, `.bias` | [C2, ΣD + M], [C2] | the linear baseline: its only parameters |
 public struct ParameterLayout: Sendable {
     public struct Entry: Sendable {
@@ -96,17 +96,22 @@ public struct ParameterLayout: Sendable {
         }
         switch c.classifier {
         case .hmc:
-            t.append(("classifier.level1.hidden.weight", [c.hidden1, f]))
-            t.append(("classifier.level1.hidden.bias", [c.hidden1]))
-            t.append(("classifier.level1.out.weight", [c.level1Count, c.hidden1]))
-            t.append(("classifier.level1.out.bias", [c.level1Count]))
-            t.append(("classifier.level2.hidden.weight", [c.hidden2, f + c.hidden1]))
+            Self.appendChannel("classifier.level1", input: f, hidden: c.hidden1, classes: c.level1Count, to: &t)
+            Self.appendChannel("classifier.level2", input: f + c.hidden1, hidden: c.hidden2, classes: c.level2Count, to: &t)
         case .flat:
-            t.append(("classifier.level2.hidden.weight", [c.hidden2, f]))
+            Self.appendChannel("classifier.level2", input: f, hidden: c.hidden2, classes: c.level2Count, to: &t)
         }
-        t.append(("classifier.level2.hidden.bias", [c.hidden2]))
-        t.append(("classifier.level2.out.weight", [c.level2Count, c.hidden2]))
-        t.append(("classifier.level2.out.bias", [c.level2Count]))
         self.init(t)
+    }
+
+    /// A classifier channel's tensors (``MLPChannel``): hidden layer and output, or the output
+    /// alone, reading the input directly, when `hidden` is 0.
+    private static func appendChannel(_ prefix: String, input: Int, hidden: Int, classes: Int, to t: inout [(String, [Int])]) {
+        if hidden > 0 {
+            t.append(("\(prefix).hidden.weight", [hidden, input]))
+            t.append(("\(prefix).hidden.bias", [hidden]))
+        }
+        t.append(("\(prefix).out.weight", [classes, hidden > 0 ? hidden : input]))
+        t.append(("\(prefix).out.bias", [classes]))
     }
 }

@@ -52,6 +52,9 @@ struct HeadCompare: ParsableCommand {
     @Option(help: "What an absent modality's block holds in every variant: zero or learned (vidtag train --absent).")
     var absent: HeadConfig.AbsentModality = .zero
 
+    @Option(help: "Hidden width of the classifier channels in every variant; 0: linear channels (vidtag train --hidden).")
+    var hidden = HeadConfig(modalities: [], parents: [], level1Count: 0).hidden1
+
     @Option(help: "Polyak averaging's decay in every variant; 0 is off (vidtag train --average-decay).")
     var averageDecay: Float = TrainingOptions().averageDecay
 
@@ -108,8 +111,11 @@ struct HeadCompare: ParsableCommand {
         setup.missingRate = missing
         setup.options.epochs = epochs
         setup.options.averageDecay = averageDecay
-        let absent = self.absent
-        setup.base = { $0.absent = absent }
+        let (absent, hidden) = (self.absent, self.hidden)
+        setup.base = { config in
+            config.absent = absent
+            (config.hidden1, config.hidden2) = (hidden, hidden)
+        }
         var variants = HeadComparison.variants(modalDropout: modalDropout)
         if !only.isEmpty {
             // A variant's whole name picks that variant alone; other text, every variant containing it.

@@ -84,6 +84,8 @@ struct HeadGoldens {
         if let scale = rest.first.flatMap(HeadConfig.AttentionScale.init(rawValue:)) { c.attentionScale = scale; rest = rest.dropFirst() }
         c.absent = .zero  // likewise
         if let absent = rest.first.flatMap(HeadConfig.AbsentModality.init(rawValue:)) { c.absent = absent; rest = rest.dropFirst() }
+        let linearChannels = rest.first == "hidden0"
+        if linearChannels { rest = rest.dropFirst() }
         precondition(rest.isEmpty, "HeadGoldens: unknown variant \(variant)")
         if c.fusion == .linear {
             for j in c.modalities.indices { c.modalities[j].standardisation = config.standardisation?[c.modalities[j].name] }
@@ -94,8 +96,7 @@ struct HeadGoldens {
         c.tfnWidth = config.tfn_width
         c.lmfRank = config.lmf_rank
         c.fusedWidth = config.fused_width
-        c.hidden1 = config.hidden1
-        c.hidden2 = config.hidden2
+        (c.hidden1, c.hidden2) = linearChannels ? (0, 0) : (config.hidden1, config.hidden2)
         c.lambda = config.lambda
         c.beta = config.beta
         c.attentionMix = config.attention_mix

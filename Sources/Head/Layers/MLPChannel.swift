@@ -1,9 +1,12 @@
 /// One classifier channel: h = ReLU(x·Wᵀ + b) `(B, H)`, logits = h·Uᵀ + c `(B, C)`, from an
 /// input x `(B, I)`. The hierarchical classifier has one per level, the flat classifier one.
+///
+/// With H = 0 the channel is linear: logits = x·Uᵀ + c, U `(C, I)` (no W, b, h).
 enum MLPChannel {
     struct Weights {
-        /// W `(H, I)`, b `(H)`, U `(C, H)`, c `(C)`.
-        var w, b, u, c: UnsafeMutablePointer<Float>
+        /// W `(H, I)`, b `(H)` (nil when H = 0), U `(C, H)` (`(C, I)` when H = 0), c `(C)`.
+        var w, b: UnsafeMutablePointer<Float>?
+        var u, c: UnsafeMutablePointer<Float>
     }
 
     /// - logits: `(B, C)`; hidden: `(B, H)`; input: `(B, I)`.
@@ -11,7 +14,12 @@ enum MLPChannel {
         logits: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
         weights w: Weights, batch: Int, inputWidth: Int, hiddenWidth: Int, classes: Int
     ) {
-        Dense.forward(out: hidden, ldOut: hiddenWidth, inp: input, ldInp: inputWidth, weight: w.w, bias: w.b,
+        guard hiddenWidth > 0, let hw = w.w, let hb = w.b else {
+            Dense.forward(out: logits, ldOut: classes, inp: input, ldInp: inputWidth, weight: w.u, bias: w.c,
+                          rows: batch, inFeatures: inputWidth, outFeatures: classes)
+            return
+        }
+        Dense.forward(out: hidden, ldOut: hiddenWidth, inp: input, ldInp: inputWidth, weight: hw, bias: hb,
                       rows: batch, inFeatures: inputWidth, outFeatures: hiddenWidth)
         ReLU.forward(hidden, ld: hiddenWidth, rows: batch, columns: hiddenWidth)
         Dense.forward(out: logits, ldOut: classes, inp: hidden, ldInp: hiddenWidth, weight: w.u, bias: w.c,
@@ -25,12 +33,18 @@ enum MLPChannel {
         dlogits: UnsafePointer<Float>, hidden: UnsafePointer<Float>, input: UnsafePointer<Float>,
         weights w: Weights, batch: Int, inputWidth: Int, hiddenWidth: Int, classes: Int
     ) {
+        guard hiddenWidth > 0, let hw = w.w, let dw = d.w, let db = d.b else {
+            Dense.backward(dinp: dinput, ldDinp: inputWidth, dweight: d.u, dbias: d.c, dout: dlogits, ldDout: classes,
+                           inp: input, ldInp: inputWidth, weight: w.u, rows: batch, inFeatures: inputWidth,
+                           outFeatures: classes)
+            return
+        }
         Dense.backward(dinp: dhidden, ldDinp: hiddenWidth, dweight: d.u, dbias: d.c, dout: dlogits, ldDout: classes,
                        inp: hidden, ldInp: hiddenWidth, weight: w.u, rows: batch, inFeatures: hiddenWidth,
                        outFeatures: classes)
         ReLU.backward(dhidden, ldD: hiddenWidth, out: hidden, ldOut: hiddenWidth, rows: batch, columns: hiddenWidth)
-        Dense.backward(dinp: dinput, ldDinp: inputWidth, dweight: d.w, dbias: d.b, dout: dhidden, ldDout: hiddenWidth,
-                       inp: input, ldInp: inputWidth, weight: w.w, rows: batch, inFeatures: inputWidth,
+        Dense.backward(dinp: dinput, ldDinp: inputWidth, dweight: dw, dbias: db, dout: dhidden, ldDout: hiddenWidth,
+                       inp: input, ldInp: inputWidth, weight: hw, rows: batch, inFeatures: inputWidth,
                        outFeatures: hiddenWidth)
     }
 }

@@ -65,6 +65,9 @@ struct Train: ParsableCommand {
     @Option(help: "Common width each modality is projected to.")
     var width = 256
 
+    @Option(help: "Hidden width of each classifier channel (HMC's two, the flat one); 0: channels linear in the fused vector.")
+    var hidden = 256
+
     @Option(help: "Per-modality width before TFN's outer product.")
     var tfnWidth = 4
 
@@ -125,6 +128,7 @@ struct Train: ParsableCommand {
         guard clusters >= 1, width >= 1, tfnWidth >= 1, lmfRank >= 1 else {
             throw ValidationError("--clusters, --width, --tfn-width and --lmf-rank must be at least 1")
         }
+        guard hidden >= 0 else { throw ValidationError("--hidden must be at least 0 (0: linear channels), got \(hidden)") }
         guard (1...(1 << 24)).contains(charBuckets), charDim >= 1 else {
             throw ValidationError("--char-buckets must be 1 to 16777216 and --char-dim at least 1")
         }
@@ -154,6 +158,7 @@ struct Train: ParsableCommand {
         config.attentionMix = attentionMix
         config.absent = absent
         config.width = width
+        (config.hidden1, config.hidden2) = (hidden, hidden)
         config.tfnWidth = tfnWidth
         config.lmfRank = lmfRank
         return config
