@@ -147,6 +147,11 @@ public struct SyntheticSpec: Codable, Sendable, Equatable {
         /// Label noise (20% of labels a random sibling) and class imbalance (frequencies falling
         /// as 1/rank^1.5).
         case noisy
+        /// Class-conditional Gaussian features with one covariance for every class: each modality
+        /// sees its aspect of the video's latent exactly (no view noise, quality 1), rendered
+        /// linearly, under strong independent noise in every feature of every frame. Linear
+        /// discriminant analysis — a linear model on the mean features — is the best possible rule.
+        case isotropic
     }
 
     /// The spec of a world kind.
@@ -183,6 +188,17 @@ public struct SyntheticSpec: Codable, Sendable, Equatable {
         case .noisy:
             s.labelNoise = 0.2
             s.classSkew = 1.5
+        case .isotropic:
+            s = world(.linear)
+            s.observationNoise = 0
+            (s.shotSpread, s.frameSpread) = (0, 0)
+            s.visualQuality = 1...1
+            s.coverQuality = 1...1
+            s.audioQuality = 1...1
+            (s.titleHighQuality, s.titleLowQuality) = (1...1, 1...1)
+            s.summaryQuality = 1...1
+            s.productQuality = 1
+            s.featureNoise = 8
         }
         return s
     }

@@ -53,7 +53,7 @@ struct HeadCompare: ParsableCommand {
     var absent: HeadConfig.AbsentModality = .zero
 
     @Option(help: "Hidden width of the classifier channels in every variant; 0: linear channels (vidtag train --hidden).")
-    var hidden = HeadConfig(modalities: [], parents: [], level1Count: 0).hidden1
+    var hidden = HeadConfig.defaultHidden
 
     @Option(help: "Polyak averaging's decay in every variant; 0 is off (vidtag train --average-decay).")
     var averageDecay: Float = TrainingOptions().averageDecay

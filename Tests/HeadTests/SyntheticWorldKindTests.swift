@@ -43,6 +43,24 @@ import Testing
         #expect(masks.allSatisfy { $0.contains(1) })
     }
 
+    /// Frames of one video differ by independent noise of the spec's deviation in every feature.
+    @Test func isotropicFramesDifferByFeatureNoise() {
+        let world = Self.world(.isotropic)
+        for i in 0..<5 {
+            let frames = world.item(i, split: 1).tensors["visual.frames"]!
+            let (t, d) = (frames.shape[0], frames.shape[1])
+            var squares = 0.0
+            for j in 0..<d {
+                let column = (0..<t).map { Double(frames.data[$0 * d + j]) }
+                let mean = column.reduce(0, +) / Double(t)
+                squares += column.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+            }
+            let deviation = (squares / Double((t - 1) * d)).squareRoot()
+            print("isotropic item \(i): \(t) frames, deviation from their mean \(deviation) (spec \(world.spec.featureNoise))")
+            #expect(abs(deviation - world.spec.featureNoise) < 0.05 * world.spec.featureNoise)
+        }
+    }
+
     @Test func noisyWorldRelabelsAFifth() {
         let world = Self.world(.noisy)
         let items = (0..<400).map { world.item($0, split: 1) }

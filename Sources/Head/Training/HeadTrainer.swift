@@ -25,8 +25,8 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     public var modalDropout: Double = 0.2
     /// Share of the labelled items held out for validation and early stopping.
     public var validationFraction: Double = 0.1
-    /// Stop after this many epochs without a better validation level-2 accuracy (0: never; the
-    /// best epoch's parameters are kept either way).
+    /// Stop after this many epochs without a lower validation loss (0: never; the best epoch's
+    /// parameters are kept either way).
     public var patience = 0
     /// Fixes initialisation, the validation split, shuffling and modal dropout.
     public var seed: UInt64 = 0
@@ -155,7 +155,7 @@ public struct TrainingResult: Sendable {
 }
 
 /// Minibatch AdamW training with warm-up + cosine schedule, gradient clipping, modal dropout,
-/// validation after each epoch and early stopping on validation level-2 accuracy. Every random
+/// validation after each epoch and early stopping on the validation loss. Every random
 /// choice comes from `options.seed`, so the same data, config and seed give the same
 /// parameters bit for bit, on any number of threads (GEMM's blocks depend on shapes alone).
 public enum HeadTrainer {
@@ -219,7 +219,10 @@ public enum HeadTrainer {
                 report.validationLoss = output.loss
                 report.validationLevel1 = a1
                 report.validationLevel2 = a2
-                if best == nil || a2 > best!.accuracy || (a2 == best!.accuracy && output.loss < best!.loss) {
+                // The best epoch has the lowest validation loss (L1 + λ·L2 + β·LH): on a few
+                // hundred items it is far less noisy than the accuracy, which picked early,
+                // high-learning-rate epochs by chance (docs/head.md).
+                if best == nil || output.loss < best!.loss || (output.loss == best!.loss && a2 > best!.accuracy) {
                     best = (epoch, a2, output.loss, current.parameters.array())
                     report.improved = true
                     sinceBest = 0

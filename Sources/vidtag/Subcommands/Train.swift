@@ -12,7 +12,7 @@ struct Train: ParsableCommand {
             metadata must agree), keeps the items labelled in --labels (JSON lines {"id", \
             "level1", "level2"} with ids from --taxonomy), holds out --validation-fraction of \
             them, and trains with AdamW, warm-up + cosine learning rate, modal dropout and early \
-            stopping on validation level-2 accuracy. Progress goes to stderr, one line per epoch; \
+            stopping on the validation loss. Progress goes to stderr, one line per epoch; \
             a summary JSON line goes to stdout. The same data, options and --seed give the same \
             head, byte for byte (with the same thread count).
             """
@@ -66,7 +66,7 @@ struct Train: ParsableCommand {
     var width = 256
 
     @Option(help: "Hidden width of each classifier channel (HMC's two, the flat one); 0: channels linear in the fused vector.")
-    var hidden = 256
+    var hidden = HeadConfig.defaultHidden
 
     @Option(help: "Per-modality width before TFN's outer product.")
     var tfnWidth = 4
@@ -92,7 +92,7 @@ struct Train: ParsableCommand {
     @Option(help: "Share of labelled items held out for validation.")
     var validationFraction = 0.1
 
-    @Option(help: "Epochs without a better validation level-2 accuracy before stopping (0: never stop early). The best epoch's parameters are kept.")
+    @Option(help: "Epochs without a lower validation loss before stopping (0: never stop early). The best epoch's parameters (lowest validation loss) are kept.")
     var patience = 0
 
     @Option(help: "Seed for initialisation, the validation split, shuffling and modal dropout.")
