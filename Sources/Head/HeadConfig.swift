@@ -111,14 +111,11 @@ public struct HeadConfig: Codable, Equatable, Sendable {
     public var lmfRank: Int = 4
     /// The output width of TFN and LMF.
     public var fusedWidth: Int = 256
-    /// The classifier channels' hidden width of a new head: 0, linear channels (``MLPChannel``).
-    /// Hidden layers of 256 (the default before) over-fitted where evidence is linear in the
-    /// features and made modal dropout cost accuracy (docs/head.md).
-    public static let defaultHidden = 0
-    /// Hidden width of the level-1 channel (HMC); 0: a linear channel.
-    public var hidden1 = defaultHidden
+    /// Hidden width of the level-1 channel (HMC); 0: a linear channel (``MLPChannel``).
+    /// `vidtag train` chooses it on the validation loss by default (``HiddenWidth``).
+    public var hidden1 = 256
     /// Hidden width of the level-2 channel (HMC) and of the flat classifier; 0: linear.
-    public var hidden2 = defaultHidden
+    public var hidden2 = 256
     /// λ: the weight of the level-2 cross-entropy (HMC).
     public var lambda: Float = 2
     /// β: the weight of the hierarchical-violation penalty LH (HMC).
@@ -132,7 +129,6 @@ public struct HeadConfig: Codable, Equatable, Sendable {
     }
 
     public var level2Count: Int { parents.count }
-
 
     /// The width of modality m's pooled vector, the input of its projection.
     public func pooledWidth(_ spec: ModalitySpec) -> Int {
@@ -193,9 +189,8 @@ public struct HeadConfig: Codable, Equatable, Sendable {
         tfnWidth = try c.decodeIfPresent(Int.self, forKey: .tfnWidth) ?? tfnWidth
         lmfRank = try c.decodeIfPresent(Int.self, forKey: .lmfRank) ?? lmfRank
         fusedWidth = try c.decodeIfPresent(Int.self, forKey: .fusedWidth) ?? fusedWidth
-        // Heads saved before linear channels existed had hidden layers of 256.
-        hidden1 = try c.decodeIfPresent(Int.self, forKey: .hidden1) ?? 256
-        hidden2 = try c.decodeIfPresent(Int.self, forKey: .hidden2) ?? 256
+        hidden1 = try c.decodeIfPresent(Int.self, forKey: .hidden1) ?? hidden1
+        hidden2 = try c.decodeIfPresent(Int.self, forKey: .hidden2) ?? hidden2
         lambda = try c.decodeIfPresent(Float.self, forKey: .lambda) ?? lambda
         beta = try c.decodeIfPresent(Float.self, forKey: .beta) ?? beta
         textChannel = try c.decodeIfPresent(CharNgrams.self, forKey: .textChannel)

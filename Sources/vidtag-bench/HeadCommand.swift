@@ -52,8 +52,8 @@ struct HeadCompare: ParsableCommand {
     @Option(help: "What an absent modality's block holds in every variant: zero or learned (vidtag train --absent).")
     var absent: HeadConfig.AbsentModality = .zero
 
-    @Option(help: "Hidden width of the classifier channels in every variant; 0: linear channels (vidtag train --hidden).")
-    var hidden = HeadConfig.defaultHidden
+    @Option(help: ArgumentHelp("Hidden width of the classifier channels in every variant: auto (chosen on the validation loss), or a width, 0 for linear channels (vidtag train --hidden).", valueName: "auto|N"))
+    var hidden: HiddenWidth = .auto
 
     @Option(help: "Polyak averaging's decay in every variant; 0 is off (vidtag train --average-decay).")
     var averageDecay: Float = TrainingOptions().averageDecay
@@ -111,11 +111,9 @@ struct HeadCompare: ParsableCommand {
         setup.missingRate = missing
         setup.options.epochs = epochs
         setup.options.averageDecay = averageDecay
-        let (absent, hidden) = (self.absent, self.hidden)
-        setup.base = { config in
-            config.absent = absent
-            (config.hidden1, config.hidden2) = (hidden, hidden)
-        }
+        setup.hidden = hidden
+        let absent = self.absent
+        setup.base = { $0.absent = absent }
         var variants = HeadComparison.variants(modalDropout: modalDropout)
         if !only.isEmpty {
             // A variant's whole name picks that variant alone; other text, every variant containing it.
@@ -321,3 +319,6 @@ struct HeadSynth: ParsableCommand {
     }
 }
 extension HeadConfig.AbsentModality: ExpressibleByArgument {}
+extension HiddenWidth: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+}

@@ -58,9 +58,8 @@ import Weights
             #expect(extract.status == 0, "\(extract.stderr)")
         }
         func path(_ name: String) -> String { root.appendingPathComponent(name).path }
-        // 120 items are two steps an epoch: 60 epochs give the (linear) classifier 120 steps.
         let train = try CLI.run(["train", "--features", path("train/features"), "--labels", path("train/labels.jsonl"),
-                                 "--taxonomy", taxonomy.path, "--output", path("head"), "--width", "16", "--epochs", "60",
+                                 "--taxonomy", taxonomy.path, "--output", path("head"), "--width", "16", "--epochs", "30",
                                  "--seed", "1", "--threads", "1"])
         #expect(train.status == 0, "\(train.stderr)")
         let eval = try CLI.run(["eval", "--head", path("head"), "--features", path("test/features"),

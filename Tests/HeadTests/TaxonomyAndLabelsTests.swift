@@ -87,6 +87,6 @@ import Testing
         #expect(taxonomy.level1.count >= 30 && taxonomy.level2.count >= 150)
         let config = HeadConfig(modalities: ModalitySpec.catalogue, parents: taxonomy.parents, level1Count: taxonomy.level1.count)
         #expect(config.problem() == nil)
-        #expect(ParameterLayout(config: config).entry("classifier.level2.out.weight")?.shape == [taxonomy.level2.count, config.fusedDimension])
+        #expect(ParameterLayout(config: config).entry("classifier.level2.out.weight")?.shape == [taxonomy.level2.count, 256])
     }
 }

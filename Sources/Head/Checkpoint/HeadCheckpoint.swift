@@ -21,20 +21,24 @@ public struct HeadCheckpoint: Sendable {
         /// The learning curves: every epoch's training and validation loss and accuracies
         /// (absent in heads trained before they were kept).
         public var history: [EpochFigures]?
+        /// With `--hidden auto`: each hidden width tried → its best epoch's validation loss.
+        public var hiddenValidationLoss: [String: Double]?
 
         enum CodingKeys: String, CodingKey {
             case options, history
+            case hiddenValidationLoss = "hidden_validation_loss"
             case trainCount = "train_count", validationCount = "validation_count", bestEpoch = "best_epoch"
             case epochsRun = "epochs_run", validationLevel1Accuracy = "validation_level1_accuracy"
             case validationLevel2Accuracy = "validation_level2_accuracy"
         }
 
         public init(options: TrainingOptions, trainCount: Int, validationCount: Int, bestEpoch: Int, epochsRun: Int,
-                    validationLevel1Accuracy: Double?, validationLevel2Accuracy: Double?, history: [EpochFigures]? = nil) {
+                    validationLevel1Accuracy: Double?, validationLevel2Accuracy: Double?, history: [EpochFigures]? = nil,
+                    hiddenValidationLoss: [String: Double]? = nil) {
             (self.options, self.trainCount, self.validationCount, self.bestEpoch, self.epochsRun) =
                 (options, trainCount, validationCount, bestEpoch, epochsRun)
             (self.validationLevel1Accuracy, self.validationLevel2Accuracy) = (validationLevel1Accuracy, validationLevel2Accuracy)
-            self.history = history
+            (self.history, self.hiddenValidationLoss) = (history, hiddenValidationLoss)
         }
     }
 

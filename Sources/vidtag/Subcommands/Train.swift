@@ -65,8 +65,10 @@ struct Train: ParsableCommand {
     @Option(help: "Common width each modality is projected to.")
     var width = 256
 
-    @Option(help: "Hidden width of each classifier channel (HMC's two, the flat one); 0: channels linear in the fused vector.")
-    var hidden = HeadConfig.defaultHidden
+    @Option(help: ArgumentHelp(
+        "Hidden width of each classifier channel (HMC's two, the flat one); 0: channels linear in the fused vector; auto: train with 0 and 256 and keep the head with the lower validation loss (256 without validation items).",
+        valueName: "auto|N"))
+    var hidden: HiddenWidth = .auto
 
     @Option(help: "Per-modality width before TFN's outer product.")
     var tfnWidth = 4
@@ -128,7 +130,6 @@ struct Train: ParsableCommand {
         guard clusters >= 1, width >= 1, tfnWidth >= 1, lmfRank >= 1 else {
             throw ValidationError("--clusters, --width, --tfn-width and --lmf-rank must be at least 1")
         }
-        guard hidden >= 0 else { throw ValidationError("--hidden must be at least 0 (0: linear channels), got \(hidden)") }
         guard (1...(1 << 24)).contains(charBuckets), charDim >= 1 else {
             throw ValidationError("--char-buckets must be 1 to 16777216 and --char-dim at least 1")
         }
@@ -158,7 +159,6 @@ struct Train: ParsableCommand {
         config.attentionMix = attentionMix
         config.absent = absent
         config.width = width
-        (config.hidden1, config.hidden2) = (hidden, hidden)
         config.tfnWidth = tfnWidth
         config.lmfRank = lmfRank
         return config
@@ -231,14 +231,23 @@ struct Train: ParsableCommand {
                  + "epochs and keeping the last; label more items for a validated head")
             (train, validation) = (contents.examples, [])
         }
-        log("training \(config.fusion.rawValue) + \(config.classifier.rawValue) (\(ParameterLayout(config: config).count) parameters) "
-            + "on \(train.count) items, validating on \(validation.count)")
-        let result = HeadTrainer.train(config: config, options: options, train: train, validation: validation) { log($0.line) }
+        log("training \(config.fusion.rawValue) + \(config.classifier.rawValue) (hidden width \(hidden): "
+            + "\(ParameterLayout(config: config).count) parameters with 256) on \(train.count) items, validating on \(validation.count)")
+        let choice = HeadTrainer.train(config: config, hidden: hidden, options: options, train: train,
+                                       validation: validation) { width, epoch in log((hidden == .auto ? "hidden \(width), " : "") + epoch.line) }
+        if choice.validationLoss.count > 1 {
+            log("hidden width \(choice.width): the lower validation loss ("
+                + choice.validationLoss.sorted { $0.key < $1.key }.map { "\($0.key): \(String(format: "%.4f", $0.value))" }
+                    .joined(separator: ", ") + ")")
+        }
+        let result = choice.result
         let best = result.history[result.bestEpoch - 1]
         let summary = HeadCheckpoint.TrainingSummary(
             options: options, trainCount: train.count, validationCount: validation.count, bestEpoch: result.bestEpoch,
             epochsRun: result.history.count, validationLevel1Accuracy: best.validationLevel1,
-            validationLevel2Accuracy: best.validationLevel2, history: result.history.map(\.figures))
+            validationLevel2Accuracy: best.validationLevel2, history: result.history.map(\.figures),
+            hiddenValidationLoss: choice.validationLoss.count > 1
+                ? Dictionary(uniqueKeysWithValues: choice.validationLoss.map { (String($0.key), $0.value) }) : nil)
         do {
             try HeadCheckpoint(config: result.model.config, taxonomy: tree, encoders: contents.encoders, training: summary)
                 .write(model: result.model, to: output)
@@ -247,7 +256,7 @@ struct Train: ParsableCommand {
         }
         log("wrote \(output) (best epoch \(result.bestEpoch)\(result.stoppedEarly ? ", stopped early" : ""))")
         JSONLine.write(try JSONLine.encode(TrainRecord(
-            output: output, bestEpoch: result.bestEpoch, epochs: result.history.count, train: train.count,
+            output: output, hidden: choice.width, bestEpoch: result.bestEpoch, epochs: result.history.count, train: train.count,
             validation: validation.count, validationLevel1Accuracy: best.validationLevel1,
             validationLevel2Accuracy: best.validationLevel2)))
     }
@@ -256,6 +265,8 @@ struct Train: ParsableCommand {
 /// The summary line `vidtag train` prints.
 struct TrainRecord: Encodable {
     let output: String
+    /// The classifier channels' hidden width (chosen with `--hidden auto`).
+    let hidden: Int
     let bestEpoch: Int
     let epochs: Int
     let train: Int
@@ -264,7 +275,7 @@ struct TrainRecord: Encodable {
     let validationLevel2Accuracy: Double?
 
     enum CodingKeys: String, CodingKey {
-        case output, epochs, train, validation
+        case output, hidden, epochs, train, validation
         case bestEpoch = "best_epoch", validationLevel1Accuracy = "validation_level1_accuracy"
         case validationLevel2Accuracy = "validation_level2_accuracy"
     }
@@ -281,3 +292,6 @@ extension HeadConfig.NetVLADForm: ExpressibleByArgument {}
 extension HeadConfig.SequencePooling: ExpressibleByArgument {}
 extension HeadConfig.AttentionScale: ExpressibleByArgument {}
 extension HeadConfig.AbsentModality: ExpressibleByArgument {}
+extension HiddenWidth: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+}
