@@ -55,6 +55,9 @@ struct HeadCompare: ParsableCommand {
     @Option(help: ArgumentHelp("Hidden width of the classifier channels in every variant: auto (chosen on the validation loss), or a width, 0 for linear channels (vidtag train --hidden).", valueName: "auto|N"))
     var hidden: HiddenWidth = .auto
 
+    @Option(help: "Which epoch every variant keeps: last, best-loss or best-accuracy (vidtag train --keep).")
+    var keep = TrainingOptions().keep
+
     @Option(help: "Polyak averaging's decay in every variant; 0 is off (vidtag train --average-decay).")
     var averageDecay: Float = TrainingOptions().averageDecay
 
@@ -111,6 +114,7 @@ struct HeadCompare: ParsableCommand {
         setup.missingRate = missing
         setup.options.epochs = epochs
         setup.options.averageDecay = averageDecay
+        setup.options.keep = keep
         setup.hidden = hidden
         let absent = self.absent
         setup.base = { $0.absent = absent }
@@ -319,6 +323,7 @@ struct HeadSynth: ParsableCommand {
     }
 }
 extension HeadConfig.AbsentModality: ExpressibleByArgument {}
+extension TrainingOptions.EpochChoice: ExpressibleByArgument {}
 extension HiddenWidth: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
 }

@@ -25,9 +25,21 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     public var modalDropout: Double = 0.2
     /// Share of the labelled items held out for validation and early stopping.
     public var validationFraction: Double = 0.1
-    /// Stop after this many epochs without a lower validation loss (0: never; the best epoch's
-    /// parameters are kept either way).
+    /// Stop after this many epochs without a better validation figure (the loss, or the
+    /// level-2 accuracy with `keep` best-accuracy; 0: never).
     public var patience = 0
+    /// Which epoch's parameters are kept (docs/head.md, "Which epoch to keep").
+    public var keep = EpochChoice.last
+
+    public enum EpochChoice: String, Codable, Sendable, CaseIterable {
+        /// The last epoch's: the schedule has brought the learning rate down to its floor.
+        case last
+        /// The epoch with the lowest validation loss (L1 + λ·L2 + β·LH).
+        case bestLoss = "best-loss"
+        /// The epoch with the highest validation level-2 accuracy (heads trained before
+        /// the option existed).
+        case bestAccuracy = "best-accuracy"
+    }
     /// Fixes initialisation, the validation split, shuffling and modal dropout.
     public var seed: UInt64 = 0
     /// Polyak averaging: the decay d of an exponential moving average of the parameters, taken
@@ -43,7 +55,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case epochs, patience, seed
+        case epochs, patience, seed, keep
         case batchSize = "batch_size", learningRate = "learning_rate", weightDecay = "weight_decay"
         case warmupFraction = "warmup_fraction", minLearningRateFraction = "min_learning_rate_fraction"
         case gradientClip = "gradient_clip", modalDropout = "modal_dropout", validationFraction = "validation_fraction"
@@ -64,6 +76,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         modalDropout = try c.decodeIfPresent(Double.self, forKey: .modalDropout) ?? modalDropout
         validationFraction = try c.decodeIfPresent(Double.self, forKey: .validationFraction) ?? validationFraction
         patience = try c.decodeIfPresent(Int.self, forKey: .patience) ?? patience
+        keep = try c.decodeIfPresent(EpochChoice.self, forKey: .keep) ?? .bestAccuracy
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? seed
         averageDecay = try c.decodeIfPresent(Float.self, forKey: .averageDecay) ?? averageDecay
         textLearningRateScale = try c.decodeIfPresent(Float.self, forKey: .textLearningRateScale) ?? textLearningRateScale
@@ -155,7 +168,7 @@ public struct TrainingResult: Sendable {
 }
 
 /// Minibatch AdamW training with warm-up + cosine schedule, gradient clipping, modal dropout,
-/// validation after each epoch and early stopping on the validation loss. Every random
+/// validation after each epoch (kept epoch and early stopping: ``TrainingOptions``). Every random
 /// choice comes from `options.seed`, so the same data, config and seed give the same
 /// parameters bit for bit, on any number of threads (GEMM's blocks depend on shapes alone).
 public enum HeadTrainer {
@@ -176,6 +189,15 @@ public enum HeadTrainer {
     /// items and the "best" epoch is noise, so `vidtag train` trains on every item instead and
     /// keeps the last epoch.
     public static let minimumValidation = 20
+
+    /// Whether an epoch's validation figures beat the best so far: the higher level-2 accuracy
+    /// (ties: the lower loss) for `bestAccuracy`, the lower loss (ties: the higher accuracy) otherwise.
+    static func improves(_ keep: TrainingOptions.EpochChoice, accuracy: Double, loss: Double,
+                         over best: (epoch: Int, accuracy: Double, loss: Double, parameters: [Float])) -> Bool {
+        keep == .bestAccuracy
+            ? accuracy > best.accuracy || (accuracy == best.accuracy && loss < best.loss)
+            : loss < best.loss || (loss == best.loss && accuracy > best.accuracy)
+    }
 
     public static func train(
         config: HeadConfig, options: TrainingOptions, train: [HeadExample], validation: [HeadExample],
@@ -219,11 +241,9 @@ public enum HeadTrainer {
                 report.validationLoss = output.loss
                 report.validationLevel1 = a1
                 report.validationLevel2 = a2
-                // The best epoch has the lowest validation loss (L1 + λ·L2 + β·LH): on a few
-                // hundred items it is far less noisy than the accuracy, which picked early,
-                // high-learning-rate epochs by chance (docs/head.md).
-                if best == nil || output.loss < best!.loss || (output.loss == best!.loss && a2 > best!.accuracy) {
-                    best = (epoch, a2, output.loss, current.parameters.array())
+                if best == nil || Self.improves(options.keep, accuracy: a2, loss: output.loss, over: best!) {
+                    // With `last` the figures still mark progress (and drive --patience).
+                    best = (epoch, a2, output.loss, options.keep == .last ? [] : current.parameters.array())
                     report.improved = true
                     sinceBest = 0
                 } else {
@@ -238,11 +258,11 @@ public enum HeadTrainer {
                 break
             }
         }
-        if let best {
+        if let best, options.keep != .last {
             return TrainingResult(model: HeadModel(config: config, parameters: best.parameters), history: history,
                                   bestEpoch: best.epoch, stoppedEarly: stoppedEarly)
         }
-        return TrainingResult(model: saved(), history: history, bestEpoch: history.count, stoppedEarly: false)
+        return TrainingResult(model: saved(), history: history, bestEpoch: history.count, stoppedEarly: stoppedEarly)
     }
 }
 

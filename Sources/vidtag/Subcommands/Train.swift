@@ -11,8 +11,8 @@ struct Train: ParsableCommand {
             Reads every <features>/*.safetensors (all from the same encoders: their "encoders" \
             metadata must agree), keeps the items labelled in --labels (JSON lines {"id", \
             "level1", "level2"} with ids from --taxonomy), holds out --validation-fraction of \
-            them, and trains with AdamW, warm-up + cosine learning rate, modal dropout and early \
-            stopping on the validation loss. Progress goes to stderr, one line per epoch; \
+            them, and trains with AdamW, warm-up + cosine learning rate and modal dropout, \
+            validating after every epoch. Progress goes to stderr, one line per epoch; \
             a summary JSON line goes to stdout. The same data, options and --seed give the same \
             head, byte for byte (with the same thread count).
             """
@@ -94,7 +94,10 @@ struct Train: ParsableCommand {
     @Option(help: "Share of labelled items held out for validation.")
     var validationFraction = 0.1
 
-    @Option(help: "Epochs without a lower validation loss before stopping (0: never stop early). The best epoch's parameters (lowest validation loss) are kept.")
+    @Option(help: "Which epoch's parameters to keep: last (the schedule's end), best-loss (lowest validation loss) or best-accuracy (highest validation level-2 accuracy).")
+    var keep: TrainingOptions.EpochChoice = .last
+
+    @Option(help: "Epochs without a better validation figure (the loss; the level-2 accuracy with --keep best-accuracy) before stopping (0: never stop early).")
     var patience = 0
 
     @Option(help: "Seed for initialisation, the validation split, shuffling and modal dropout.")
@@ -173,6 +176,7 @@ struct Train: ParsableCommand {
         o.modalDropout = modalDropout
         o.validationFraction = validationFraction
         o.patience = patience
+        o.keep = keep
         o.averageDecay = averageDecay
         o.textLearningRateScale = charLearningRateScale
         o.seed = seed
@@ -292,6 +296,7 @@ extension HeadConfig.NetVLADForm: ExpressibleByArgument {}
 extension HeadConfig.SequencePooling: ExpressibleByArgument {}
 extension HeadConfig.AttentionScale: ExpressibleByArgument {}
 extension HeadConfig.AbsentModality: ExpressibleByArgument {}
+extension TrainingOptions.EpochChoice: ExpressibleByArgument {}
 extension HiddenWidth: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
 }
