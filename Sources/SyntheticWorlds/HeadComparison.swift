@@ -54,7 +54,8 @@ public enum HeadComparison {
         public var kind: String?
         public var world: UInt64
         public var parameters: Int
-        /// The classifier channels' hidden width (nil in runs saved before it was chosen: 256).
+        /// The classifier channels' hidden width (nil for the linear baseline, and in runs saved
+        /// before it was chosen: 256).
         public var hidden: Int?
         public var level1: Double
         public var level2: Double
@@ -99,13 +100,13 @@ public enum HeadComparison {
                 let m0 = clean.metrics(clean.run(result.model, test), examples: test, config: config, taxonomy: world.taxonomy)
                 let m1 = missing.metrics(missing.run(result.model, test), examples: test, config: config, taxonomy: world.taxonomy)
                 let run = Run(variant: variant.name, kind: setup.kind.rawValue, world: worldSeed, parameters: result.model.parameterCount,
-                              hidden: result.model.config.hidden1,
+                              hidden: config.fusion == .linear ? nil : result.model.config.hidden1,
                               level1: m0.level1Accuracy, level2: m0.level2Accuracy, level1Missing: m1.level1Accuracy,
                               level2Missing: m1.level2Accuracy, consistency: m0.consistency,
                               level1MacroF1: m0.level1MacroF1, level2MacroF1: m0.level2MacroF1, attention: m0.attention,
                               bestEpoch: result.bestEpoch, epochs: result.history.count, trainSeconds: seconds)
-                log(String(format: "  %@ (hidden %d): L1 %.2f%% L2 %.2f%% | %.0f%% missing: L1 %.2f%% L2 %.2f%% | consistency %.2f%% | best epoch %d of %d, %.0f s",
-                           variant.name, run.hidden ?? 256, 100 * run.level1, 100 * run.level2, 100 * setup.missingRate, 100 * run.level1Missing,
+                log(String(format: "  %@%@: L1 %.2f%% L2 %.2f%% | %.0f%% missing: L1 %.2f%% L2 %.2f%% | consistency %.2f%% | kept epoch %d of %d, %.0f s",
+                           variant.name, run.hidden.map { " (hidden \($0))" } ?? "", 100 * run.level1, 100 * run.level2, 100 * setup.missingRate, 100 * run.level1Missing,
                            100 * run.level2Missing, 100 * run.consistency, run.bestEpoch, run.epochs, seconds))
                 runs.append(run)
             }
