@@ -46,7 +46,7 @@ struct HeadCompare: ParsableCommand {
     @Option(help: "Test items per world.")
     var test = 3000
 
-    @Option(help: "Epochs (the best validation epoch is kept).")
+    @Option(help: "Epochs (--keep says which one's parameters are kept).")
     var epochs = TrainingOptions().epochs
 
     @Option(help: "What an absent modality's block holds in every variant: zero or learned (vidtag train --absent).")

@@ -21,7 +21,7 @@ public struct HeadCheckpoint: Sendable {
         /// The learning curves: every epoch's training and validation loss and accuracies
         /// (absent in heads trained before they were kept).
         public var history: [EpochFigures]?
-        /// With `--hidden auto`: each hidden width tried → its best epoch's validation loss.
+        /// With `--hidden auto`: each hidden width tried → its kept epoch's validation loss.
         public var hiddenValidationLoss: [String: Double]?
 
         enum CodingKeys: String, CodingKey {

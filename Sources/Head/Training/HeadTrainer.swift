@@ -7,7 +7,8 @@ import Foundation
 /// validation 4.5 on 3,600 items), and early stopping after 5 epochs without progress ended
 /// training on validation noise. Weight decay 1 (AdamW's decoupled decay, not an L2 term) and
 /// 40 epochs keeping the best validation epoch took the default head from 60.9% to 77–78% at
-/// level 2, above the linear baseline's 75.6%.
+/// level 2, above the linear baseline's 75.6%; keeping the last epoch instead (``EpochChoice``)
+/// avoided early epochs picked by chance.
 public struct TrainingOptions: Codable, Sendable, Equatable {
     public var epochs = 40
     public var batchSize = 64
@@ -159,7 +160,7 @@ public struct EpochFigures: Codable, Sendable, Equatable {
 }
 
 public struct TrainingResult: Sendable {
-    /// The head with the best validation parameters (the last ones without validation).
+    /// The head with the kept epoch's parameters (``TrainingOptions/keep``; the last without validation).
     public var model: HeadModel
     public var history: [EpochReport]
     /// 1-based epoch whose parameters were kept.

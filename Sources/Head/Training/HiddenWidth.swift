@@ -37,17 +37,17 @@ public enum HiddenWidth: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// A head trained with ``HiddenWidth/auto``: the kept one and every candidate's best validation loss.
+/// A head trained with ``HiddenWidth/auto``: the kept one and every candidate's validation loss.
 public struct WidthChoice: Sendable {
     public var result: TrainingResult
-    /// Width → the validation loss of that head's best epoch (empty without validation).
+    /// Width → the validation loss of that head's kept epoch (empty without validation).
     public var validationLoss: [Int: Double]
     public var width: Int { result.model.config.hidden1 }
 }
 
 extension HeadTrainer {
     /// Trains `config` with each width `hidden` stands for (both channels of HMC, or the flat
-    /// channel) and keeps the head whose best epoch has the lowest validation loss. The linear
+    /// channel) and keeps the head whose kept epoch has the lowest validation loss. The linear
     /// baseline has no channels: it is trained once. `progress` gets the width with each epoch.
     public static func train(
         config: HeadConfig, hidden: HiddenWidth, options: TrainingOptions, train: [HeadExample],

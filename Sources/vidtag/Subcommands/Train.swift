@@ -88,7 +88,7 @@ struct Train: ParsableCommand {
     @Option(help: "AdamW's decoupled weight decay (each step shrinks every parameter by learning rate × this).")
     var weightDecay: Float = 1
 
-    @Option(help: "Polyak averaging: the decay (e.g. 0.998) of a moving average of the parameters taken after every step; 0, the default, is off. Validation, the best epoch and the saved head use the average.")
+    @Option(help: "Polyak averaging: the decay (e.g. 0.998) of a moving average of the parameters taken after every step; 0, the default, is off. Validation, the kept epoch and the saved head use the average.")
     var averageDecay: Float = 0
 
     @Option(help: "Share of labelled items held out for validation.")
@@ -258,7 +258,7 @@ struct Train: ParsableCommand {
         } catch {
             throw CommandFailure(error)
         }
-        log("wrote \(output) (best epoch \(result.bestEpoch)\(result.stoppedEarly ? ", stopped early" : ""))")
+        log("wrote \(output) (kept epoch \(result.bestEpoch)\(result.stoppedEarly ? ", stopped early" : ""))")
         JSONLine.write(try JSONLine.encode(TrainRecord(
             output: output, hidden: choice.width, bestEpoch: result.bestEpoch, epochs: result.history.count, train: train.count,
             validation: validation.count, validationLevel1Accuracy: best.validationLevel1,
