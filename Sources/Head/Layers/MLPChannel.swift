@@ -14,12 +14,12 @@ enum MLPChannel {
         logits: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
         weights w: Weights, batch: Int, inputWidth: Int, hiddenWidth: Int, classes: Int
     ) {
-        guard hiddenWidth > 0, let hw = w.w, let hb = w.b else {
+        guard hiddenWidth > 0 else {
             Dense.forward(out: logits, ldOut: classes, inp: input, ldInp: inputWidth, weight: w.u, bias: w.c,
                           rows: batch, inFeatures: inputWidth, outFeatures: classes)
             return
         }
-        Dense.forward(out: hidden, ldOut: hiddenWidth, inp: input, ldInp: inputWidth, weight: hw, bias: hb,
+        Dense.forward(out: hidden, ldOut: hiddenWidth, inp: input, ldInp: inputWidth, weight: w.w!, bias: w.b!,
                       rows: batch, inFeatures: inputWidth, outFeatures: hiddenWidth)
         ReLU.forward(hidden, ld: hiddenWidth, rows: batch, columns: hiddenWidth)
         Dense.forward(out: logits, ldOut: classes, inp: hidden, ldInp: hiddenWidth, weight: w.u, bias: w.c,
@@ -33,7 +33,7 @@ enum MLPChannel {
         dlogits: UnsafePointer<Float>, hidden: UnsafePointer<Float>, input: UnsafePointer<Float>,
         weights w: Weights, batch: Int, inputWidth: Int, hiddenWidth: Int, classes: Int
     ) {
-        guard hiddenWidth > 0, let hw = w.w, let dw = d.w, let db = d.b else {
+        guard hiddenWidth > 0 else {
             Dense.backward(dinp: dinput, ldDinp: inputWidth, dweight: d.u, dbias: d.c, dout: dlogits, ldDout: classes,
                            inp: input, ldInp: inputWidth, weight: w.u, rows: batch, inFeatures: inputWidth,
                            outFeatures: classes)
@@ -43,8 +43,8 @@ enum MLPChannel {
                        inp: hidden, ldInp: hiddenWidth, weight: w.u, rows: batch, inFeatures: hiddenWidth,
                        outFeatures: classes)
         ReLU.backward(dhidden, ldD: hiddenWidth, out: hidden, ldOut: hiddenWidth, rows: batch, columns: hiddenWidth)
-        Dense.backward(dinp: dinput, ldDinp: inputWidth, dweight: dw, dbias: db, dout: dhidden, ldDout: hiddenWidth,
-                       inp: input, ldInp: inputWidth, weight: hw, rows: batch, inFeatures: inputWidth,
+        Dense.backward(dinp: dinput, ldDinp: inputWidth, dweight: d.w!, dbias: d.b!, dout: dhidden, ldDout: hiddenWidth,
+                       inp: input, ldInp: inputWidth, weight: w.w!, rows: batch, inFeatures: inputWidth,
                        outFeatures: hiddenWidth)
     }
 }

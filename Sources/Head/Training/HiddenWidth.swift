@@ -54,19 +54,16 @@ extension HeadTrainer {
         validation: [HeadExample], progress: (Int, EpochReport) -> Void = { _, _ in }
     ) -> WidthChoice {
         let widths = config.fusion == .linear ? [config.hidden1] : hidden.widths(validation: validation.count)
-        var best: WidthChoice?
-        var losses: [Int: Double] = [:]
-        for width in widths {
+        let results = widths.map { width in
             var c = config
             (c.hidden1, c.hidden2) = (width, width)
-            let result = Self.train(config: c, options: options, train: train, validation: validation) { progress(width, $0) }
-            let loss = result.history[result.bestEpoch - 1].validationLoss
-            if let loss { losses[width] = loss }
-            if best == nil || (loss ?? .infinity) < (losses[best!.width] ?? .infinity) {
-                best = WidthChoice(result: result, validationLoss: [:])
-            }
+            return Self.train(config: c, options: options, train: train, validation: validation) { progress(width, $0) }
         }
-        best!.validationLoss = losses
-        return best!
+        // The kept epoch's validation loss (nil without validation); the first of equals wins.
+        let loss = { (r: TrainingResult) in r.history[r.bestEpoch - 1].validationLoss ?? .infinity }
+        let kept = results.min { loss($0) < loss($1) }!
+        var losses: [Int: Double] = [:]
+        for (width, result) in zip(widths, results) where loss(result).isFinite { losses[width] = loss(result) }
+        return WidthChoice(result: kept, validationLoss: losses)
     }
 }

@@ -235,8 +235,8 @@ struct Train: ParsableCommand {
                  + "epochs and keeping the last; label more items for a validated head")
             (train, validation) = (contents.examples, [])
         }
-        log("training \(config.fusion.rawValue) + \(config.classifier.rawValue) (hidden width \(hidden): "
-            + "\(ParameterLayout(config: config).count) parameters with 256) on \(train.count) items, validating on \(validation.count)")
+        log("training \(config.fusion.rawValue) + \(config.classifier.rawValue) (hidden width \(hidden)) on \(train.count) items, "
+            + "validating on \(validation.count)")
         let choice = HeadTrainer.train(config: config, hidden: hidden, options: options, train: train,
                                        validation: validation) { width, epoch in log((hidden == .auto ? "hidden \(width), " : "") + epoch.line) }
         if choice.validationLoss.count > 1 {
@@ -258,7 +258,7 @@ struct Train: ParsableCommand {
         } catch {
             throw CommandFailure(error)
         }
-        log("wrote \(output) (kept epoch \(result.bestEpoch)\(result.stoppedEarly ? ", stopped early" : ""))")
+        log("wrote \(output) (hidden width \(choice.width), \(result.model.parameterCount) parameters, kept epoch \(result.bestEpoch)\(result.stoppedEarly ? ", stopped early" : ""))")
         JSONLine.write(try JSONLine.encode(TrainRecord(
             output: output, hidden: choice.width, bestEpoch: result.bestEpoch, epochs: result.history.count, train: train.count,
             validation: validation.count, validationLevel1Accuracy: best.validationLevel1,
