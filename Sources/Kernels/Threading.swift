@@ -126,8 +126,13 @@ public enum Threading {
     /// The OpenBLAS build in use, e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64".
     public static var blasDescription: String {
         let config = openblas_get_config().map { String(cString: $0) } ?? "OpenBLAS"
-        let core = openblas_get_corename().map { String(cString: $0) } ?? "unknown core"
-        return "\(config) (\(core))"
+        return "\(config) (\(blasCoreName))"
+    }
+
+    /// The core whose SGEMM kernels OpenBLAS runs (`openblas_get_corename`), e.g. "Cooperlake",
+    /// or "Haswell" where `OPENBLAS_CORETYPE=Haswell` forces the AVX2 kernels.
+    public static var blasCoreName: String {
+        openblas_get_corename().map { String(cString: $0) } ?? "unknown core"
     }
 
     /// The calling thread's width rule: nil (all threads), `serialMarker`, or a `WidthRule`.

@@ -111,6 +111,7 @@ struct AudioBenchCommand: ParsableCommand {
         }
         print("VGGish, \(seconds) s of audio (\(examples.shape[0]) examples), \(Threading.threads) threads, "
               + "best of \(repeats); \(Threading.blasDescription)")
+        print(CPUFeatures.description)
         print("stage        vidtag s   audio s/s" + (reference.map { _ in "   torch s   audio s/s   speed-up" } ?? ""))
         for name in ["frontend", "network", "end_to_end"] {
             let ours = results[name]!

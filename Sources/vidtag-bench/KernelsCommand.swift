@@ -115,6 +115,7 @@ struct KernelsCommand: ParsableCommand {
             repeats: repeats, warmup: warmup, peakCase: KernelCases.peakName, results: results,
             breakdown: breakdown ? breakdowns : nil)
         if let json { try report.save(json) }
+        print(CPUFeatures.description)
         print(KernelsReport(cases: cases, ours: report, torch: torchReport, target: target).render(), terminator: "")
     }
 

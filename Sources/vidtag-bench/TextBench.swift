@@ -100,6 +100,7 @@ struct TextBenchCommand: ParsableCommand {
         print("machine load average (1 min) \(loadBefore) at the start, \(loadAverage()) at the end "
               + "(above ~0.2 on an idle machine: other processes disturbed the numbers)")
         print("vidtag: \(Threading.blasDescription)")
+        print("       \(CPUFeatures.description)")
         print("torch:  " + (torch.map { "torch \($0.torch), sentence-transformers \($0.sentenceTransformers), "
             + "threads \($0.threads)" + ($0.onnxruntime.map { "; onnxruntime \($0.version)" } ?? "") } ?? "not run"))
         print("")

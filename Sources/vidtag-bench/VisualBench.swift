@@ -37,6 +37,7 @@ struct VisualBench: ParsableCommand {
         let flops = peer?["flops_per_image"] as? Double ?? Self.defaultFlopsPerImage
         let model = try InceptionResNetV2(weights: SeededWeights(layout: InceptionResNetV2.layout))
         print("Inception-ResNet-v2, \(Threading.threads) threads, \(String(format: "%.1f", flops / 1e9)) GFLOP per image")
+        print(CPUFeatures.description)
         let onnx = (peer?["onnxruntime"] as? [String: Any])?["batches"] as? [String: Any]
         print("batch   vidtag images/s   GFLOPS   | timm images/s   GFLOPS   | ratio"
               + (onnx == nil ? "" : "   | onnxruntime images/s   ratio"))

@@ -10,6 +10,7 @@ enum VersionInfo {
         vidtag \(vidtag)
         \(FFmpegVersions.description)
         \(Threading.blasDescription), \(Threading.threads) threads
+        \(CPUFeatures.description)
         """
     }
 }

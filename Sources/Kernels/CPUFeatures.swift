@@ -1,0 +1,31 @@
+import Foundation
+
+/// The vector extensions of this CPU that matter to the kernels, as Linux reports them in
+/// `/proc/cpuinfo`, and what runs on them: OpenBLAS picks its SGEMM kernels by the CPU (or by
+/// `OPENBLAS_CORETYPE` when set); vidtag's own loops (im2col, Winograd transforms, epilogues,
+/// pooling) are compiled for baseline x86-64 and use none of these.
+public enum CPUFeatures {
+    /// The extensions looked for, in the order printed (`/proc/cpuinfo` flag names).
+    static let watched = ["avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16", "avx512ifma"]
+
+    /// The watched flags present in `cpuinfo`'s first `flags` line (empty when there is none,
+    /// as on other systems than Linux x86-64).
+    static func present(inCPUInfo cpuinfo: String) -> [String] {
+        guard let line = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
+              let colon = line.firstIndex(of: ":") else { return [] }
+        let flags = Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
+        return watched.filter(flags.contains)
+    }
+
+    /// This machine's watched extensions.
+    public static let present: [String] = present(inCPUInfo: (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? "")
+
+    /// One line for `--version` and the benchmarks, e.g. "CPU: avx2 fma avx512f …; OpenBLAS core
+    /// Cooperlake; our loops: baseline x86-64".
+    public static var description: String {
+        let cpu = present.isEmpty ? "no AVX2 or AVX-512 reported" : present.joined(separator: " ")
+        let core = Threading.blasCoreName
+        let forced = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map { " (OPENBLAS_CORETYPE=\($0))" } ?? ""
+        return "CPU: \(cpu); OpenBLAS kernels: \(core)\(forced); vidtag's own loops: baseline x86-64"
+    }
+}
