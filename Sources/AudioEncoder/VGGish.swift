@@ -43,7 +43,7 @@ public struct VGGish: Sendable {
     /// waiting for it take 48 KB per example.
     public static let fullyConnectedBatch = 256
     /// Activations and im2col scratch recycled between layers and calls.
-    private let buffers = BufferPool(limitBytes: 128 << 20)
+    private let buffers = BufferPool(limitBytes: 128 << 20, smallestBytes: BufferPool.mappedAllocationBytes)
 
     public init(weights: VGGishWeights, batchSize: Int = 16) {
         precondition(batchSize > 0, "VGGish: batch size must be positive")
@@ -54,7 +54,8 @@ public struct VGGish: Sendable {
             convolutions.append(Conv2D(
                 torchWeight: weights.tensors["features.\(index).weight"]!.data,
                 bias: weights.tensors["features.\(index).bias"]!.data,
-                outChannels: width, inChannels: inChannels, kernel: (3, 3), stride: (1, 1), padding: .symmetric(1, 1)))
+                outChannels: width, inChannels: inChannels, kernel: (3, 3), stride: (1, 1), padding: .symmetric(1, 1))
+                .releasingUnusedWeights())
             inChannels = width
         }
         let widths = [(architecture.flattenedWidth, architecture.hiddenWidth),

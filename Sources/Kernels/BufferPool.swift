@@ -13,19 +13,29 @@ import Foundation
 /// A request for `count` floats takes the pooled array of least capacity in
 /// `count...2·count` (so a small tensor never pins a large block), shortened or lengthened to
 /// `count` in place; otherwise it allocates. The pool keeps at most `limitBytes` of arrays
-/// (oldest dropped first). Arrays still referenced elsewhere when recycled stay correct: the
+/// (oldest dropped first), and only arrays of at least `smallestBytes`: the encoders keep only
+/// those glibc would map and unmap (from 32 MiB; smaller ones it serves again from its heap
+/// without new pages), so at one image per worker, whose tensors are all smaller, the pool
+/// holds nothing (measured: 40–80 MB less resident, no slower). Arrays still referenced elsewhere when recycled stay correct: the
 /// next writer copies them (copy on write), it merely loses the reuse. Thread-safe.
 public final class BufferPool: @unchecked Sendable {
     /// The most the pool keeps, in bytes of capacity.
     public let limitBytes: Int
+    /// Smaller arrays are not kept.
+    public let smallestBytes: Int
     private let lock = NSLock()
     /// Recycled arrays, oldest first.
     private var free: [[Float]] = []
     private var freeBytes = 0
 
-    public init(limitBytes: Int = 384 << 20) {
+    public init(limitBytes: Int = 384 << 20, smallestBytes: Int = 0) {
         self.limitBytes = max(0, limitBytes)
+        self.smallestBytes = smallestBytes
     }
+
+    /// Where glibc starts serving allocations with `mmap` at the latest (its largest dynamic
+    /// threshold, `DEFAULT_MMAP_THRESHOLD_MAX` on 64-bit systems).
+    public static let mappedAllocationBytes = 32 << 20
 
     /// An array of `count` floats whose values are unspecified: the caller writes every element.
     public func take(_ count: Int) -> [Float] {
@@ -57,7 +67,7 @@ public final class BufferPool: @unchecked Sendable {
     /// Gives `array`'s storage back for a later `take`.
     public func recycle(_ array: consuming [Float]) {
         let bytes = array.capacity * MemoryLayout<Float>.stride
-        guard bytes > 0, bytes <= limitBytes else { return }
+        guard bytes > 0, bytes >= smallestBytes, bytes <= limitBytes else { return }
         lock.lock()
         free.append(array)
         freeBytes += bytes

@@ -18,7 +18,8 @@ public struct Conv2D: Sendable {
     public let strideH: Int
     public let strideW: Int
     public let padding: Padding
-    /// Packed weights, `[KH, KW, Cin, Cout]`.
+    /// Packed weights, `[KH, KW, Cin, Cout]`; empty for a Winograd layer once
+    /// `releasingUnusedWeights` dropped them.
     public private(set) var weight: [Float]
     /// `[Cout]`; zeros when the layer has no bias.
     public private(set) var bias: [Float]
@@ -58,6 +59,20 @@ public struct Conv2D: Sendable {
     /// Whether this layer runs as a Winograd algorithm rather than im2col + GEMM.
     public var usesWinograd: Bool { winograd != nil }
 
+    /// This layer as it will run, with one layout of its weights in memory: a Winograd layer
+    /// reads only its transformed filters, so its packed `[KH, KW, Cin, Cout]` copy is dropped
+    /// (for Inception-ResNet-v2 and VGGish 49 and 18 MB). Call it last: a layer without its
+    /// packed weights cannot be scaled (`scaleOutputChannels`, `folding`) or `forcing`'d again.
+    public func releasingUnusedWeights() -> Conv2D {
+        guard winograd != nil else { return self }
+        var copy = self
+        copy.weight = []
+        return copy
+    }
+
+    /// False once `releasingUnusedWeights` dropped the packed weights.
+    private var hasPackedWeights: Bool { weight.count == patchSize * outChannels }
+
     /// The algorithm for a layer of this shape: see `ConvolutionAlgorithm.choose`.
     private mutating func prepareWinograd(forcing forced: ConvolutionAlgorithm? = nil) {
         algorithm = forced ?? ConvolutionAlgorithm.choose(kernel: (kernelH, kernelW), stride: (strideH, strideW),
@@ -69,6 +84,7 @@ public struct Conv2D: Sendable {
     /// This layer computed with `algorithm` whatever `choose` says (for tests and
     /// `vidtag-bench winograd`); `algorithm` must apply to the layer's kernel and stride.
     @_spi(Tools) public func forcing(_ algorithm: ConvolutionAlgorithm) -> Conv2D {
+        precondition(hasPackedWeights, "Conv2D: forcing needs the packed weights, released by releasingUnusedWeights")
         precondition(algorithm.applies(kernel: (kernelH, kernelW), stride: (strideH, strideW)),
                      "Conv2D: \(algorithm) does not apply to a \(kernelH)×\(kernelW) stride \((strideH, strideW)) layer")
         var copy = self
@@ -115,6 +131,7 @@ public struct Conv2D: Sendable {
 
     /// Scales each output channel and adds a shift: `y' = y·scale + shift` (used to fold batch norm).
     public mutating func scaleOutputChannels(_ scale: [Float], shift: [Float]) {
+        precondition(hasPackedWeights, "Conv2D: scaling needs the packed weights, released by releasingUnusedWeights")
         precondition(scale.count == outChannels && shift.count == outChannels,
                      "Conv2D: per-channel scale and shift must have \(outChannels) values")
         let (columns, rows) = (outChannels, patchSize)

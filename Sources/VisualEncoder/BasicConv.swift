@@ -23,6 +23,7 @@ struct BasicConv {
         conv = Conv2D(torchWeight: weight, bias: nil, outChannels: outChannels, inChannels: inChannels,
                       kernel: kernel, stride: (stride, stride), padding: .symmetric(padding.0, padding.1))
             .folding(batchNorm)
+            .releasingUnusedWeights()
     }
 
     /// `[N, H, W, in]` → `[N, OH, OW, out]`, ReLU applied; the output taken from `buffers`.

@@ -24,8 +24,8 @@ public struct InceptionResNetV2: Sendable {
     private let block8: ResidualBlock
     private let conv7b: BasicConv
     /// Activations and scratch recycled between layers and calls (see `BufferPool`): at batch
-    /// 16 the stem's outputs are 44–88 MB each.
-    private let buffers = BufferPool()
+    /// 16 the stem's outputs are 44–88 MB each; one image's are under 6 MB, and not kept.
+    private let buffers = BufferPool(smallestBytes: BufferPool.mappedAllocationBytes)
 
     /// Loads strictly by timm's state-dict names: a missing tensor, a wrong shape or an unused
     /// tensor is a `WeightLoadError`. The classifier (`classif.*`) and BN step counters

@@ -51,6 +51,19 @@ public final class MappedFile: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: address, count: size)
     }
 
+    /// Lets the kernel drop the pages under `region` (a part of ``bytes``) from this process's
+    /// resident memory (`madvise(MADV_DONTNEED)`; whole pages, so a neighbour's edge may go too):
+    /// the mapping stays valid, and a later read faults the bytes back in from the page cache.
+    /// For bytes that were copied out, so that a loaded weight is not resident twice, as the
+    /// file's pages and as the copy.
+    public func evict(_ region: UnsafeRawBufferPointer) {
+        guard let base = region.baseAddress, region.count > 0 else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = Int(bitPattern: base) & ~(page - 1)
+        let end = (Int(bitPattern: base) + region.count + page - 1) & ~(page - 1)
+        _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_DONTNEED)
+    }
+
     deinit {
         if let base = bytes.baseAddress {
             munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)

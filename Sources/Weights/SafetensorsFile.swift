@@ -54,15 +54,19 @@ public final class SafetensorsFile: @unchecked Sendable {
         UnsafeRawBufferPointer(rebasing: data[try entry(name).dataOffsets])
     }
 
-    /// The tensor's elements converted exactly to `Float`, last axis fastest.
+    /// The tensor's elements converted exactly to `Float`, last axis fastest. The file's pages
+    /// holding them are released once copied (``MappedFile/evict(_:)``), so a loaded model is
+    /// resident once, not also as the mapped file.
     ///
     /// - Returns: `entry.elementCount` floats.
     /// - Throws: ``SafetensorsError/notFloat(file:tensor:dtype:)`` unless the dtype is F32, F16 or BF16.
     public func floats(_ name: String) throws(SafetensorsError) -> [Float] {
         let entry = try entry(name)
-        guard let values = entry.dtype.decodeFloats(UnsafeRawBufferPointer(rebasing: data[entry.dataOffsets])) else {
+        let stored = UnsafeRawBufferPointer(rebasing: data[entry.dataOffsets])
+        guard let values = entry.dtype.decodeFloats(stored) else {
             throw .notFloat(file: path, tensor: name, dtype: entry.dtype)
         }
+        mapping.evict(stored)
         return values
     }
 

@@ -10,6 +10,13 @@ public protocol WeightSource: Sendable {
     func shape(of name: String) -> [Int]?
     /// The tensor's values as float32, last axis fastest.
     func values(_ name: String) throws -> [Float]
+    /// The tensor read in place, without a copy, when the source stores it as float32 in
+    /// memory that stays valid (a mapped file); nil otherwise.
+    func borrowed(_ name: String) -> BorrowedFloats?
+}
+
+extension WeightSource {
+    public func borrowed(_ name: String) -> BorrowedFloats? { nil }
 }
 
 extension SafetensorsFile: WeightSource {
@@ -17,6 +24,16 @@ extension SafetensorsFile: WeightSource {
     public var tensorNames: [String] { names }
     public func shape(of name: String) -> [Int]? { try? entry(name).shape }
     public func values(_ name: String) throws -> [Float] { try floats(name) }
+
+    /// Float32 tensors of a little-endian host, aligned to 4 bytes (the safetensors writers
+    /// align every tensor), are read from the mapping; this file stays open while they are used.
+    public func borrowed(_ name: String) -> BorrowedFloats? {
+        guard 1.littleEndian == 1, let entry = try? entry(name), entry.dtype == .f32,
+              let raw = try? rawBytes(name), let base = raw.baseAddress,
+              Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0 else { return nil }
+        return BorrowedFloats(owner: self, base: base.assumingMemoryBound(to: Float.self),
+                              count: raw.count / MemoryLayout<Float>.stride)
+    }
 }
 
 /// Tensors already in memory (e.g. read by ``WeightFile`` from a PyTorch checkpoint), by name;
@@ -95,6 +112,21 @@ public final class StrictLoader: @unchecked Sendable {
         }
     }
 
+    /// The tensor `name`, which must have exactly `shape`, read in place when the source can
+    /// (``WeightSource/borrowed(_:)``); nil when it cannot, and the caller reads it with `tensor`.
+    public func borrowed(_ name: String, shape: [Int]) throws(WeightLoadError) -> BorrowedFloats? {
+        if isRecording { return nil }
+        guard let found = source.shape(of: name) else {
+            throw WeightLoadError.missing(source: source.sourceName, tensor: name, shape: shape)
+        }
+        guard found == shape else {
+            throw WeightLoadError.wrongShape(source: source.sourceName, tensor: name, expected: shape, found: found)
+        }
+        guard let view = source.borrowed(name) else { return nil }
+        used.insert(name)
+        return view
+    }
+
     /// Whether the source holds `name` (for optional tensors).
     public func contains(_ name: String) -> Bool { source.shape(of: name) != nil }
 
@@ -128,6 +160,10 @@ public struct WeightScope: Sendable {
     }
 
     public func contains(_ leaf: String) -> Bool { loader.contains(name(leaf)) }
+
+    public func borrowed(_ leaf: String, shape: [Int]) throws(WeightLoadError) -> BorrowedFloats? {
+        try loader.borrowed(name(leaf), shape: shape)
+    }
 
     /// A `nn.Linear` stored as `<leaf>.weight` `[out, in]` and `<leaf>.bias` `[out]`.
     public func linear(_ leaf: String, in inFeatures: Int, out outFeatures: Int) throws(WeightLoadError) -> Linear {

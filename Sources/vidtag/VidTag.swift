@@ -17,6 +17,7 @@ struct VidTag: ParsableCommand {
 
     /// Runs the command; usage errors exit with status 1 (ArgumentParser's default is 64).
     static func main() {
+        ProcessMemory.useOneMallocArena()
         do {
             var command = try parseAsRoot()
             if command is VidTag {

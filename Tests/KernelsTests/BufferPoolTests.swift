@@ -35,6 +35,14 @@ import Testing
         #expect(pool.heldBytes >= 4096 * 4)
     }
 
+    @Test func arraysSmallerThanTheFloorAreNotKept() {
+        let pool = BufferPool(smallestBytes: 4096 * 4)
+        pool.recycle([Float](repeating: 1, count: 3000))
+        #expect(pool.heldBytes == 0)
+        pool.recycle([Float](repeating: 1, count: 4096))
+        #expect(pool.heldBytes >= 4096 * 4)
+    }
+
     @Test func anArrayStillSharedIsCopiedBeforeItIsWritten() {
         let pool = BufferPool()
         let kept = [Float](repeating: 7, count: 512)

@@ -100,6 +100,21 @@ import Testing
         #expect(worst <= Self.tolerance)
     }
 
+    /// A Winograd layer that dropped its packed weights (one layout in memory) computes the
+    /// same bits; an im2col layer keeps its weights, as it reads them.
+    @Test func releasingThePackedWeightsChangesNoOutput() {
+        let input = Tensor(shape: [1, 9, 10, 32], data: DirectConvolutionTests.values(9 * 10 * 32, seed: 13))
+        for (kernel, padding) in [((3, 3), Padding.symmetric(1, 1)), ((1, 7), .symmetric(0, 3)), ((3, 1), .symmetric(1, 0))] {
+            let conv = Self.layer(kernel: kernel, inChannels: 32, outChannels: 48, padding: padding)
+            let released = conv.releasingUnusedWeights()
+            #expect(conv.usesWinograd && released.weight.isEmpty, "\(kernel)")
+            #expect(released(input, activation: .relu).data.map(\.bitPattern)
+                        == conv(input, activation: .relu).data.map(\.bitPattern), "\(kernel)")
+        }
+        let pointwise = Self.layer(kernel: (1, 1), inChannels: 32, outChannels: 48, padding: .valid)
+        #expect(pointwise.releasingUnusedWeights().weight.count == 32 * 48)
+    }
+
     /// The written-out 1-D transforms (`WinogradLine`) are the Cook–Toom matrices of their form
     /// (`Winograd1D.Form.inputMatrix`, `outputMatrix`), column by column, exactly.
     @Test func lineTransformsAreTheirMatrices() {

@@ -27,7 +27,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Data(Self.vectors[3].message).write(to: URL(fileURLWithPath: path))
         #expect(try SHA256.hexDigest(ofFile: path) == Self.vectors[3].digest)
-        // 9 MiB + 7 bytes: three 4 MiB pieces, the last one short.
+        // 9 MiB + 7 bytes: two 8 MiB pieces, the last one short.
         let big = Data((0..<(9 << 20) + 7).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) })
         try big.write(to: URL(fileURLWithPath: path))
         #expect(try SHA256.hexDigest(ofFile: path) == SHA256.hexDigest(big))
