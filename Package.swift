@@ -31,8 +31,11 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // Our own vector loops in C, compiled for baseline x86-64, AVX2 and AVX-512F and chosen
+        // at run time by the CPU's features.
+        .target(name: "CKernels"),
         // Float32 tensor kernels; the only caller of cblas_sgemm.
-        .target(name: "Kernels", dependencies: ["COpenBLAS"]),
+        .target(name: "Kernels", dependencies: ["COpenBLAS", "CKernels"]),
         // Decoding through FFmpeg: sampled video frames, images, 16 kHz mono audio.
         .target(name: "Media", dependencies: ["CFFmpeg"]),
         // Weight files: safetensors (mmap, F32/F16/BF16; writing F32) and PyTorch checkpoints
@@ -85,7 +88,7 @@ let package = Package(
             name: "vidtag-fuzz",
             dependencies: ["Media", "Weights", "Head", "Batch"]
         ),
-        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "Weights"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CKernels", "Weights"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
         // Runs the built `vidtag` binary on fixtures.
         .testTarget(name: "CLITests", dependencies: ["vidtag", "vidtag-fuzz", "Weights", "Media", "VisualEncoder", "AudioEncoder", "TextEncoder", "Head"]),

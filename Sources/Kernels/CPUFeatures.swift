@@ -1,9 +1,11 @@
+import CKernels
 import Foundation
 
 /// The vector extensions of this CPU that matter to the kernels, as Linux reports them in
 /// `/proc/cpuinfo`, and what runs on them: OpenBLAS picks its SGEMM kernels by the CPU (or by
-/// `OPENBLAS_CORETYPE` when set); vidtag's own loops (im2col, Winograd transforms, epilogues,
-/// pooling) are compiled for baseline x86-64 and use none of these.
+/// `OPENBLAS_CORETYPE` when set); vidtag's loops in C (`Sources/CKernels`: the 3×3 Winograd
+/// transforms) run at the widest level the CPU has (`vidtag_cpu_level`), its Swift loops
+/// (im2col, the 1-D Winograd transforms, epilogues, pooling) are compiled for baseline x86-64.
 public enum CPUFeatures {
     /// The extensions looked for, in the order printed (`/proc/cpuinfo` flag names).
     static let watched = ["avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16", "avx512ifma"]
@@ -20,12 +22,13 @@ public enum CPUFeatures {
     /// This machine's watched extensions.
     public static let present: [String] = present(inCPUInfo: (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? "")
 
-    /// One line for `--version` and the benchmarks, e.g. "CPU: avx2 fma avx512f …; OpenBLAS core
-    /// Cooperlake; our loops: baseline x86-64".
+    /// One line for `--version` and the benchmarks, e.g. "CPU: avx2 fma avx512f …; OpenBLAS
+    /// kernels: Cooperlake; vidtag's C loops: AVX-512F, its Swift loops: baseline x86-64".
     public static var description: String {
         let cpu = present.isEmpty ? "no AVX2 or AVX-512 reported" : present.joined(separator: " ")
         let core = Threading.blasCoreName
         let forced = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map { " (OPENBLAS_CORETYPE=\($0))" } ?? ""
-        return "CPU: \(cpu); OpenBLAS kernels: \(core)\(forced); vidtag's own loops: baseline x86-64"
+        let level = String(cString: vidtag_level_name(vidtag_cpu_level()))
+        return "CPU: \(cpu); OpenBLAS kernels: \(core)\(forced); vidtag's C loops: \(level), its Swift loops: baseline x86-64"
     }
 }

@@ -1,3 +1,5 @@
+import CKernels
+
 /// A 3×3, stride-1 convolution (any zero padding), computed with Winograd's minimal filtering
 /// F(4×4, 3×3) (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", CVPR 2016,
 /// https://arxiv.org/abs/1509.09308, section 5):
@@ -15,7 +17,9 @@
 /// 2.7e-7 / 1.8e-6). WinogradTests measures this code at 4.2e-6 at worst on outputs up to 3.1
 /// (F(2×2, 3×3): 6.2e-7; im2col on the same data: printed beside them). The weight transform
 /// runs in double precision; the input and output transforms in float, factored so that each
-/// output is a short sum of terms of like magnitude.
+/// output is a short sum of terms of like magnitude. Those two transforms are C
+/// (`Sources/CKernels/winograd4x3_body.h`), compiled for baseline x86-64, AVX2 and AVX-512F and
+/// chosen by the CPU at run time; every path gives the same bits.
 struct WinogradF4x3: Sendable {
     let inChannels: Int
     let outChannels: Int
@@ -73,50 +77,45 @@ struct WinogradF4x3: Sendable {
             total: total, positions: 36, inChannels: cin, outChannels: cout, weight: weight, buffers: buffers,
             minChunk: 4,
             transformInput: { tiles, u, uStride, zeros in
-                var taps = [UnsafePointer<Float>](repeating: zeros, count: 36)
-                withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 36) { work in
-                    for (row, tile) in tiles.enumerated() {
-                        let (n, ty, tx) = (tile / (tilesH * tilesW), (tile / tilesW) % tilesH, tile % tilesW)
-                        for i in 0..<6 {
-                            let y = 4 * ty - padTop + i
-                            for j in 0..<6 {
-                                let x = 4 * tx - padLeft + j
-                                taps[6 * i + j] = y >= 0 && y < height && x >= 0 && x < width
-                                    ? input + ((n * height + y) * width + x) * cin : zeros
-                            }
+                var taps = [UnsafePointer<Float>?](repeating: zeros, count: 36)
+                for (row, tile) in tiles.enumerated() {
+                    let (n, ty, tx) = (tile / (tilesH * tilesW), (tile / tilesW) % tilesH, tile % tilesW)
+                    for i in 0..<6 {
+                        let y = 4 * ty - padTop + i
+                        for j in 0..<6 {
+                            let x = 4 * tx - padLeft + j
+                            taps[6 * i + j] = y >= 0 && y < height && x >= 0 && x < width
+                                ? input + ((n * height + y) * width + x) * cin : zeros
                         }
-                        taps.withUnsafeBufferPointer { taps in
-                            Self.transformInput(taps.baseAddress!, into: u + row * cin, stride: uStride,
-                                                channels: cin, work: work.baseAddress!)
-                        }
+                    }
+                    taps.withUnsafeBufferPointer { taps in
+                        vidtag_winograd4x3_input(taps.baseAddress!, u + row * cin, uStride, cin)
                     }
                 }
             },
             transformOutput: { tiles, m, mStride in
                 var lines = [UnsafeMutablePointer<Float>?](repeating: nil, count: 16)
-                withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 36) { work in
-                    for (row, tile) in tiles.enumerated() {
-                        let (n, ty, tx) = (tile / (tilesH * tilesW), (tile / tilesW) % tilesH, tile % tilesW)
-                        for a in 0..<4 {
-                            for b in 0..<4 {
-                                let (oy, ox) = (4 * ty + a, 4 * tx + b)
-                                lines[4 * a + b] = oy < outHeight && ox < outWidth
-                                    ? out + ((n * outHeight + oy) * outWidth + ox) * cout : nil
-                            }
+                for (row, tile) in tiles.enumerated() {
+                    let (n, ty, tx) = (tile / (tilesH * tilesW), (tile / tilesW) % tilesH, tile % tilesW)
+                    for a in 0..<4 {
+                        for b in 0..<4 {
+                            let (oy, ox) = (4 * ty + a, 4 * tx + b)
+                            lines[4 * a + b] = oy < outHeight && ox < outWidth
+                                ? out + ((n * outHeight + oy) * outWidth + ox) * cout : nil
                         }
-                        lines.withUnsafeBufferPointer { lines in
-                            Self.transformOutput(m + row * cout, stride: mStride, into: lines.baseAddress!,
-                                                 channels: cout, accumulate: accumulate, work: work.baseAddress!)
-                        }
-                        for line in lines {
-                            if let line { activation.apply(line, count: cout, bias: bias) }
-                        }
+                    }
+                    lines.withUnsafeBufferPointer { lines in
+                        vidtag_winograd4x3_output(m + row * cout, mStride, lines.baseAddress!, cout, accumulate ? 1 : 0)
+                    }
+                    for line in lines {
+                        if let line { activation.apply(line, count: cout, bias: bias) }
                     }
                 }
             })
     }
 
-    /// One column (or row) of Bᵀ d: the six input taps d_0…d_5 → the six transformed values.
+    /// One column (or row) of Bᵀ d: the six input taps d_0…d_5 → the six transformed values
+    /// (for `Winograd1D`'s F(4, 3); the 2-D transforms are C, the same arithmetic).
     @inline(__always)
     static func inputLine(_ d0: Lanes, _ d1: Lanes, _ d2: Lanes, _ d3: Lanes, _ d4: Lanes, _ d5: Lanes)
         -> (Lanes, Lanes, Lanes, Lanes, Lanes, Lanes) {
@@ -142,76 +141,5 @@ struct WinogradF4x3: Sendable {
         let y2 = sum + 0.25 * m3 + 4 * m4
         let y3 = difference + 0.125 * m3 - 8 * m4 + m5
         return (y0, y1, y2, y3)
-    }
-
-    /// `u[ξ·stride + c]` = (Bᵀ d B)_ξ for the 6×6 patch d whose tap ξ = 6i + j reads
-    /// `taps[ξ][c]`, four channels at a time; `work` holds 36 lanes.
-    @inline(__always)
-    private static func transformInput(_ taps: UnsafePointer<UnsafePointer<Float>>, into u: UnsafeMutablePointer<Float>,
-                                       stride: Int, channels: Int, work: UnsafeMutablePointer<Lanes>) {
-        var c = 0
-        while c < channels {
-            let lanes = channels - c
-            // Columns: t[·, j] = Bᵀ d[·, j].
-            for j in 0..<6 {
-                let r = inputLine(.load(taps[j], c, count: lanes), .load(taps[6 + j], c, count: lanes),
-                                  .load(taps[12 + j], c, count: lanes), .load(taps[18 + j], c, count: lanes),
-                                  .load(taps[24 + j], c, count: lanes), .load(taps[30 + j], c, count: lanes))
-                (work[j], work[6 + j], work[12 + j], work[18 + j], work[24 + j], work[30 + j]) = r
-            }
-            // Rows: u[i, ·] = t[i, ·] B.
-            for i in 0..<6 {
-                let row = work + 6 * i
-                let r = inputLine(row[0], row[1], row[2], row[3], row[4], row[5])
-                let base = u + 6 * i * stride
-                r.0.store(base, c, count: lanes)
-                r.1.store(base + stride, c, count: lanes)
-                r.2.store(base + 2 * stride, c, count: lanes)
-                r.3.store(base + 3 * stride, c, count: lanes)
-                r.4.store(base + 4 * stride, c, count: lanes)
-                r.5.store(base + 5 * stride, c, count: lanes)
-            }
-            c += Lanes.scalarCount
-        }
-    }
-
-    /// `lines[4a + b]` (output pixel (a, b) of the tile, `[Cout]`; nil past the output's edge)
-    /// ← (Aᵀ M A)_{ab}, plus its previous value when `accumulate`, from the 36 products
-    /// `m[ξ·stride + o]`; `work` holds 36 lanes.
-    @inline(__always)
-    private static func transformOutput(_ m: UnsafePointer<Float>, stride: Int,
-                                        into lines: UnsafePointer<UnsafeMutablePointer<Float>?>,
-                                        channels: Int, accumulate: Bool, work: UnsafeMutablePointer<Lanes>) {
-        var o = 0
-        while o < channels {
-            let lanes = channels - o
-            // Columns: t[·, j] = Aᵀ M[·, j], into work[6a + j] for a < 4.
-            for j in 0..<6 {
-                let p = m + j * stride
-                let r = outputLine(.load(p, o, count: lanes), .load(p + 6 * stride, o, count: lanes),
-                                   .load(p + 12 * stride, o, count: lanes), .load(p + 18 * stride, o, count: lanes),
-                                   .load(p + 24 * stride, o, count: lanes), .load(p + 30 * stride, o, count: lanes))
-                (work[j], work[6 + j], work[12 + j], work[18 + j]) = r
-            }
-            // Rows: y[a, ·] = t[a, ·] A.
-            for a in 0..<4 {
-                let row = work + 6 * a
-                let r = outputLine(row[0], row[1], row[2], row[3], row[4], row[5])
-                Self.put(r.0, lines[4 * a], o, lanes, accumulate)
-                Self.put(r.1, lines[4 * a + 1], o, lanes, accumulate)
-                Self.put(r.2, lines[4 * a + 2], o, lanes, accumulate)
-                Self.put(r.3, lines[4 * a + 3], o, lanes, accumulate)
-            }
-            o += Lanes.scalarCount
-        }
-    }
-
-    /// `line[o..<o+lanes]` ← `value` (+ its previous value when `accumulate`); nothing for a
-    /// pixel past the output's edge (nil).
-    @inline(__always)
-    private static func put(_ value: Lanes, _ line: UnsafeMutablePointer<Float>?, _ o: Int, _ lanes: Int,
-                            _ accumulate: Bool) {
-        guard let line else { return }
-        (accumulate ? value + .load(line, o, count: lanes) : value).store(line, o, count: lanes)
     }
 }

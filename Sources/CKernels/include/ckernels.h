@@ -1,0 +1,36 @@
+#ifndef VIDTAG_CKERNELS_H
+#define VIDTAG_CKERNELS_H
+// vidtag's own vector loops in C, each compiled for baseline x86-64 (SSE2), AVX2 and AVX-512F,
+// one of them chosen at run time by the CPU's features (dispatch.c). Every path computes the
+// same bits: no fused multiply-adds, the same operations in the same order, lane by lane.
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// The dispatch levels: 0 baseline x86-64 (4 float lanes), 1 AVX2 (8), 2 AVX-512F (16).
+enum { VIDTAG_LEVEL_BASELINE = 0, VIDTAG_LEVEL_AVX2 = 1, VIDTAG_LEVEL_AVX512 = 2, VIDTAG_LEVEL_COUNT = 3 };
+
+/// The highest level this CPU (and its operating system) supports.
+int vidtag_cpu_level(void);
+
+/// The name of a level, e.g. "AVX-512F".
+const char *vidtag_level_name(int level);
+
+/// Winograd F(4x4, 3x3) input transform: u[xi * stride + c] = (B^T d B)_xi for the 6x6 patch d
+/// whose tap xi = 6i + j reads taps[xi][c], for c < channels. At the CPU's level.
+void vidtag_winograd4x3_input(const float *const *taps, float *u, long stride, long channels);
+
+/// Winograd F(4x4, 3x3) output transform: lines[4a + b][o] = (A^T M A)_ab (plus its previous value
+/// when accumulate), M_xi[o] = m[xi * stride + o], for o < channels; a NULL line is skipped.
+void vidtag_winograd4x3_output(const float *m, long stride, float *const *lines, long channels, int accumulate);
+
+/// The same at a given level (for tests; the level must not exceed vidtag_cpu_level()).
+void vidtag_winograd4x3_input_at(int level, const float *const *taps, float *u, long stride, long channels);
+void vidtag_winograd4x3_output_at(int level, const float *m, long stride, float *const *lines, long channels,
+                                  int accumulate);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,6 @@
+#ifndef VIDTAG_LEVELS_H
+#define VIDTAG_LEVELS_H
+// Internal: a level asked for by a caller, checked against the CPU (aborts on a level the CPU
+// lacks, which would otherwise die of an illegal instruction).
+int vidtag_checked_level(int level);
+#endif
