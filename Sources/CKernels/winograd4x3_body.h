@@ -1,6 +1,8 @@
 // One dispatch level's Winograd F(4x4, 3x3) transforms, included by winograd4x3.c once per level
-// with LEVEL_TARGET (a target attribute), LANES (floats per vector) and SUFFIX defined. The
-// arithmetic is WinogradF4x3.swift's, operation for operation: every level gives the same bits.
+// with LEVEL_TARGET (a target attribute), LANES (floats per vector) and SUFFIX defined. No fused
+// multiply-adds and the same operations in the same order on every lane, so every level gives
+// the same bits (and the bits of the Swift SIMD4 code this replaced). The matrices are in
+// WinogradF4x3.swift's comments.
 
 #define CONCAT_(a, b) a##b
 #define CONCAT(a, b) CONCAT_(a, b)

@@ -1,3 +1,5 @@
+import CKernels
+
 /// A 1×r or r×1, stride-1 convolution (any zero padding) computed with the 1-D Winograd minimal
 /// filtering F(m, r) along the kernel's axis (Lavin & Gray 2016, https://arxiv.org/abs/1509.09308,
 /// section 4; Winograd, "Arithmetic Complexity of Computations", 1980):
@@ -9,9 +11,11 @@
 /// 14; F(4, 3): 6 for 4 instead of 12). The n products over channels are n GEMMs
 /// `U_ξ [runs, Cin] · V_ξ [Cin, Cout]` on blocks of runs.
 ///
-/// The transforms are written out per form (`WinogradLine`): a loop over the nonzero entries
-/// of Bᵀ and Aᵀ measured 1.1–1.2× faster than im2col on block17 against 1.2–1.3× for the
-/// written-out F(2, 7), whose pairs of rows share their even and odd halves.
+/// The transforms are written out per form, in C (`Sources/CKernels/winograd1d_body.h`, compiled
+/// for baseline x86-64, AVX2 and AVX-512F and chosen by the CPU at run time, every path giving
+/// the same bits): a loop over the nonzero entries of Bᵀ and Aᵀ measured 1.1–1.2× faster than
+/// im2col on block17 against 1.2–1.3× for the written-out F(2, 7), whose pairs of rows share
+/// their even and odd halves.
 ///
 /// Only the forms whose float32 error stays near F(4×4, 3×3)'s are offered: simulated over 128
 /// and 160 channels, F(4, 3) 1.5e-6, F(2, 7) 2.6e-6 / 3.3e-6, but F(3, 7) 1.5e-5 / 2.0e-5 and
@@ -27,11 +31,13 @@ public struct Winograd1D: Sendable {
         /// Points 0, ±1, ±2, ±½, ∞.
         case f2x7
 
+        /// The form's number in `Sources/CKernels` (`VIDTAG_WINOGRAD1D_*`).
+        var code: Int32 { self == .f4x3 ? Int32(VIDTAG_WINOGRAD1D_F4X3) : Int32(VIDTAG_WINOGRAD1D_F2X7) }
         var outputs: Int { self == .f4x3 ? 4 : 2 }
         var taps: Int { self == .f2x7 ? 7 : 3 }
         var points: Int { outputs + taps - 1 }
 
-        /// Bᵀ, `[n, n]` (written out in `WinogradLine.input`; WinogradTests checks the two agree).
+        /// Bᵀ, `[n, n]` (written out in C; DispatchedKernelsTests checks the two agree).
         var inputMatrix: [[Double]] {
             switch self {
             case .f4x3: return [[2, -3, -4, 3, 2, 0], [0, -2, 1, 5, 2, 0], [0, -2, 5, -1, -2, 0],
@@ -64,7 +70,7 @@ public struct Winograd1D: Sendable {
             }
         }
 
-        /// Aᵀ, `[m, n]` (written out in `WinogradLine.output`).
+        /// Aᵀ, `[m, n]` (written out in C).
         var outputMatrix: [[Double]] {
             switch self {
             case .f4x3: return [[1, 1, 1, 1, 1, 0], [0, 1, -1, 0.5, -2, 0], [0, 1, 1, 0.25, 4, 0],
@@ -105,19 +111,9 @@ public struct Winograd1D: Sendable {
     /// the block scratch.
     func run(_ input: UnsafePointer<Float>, _ g: WindowGeometry, bias: UnsafePointer<Float>,
              _ out: UnsafeMutablePointer<Float>, _ activation: Activation, accumulate: Bool, buffers: BufferPool?) {
-        switch form {
-        case .f4x3: run(LineF4x3.self, input, g, bias, out, activation, accumulate, buffers)
-        case .f2x7: run(LineF2x7.self, input, g, bias, out, activation, accumulate, buffers)
-        }
-    }
-
-    private func run<Line: WinogradLine>(
-        _: Line.Type, _ input: UnsafePointer<Float>, _ g: WindowGeometry, _ bias: UnsafePointer<Float>,
-        _ out: UnsafeMutablePointer<Float>, _ activation: Activation, _ accumulate: Bool, _ buffers: BufferPool?
-    ) {
         let (height, width) = (g.inHeight, g.inWidth)
         let (outHeight, outWidth, padTop, padLeft) = (g.outHeight, g.outWidth, g.padTop, g.padLeft)
-        let (m, n) = (Line.outputs, Line.points)
+        let (m, n) = (form.outputs, form.points)
         // A run is m outputs along the kernel's axis: runsAcross × runsDown runs per image.
         let runsAcross = alongWidth ? (outWidth + m - 1) / m : outWidth
         let runsDown = alongWidth ? outHeight : (outHeight + m - 1) / m
@@ -131,116 +127,34 @@ public struct Winograd1D: Sendable {
             total: total, positions: n, inChannels: cin, outChannels: cout, weight: weight, buffers: buffers,
             minChunk: 8,
             transformInput: { runs, u, uStride, zeros in
-                withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: n) { taps in
-                    withUnsafeTemporaryAllocation(of: Lanes.self, capacity: n) { work in
-                        let (taps, work) = (taps.baseAddress!, work.baseAddress!)
-                        for (row, run) in runs.enumerated() {
-                            let (image, y, x) = (run / (runsDown * runsAcross), (run / runsAcross) % runsDown,
-                                                 run % runsAcross)
-                            let (y0, x0) = (scaleY * y - padTop, scaleX * x - padLeft)
-                            for k in 0..<n {
-                                let (iy, ix) = (y0 + k * stepY, x0 + k * stepX)
-                                taps[k] = iy >= 0 && iy < height && ix >= 0 && ix < width
-                                    ? input + ((image * height + iy) * width + ix) * cin : zeros
-                            }
-                            let target = u + row * cin
-                            var c = 0
-                            while c < cin {
-                                let lanes = cin - c
-                                for k in 0..<n { work[k] = .load(taps[k], c, count: lanes) }
-                                Line.input(work)
-                                for k in 0..<n { work[k].store(target + k * uStride, c, count: lanes) }
-                                c += Lanes.scalarCount
-                            }
-                        }
+                var taps = [UnsafePointer<Float>?](repeating: zeros, count: n)
+                for (row, run) in runs.enumerated() {
+                    let (image, y, x) = (run / (runsDown * runsAcross), (run / runsAcross) % runsDown,
+                                         run % runsAcross)
+                    let (y0, x0) = (scaleY * y - padTop, scaleX * x - padLeft)
+                    for k in 0..<n {
+                        let (iy, ix) = (y0 + k * stepY, x0 + k * stepX)
+                        taps[k] = iy >= 0 && iy < height && ix >= 0 && ix < width
+                            ? input + ((image * height + iy) * width + ix) * cin : zeros
                     }
+                    vidtag_winograd1d_input(form.code, taps, u + row * cin, uStride, cin)
                 }
             },
             transformOutput: { runs, products, mStride in
-                withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Float>?.self, capacity: m) { lines in
-                    withUnsafeTemporaryAllocation(of: Lanes.self, capacity: n + m) { work in
-                        let (lines, work) = (lines.baseAddress!, work.baseAddress!)
-                        for (row, run) in runs.enumerated() {
-                            let (image, y, x) = (run / (runsDown * runsAcross), (run / runsAcross) % runsDown,
-                                                 run % runsAcross)
-                            for s in 0..<m {
-                                let (oy, ox) = (scaleY * y + s * stepY, scaleX * x + s * stepX)
-                                lines[s] = oy < outHeight && ox < outWidth
-                                    ? out + ((image * outHeight + oy) * outWidth + ox) * cout : nil
-                            }
-                            let source = products + row * cout
-                            var o = 0
-                            while o < cout {
-                                let lanes = cout - o
-                                for k in 0..<n { work[k] = .load(source + k * mStride, o, count: lanes) }
-                                Line.output(work, into: work + n)
-                                for s in 0..<m {
-                                    guard let line = lines[s] else { continue }
-                                    let value = accumulate ? work[n + s] + .load(line, o, count: lanes) : work[n + s]
-                                    value.store(line, o, count: lanes)
-                                }
-                                o += Lanes.scalarCount
-                            }
-                            for s in 0..<m {
-                                if let line = lines[s] { activation.apply(line, count: cout, bias: bias) }
-                            }
-                        }
+                var lines = [UnsafeMutablePointer<Float>?](repeating: nil, count: m)
+                for (row, run) in runs.enumerated() {
+                    let (image, y, x) = (run / (runsDown * runsAcross), (run / runsAcross) % runsDown,
+                                         run % runsAcross)
+                    for s in 0..<m {
+                        let (oy, ox) = (scaleY * y + s * stepY, scaleX * x + s * stepX)
+                        lines[s] = oy < outHeight && ox < outWidth
+                            ? out + ((image * outHeight + oy) * outWidth + ox) * cout : nil
+                    }
+                    vidtag_winograd1d_output(form.code, products + row * cout, mStride, lines, cout, accumulate ? 1 : 0)
+                    for s in 0..<m {
+                        if let line = lines[s] { activation.apply(line, count: cout, bias: bias) }
                     }
                 }
             })
-    }
-}
-
-/// The input and output transforms of one 1-D Winograd form, written out on `Lanes`.
-protocol WinogradLine {
-    /// m and n = m + r − 1.
-    static var outputs: Int { get }
-    static var points: Int { get }
-    /// `d[0..<n]` ← Bᵀ d, in place.
-    static func input(_ d: UnsafeMutablePointer<Lanes>)
-    /// `y[0..<m]` = Aᵀ `p[0..<n]`.
-    static func output(_ p: UnsafePointer<Lanes>, into y: UnsafeMutablePointer<Lanes>)
-}
-
-/// F(4, 3), points 0, 1, −1, ½, −2, ∞: the lines of `WinogradF4x3`.
-enum LineF4x3: WinogradLine {
-    static let outputs = 4
-    static let points = 6
-
-    @inline(__always)
-    static func input(_ d: UnsafeMutablePointer<Lanes>) {
-        (d[0], d[1], d[2], d[3], d[4], d[5]) = WinogradF4x3.inputLine(d[0], d[1], d[2], d[3], d[4], d[5])
-    }
-
-    @inline(__always)
-    static func output(_ p: UnsafePointer<Lanes>, into y: UnsafeMutablePointer<Lanes>) {
-        (y[0], y[1], y[2], y[3]) = WinogradF4x3.outputLine(p[0], p[1], p[2], p[3], p[4], p[5])
-    }
-}
-
-/// F(2, 7), points 0, ±1, ±2, ±½, ∞. The rows for ±p come in pairs even ± odd, where even
-/// and odd are the combinations of the even and the odd taps.
-enum LineF2x7: WinogradLine {
-    static let outputs = 2
-    static let points = 8
-
-    @inline(__always)
-    static func input(_ d: UnsafeMutablePointer<Lanes>) {
-        let (d0, d1, d2, d3, d4, d5, d6, d7) = (d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7])
-        let (even1, odd1) = (17 * d4 - 4 * (d2 + d6), 4 * (d1 + d5) - 17 * d3)        // ±1
-        let (even2, odd2) = (d2 - 5 * d4 + 4 * d6, 2 * d1 - 10 * d3 + 8 * d5)          // ±2
-        let (evenHalf, oddHalf) = (8 * d2 - 10 * d4 + 2 * d6, 4 * d1 - 5 * d3 + d5)    // ±½
-        d[0] = 4 * (d0 - d6) + 21 * (d4 - d2)
-        (d[1], d[2]) = (even1 - odd1, even1 + odd1)
-        (d[3], d[4]) = (even2 + odd2, even2 - odd2)
-        (d[5], d[6]) = (evenHalf + oddHalf, evenHalf - oddHalf)
-        d[7] = 4 * (d7 - d1) + 21 * (d3 - d5)
-    }
-
-    @inline(__always)
-    static func output(_ p: UnsafePointer<Lanes>, into y: UnsafeMutablePointer<Lanes>) {
-        let (one, two, half) = (p[1] - p[2], p[3] - p[4], p[5] - p[6])
-        y[0] = p[0] + (p[1] + p[2]) + (p[3] + p[4]) + (p[5] + p[6])
-        y[1] = one + 2 * two + 0.5 * half + p[7]
     }
 }

@@ -113,33 +113,4 @@ struct WinogradF4x3: Sendable {
                 }
             })
     }
-
-    /// One column (or row) of Bᵀ d: the six input taps d_0…d_5 → the six transformed values
-    /// (for `Winograd1D`'s F(4, 3); the 2-D transforms are C, the same arithmetic).
-    @inline(__always)
-    static func inputLine(_ d0: Lanes, _ d1: Lanes, _ d2: Lanes, _ d3: Lanes, _ d4: Lanes, _ d5: Lanes)
-        -> (Lanes, Lanes, Lanes, Lanes, Lanes, Lanes) {
-        // Bᵀ = [[2, −3, −4, 3, 2, 0], [0, −2, 1, 5, 2, 0], [0, −2, 5, −1, −2, 0],
-        //       [0, 2, 1, −2, −1, 0], [0, 1, −2, −1, 2, 0], [0, 2, −3, −4, 3, 2]].
-        let r0 = 2 * (d0 + d4) + 3 * (d3 - d1) - 4 * d2
-        let r1 = 2 * (d4 - d1) + d2 + 5 * d3
-        let r2 = 5 * d2 - d3 - 2 * (d1 + d4)
-        let r3 = 2 * (d1 - d3) + d2 - d4
-        let r4 = d1 - d3 + 2 * (d4 - d2)
-        let r5 = 2 * (d1 + d5) + 3 * (d4 - d2) - 4 * d3
-        return (r0, r1, r2, r3, r4, r5)
-    }
-
-    /// One column (or row) of Aᵀ M: six products → four outputs.
-    @inline(__always)
-    static func outputLine(_ m0: Lanes, _ m1: Lanes, _ m2: Lanes, _ m3: Lanes, _ m4: Lanes, _ m5: Lanes)
-        -> (Lanes, Lanes, Lanes, Lanes) {
-        // Aᵀ = [[1, 1, 1, 1, 1, 0], [0, 1, −1, ½, −2, 0], [0, 1, 1, ¼, 4, 0], [0, 1, −1, ⅛, −8, 1]].
-        let (sum, difference) = (m1 + m2, m1 - m2)
-        let y0 = m0 + sum + m3 + m4
-        let y1 = difference + 0.5 * m3 - 2 * m4
-        let y2 = sum + 0.25 * m3 + 4 * m4
-        let y3 = difference + 0.125 * m3 - 8 * m4 + m5
-        return (y0, y1, y2, y3)
-    }
 }

@@ -66,6 +66,70 @@ import Testing
         }
     }
 
+    /// The written-out 1-D transforms are the Cook–Toom matrices of their form
+    /// (`Winograd1D.Form.inputMatrix`, `outputMatrix`), column by column, exactly, on every level
+    /// and every lane (37 channels: whole vectors and a tail).
+    @Test(arguments: [Winograd1D.Form.f4x3, .f2x7])
+    func lineTransformsAreTheirMatricesOnEveryLevel(form: Winograd1D.Form) {
+        let (m, n, c) = (form.outputs, form.points, Self.channels)
+        for level in Self.levels {
+            for column in 0..<n {
+                let unit = (0..<n).map { [Float](repeating: $0 == column ? 1 : 0, count: c) }
+                var u = [Float](repeating: .nan, count: n * c)
+                var y = [Float](repeating: .nan, count: m * c)
+                let pointers: [UnsafePointer<Float>?] = unit.map { $0.withUnsafeBufferPointer { $0.baseAddress } }
+                withExtendedLifetime(unit) {
+                    u.withUnsafeMutableBufferPointer { vidtag_winograd1d_input_at(level, form.code, pointers, $0.baseAddress!, c, c) }
+                }
+                let flat = unit.flatMap { $0 }  // p_k = 1 at k = column: y = the column of Aᵀ
+                y.withUnsafeMutableBufferPointer { y in
+                    let lines: [UnsafeMutablePointer<Float>?] = (0..<m).map { y.baseAddress! + $0 * c }
+                    flat.withUnsafeBufferPointer { vidtag_winograd1d_output_at(level, form.code, $0.baseAddress!, c, lines, c, 0) }
+                }
+                #expect((0..<n * c).allSatisfy { Double(u[$0]) == form.inputMatrix[$0 / c][column] },
+                        "\(form) level \(level) Bᵀ column \(column)")
+                #expect((0..<m * c).allSatisfy { Double(y[$0]) == form.outputMatrix[$0 / c][column] },
+                        "\(form) level \(level) Aᵀ column \(column)")
+            }
+        }
+    }
+
+    /// The 1-D transforms on random values: float64 within tolerance, and the same bits on every level.
+    @Test(arguments: [Winograd1D.Form.f4x3, .f2x7])
+    func lineTransformsMatchFloat64OnEveryLevel(form: Winograd1D.Form) {
+        let (m, n, c, stride) = (form.outputs, form.points, Self.channels, 45)
+        let d = Self.values(n * c, seed: 4), p = Self.values(n * stride, seed: 5), previous = Self.values(m * c, seed: 6)
+        var results: [[Float]] = []
+        for level in Self.levels {
+            var u = [Float](repeating: .nan, count: n * stride), y = previous
+            d.withUnsafeBufferPointer { d in
+                let taps: [UnsafePointer<Float>?] = (0..<n).map { d.baseAddress! + $0 * c }
+                u.withUnsafeMutableBufferPointer { vidtag_winograd1d_input_at(level, form.code, taps, $0.baseAddress!, stride, c) }
+            }
+            y.withUnsafeMutableBufferPointer { y in
+                let lines: [UnsafeMutablePointer<Float>?] = (0..<m).map { y.baseAddress! + $0 * c }
+                p.withUnsafeBufferPointer { vidtag_winograd1d_output_at(level, form.code, $0.baseAddress!, stride, lines, c, 1) }
+            }
+            var (worst, largest) = (0.0, 0.0)
+            for ch in 0..<c {
+                for k in 0..<n {
+                    let expected = (0..<n).reduce(0.0) { $0 + form.inputMatrix[k][$1] * Double(d[$1 * c + ch]) }
+                    (worst, largest) = (max(worst, abs(Double(u[k * stride + ch]) - expected)), max(largest, abs(expected)))
+                }
+                for s in 0..<m {
+                    let expected = (0..<n).reduce(Double(previous[s * c + ch])) { $0 + form.outputMatrix[s][$1] * Double(p[$1 * stride + ch]) }
+                    (worst, largest) = (max(worst, abs(Double(y[s * c + ch]) - expected)), max(largest, abs(expected)))
+                }
+            }
+            print("\(form) level \(level): max |error| \(worst) on values up to \(largest) (tolerance \(Self.tolerance) × largest)")
+            #expect(worst <= Self.tolerance * largest, "\(form) level \(level)")
+            results.append(u + y)
+        }
+        for (level, r) in results.enumerated().dropFirst() {
+            #expect(r.map(\.bitPattern) == results[0].map(\.bitPattern), "\(form) level \(level) against the baseline")
+        }
+    }
+
     @Test(arguments: [false, true])
     func outputTransformMatchesFloat64OnEveryLevel(accumulate: Bool) {
         let c = Self.channels, stride = 43

@@ -114,24 +114,4 @@ import Testing
         let pointwise = Self.layer(kernel: (1, 1), inChannels: 32, outChannels: 48, padding: .valid)
         #expect(pointwise.releasingUnusedWeights().weight.count == 32 * 48)
     }
-
-    /// The written-out 1-D transforms (`WinogradLine`) are the Cook–Toom matrices of their form
-    /// (`Winograd1D.Form.inputMatrix`, `outputMatrix`), column by column, exactly.
-    @Test func lineTransformsAreTheirMatrices() {
-        let lines: [(Winograd1D.Form, any WinogradLine.Type)] = [(.f4x3, LineF4x3.self),
-                                                                  (.f2x7, LineF2x7.self)]
-        for (form, line) in lines {
-            let (m, n) = (form.outputs, form.points)
-            #expect(line.outputs == m && line.points == n)
-            for column in 0..<n {
-                var d = (0..<n).map { Lanes(repeating: $0 == column ? 1 : 0) }
-                d.withUnsafeMutableBufferPointer { line.input($0.baseAddress!) }
-                var y = [Lanes](repeating: Lanes(), count: m)
-                let unit = (0..<n).map { Lanes(repeating: $0 == column ? 1 : 0) }
-                unit.withUnsafeBufferPointer { p in y.withUnsafeMutableBufferPointer { line.output(p.baseAddress!, into: $0.baseAddress!) } }
-                #expect((0..<n).allSatisfy { Double(d[$0][0]) == form.inputMatrix[$0][column] }, "\(form) Bᵀ column \(column)")
-                #expect((0..<m).allSatisfy { Double(y[$0][0]) == form.outputMatrix[$0][column] }, "\(form) Aᵀ column \(column)")
-            }
-        }
-    }
 }

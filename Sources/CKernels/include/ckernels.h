@@ -30,6 +30,22 @@ void vidtag_winograd4x3_input_at(int level, const float *const *taps, float *u, 
 void vidtag_winograd4x3_output_at(int level, const float *m, long stride, float *const *lines, long channels,
                                   int accumulate);
 
+/// The 1-D Winograd forms: F(4, 3) (6 points, 4 outputs per run) and F(2, 7) (8 points, 2 outputs).
+enum { VIDTAG_WINOGRAD1D_F4X3 = 0, VIDTAG_WINOGRAD1D_F2X7 = 1 };
+
+/// 1-D Winograd input transform of one run: u[k * stride + c] = (B^T d)_k, d_k = taps[k][c], for
+/// the form's points k and c < channels. At the CPU's level.
+void vidtag_winograd1d_input(int form, const float *const *taps, float *u, long stride, long channels);
+
+/// 1-D Winograd output transform of one run: lines[s][o] = (A^T p)_s (plus its previous value when
+/// accumulate), p_k = m[k * stride + o], for the form's outputs s and o < channels; a NULL line is skipped.
+void vidtag_winograd1d_output(int form, const float *m, long stride, float *const *lines, long channels, int accumulate);
+
+/// The same at a given level (for tests; the level must not exceed vidtag_cpu_level()).
+void vidtag_winograd1d_input_at(int level, int form, const float *const *taps, float *u, long stride, long channels);
+void vidtag_winograd1d_output_at(int level, int form, const float *m, long stride, float *const *lines, long channels,
+                                 int accumulate);
+
 #ifdef __cplusplus
 }
 #endif
