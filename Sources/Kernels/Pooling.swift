@@ -1,11 +1,14 @@
+import CKernels
+
 /// Max and average pooling over NHWC tensors, and global average pooling.
 public enum Pooling {
     /// `x`: `[N, H, W, C]` → `[N, OH, OW, C]`; padded taps never win. The output comes from
     /// `buffers` when given (as for `average`).
     public static func max(_ x: Tensor, kernel: (Int, Int), stride: (Int, Int), padding: Padding = .valid,
                            buffers: BufferPool? = nil) -> Tensor {
-        pool(x, kernel: kernel, stride: stride, padding: padding, buffers: buffers, initial: -.infinity,
-             combine: { Swift.max($0, $1) }, finish: { value, _ in value })
+        pool(x, kernel: kernel, stride: stride, padding: padding, buffers: buffers) { taps, count, out, channels in
+            vidtag_max_taps(taps, count, out, channels)
+        }
     }
 
     /// `x`: `[N, H, W, C]` → `[N, OH, OW, C]`. With `countIncludePad` false the mean is over the
@@ -15,8 +18,9 @@ public enum Pooling {
         countIncludePad: Bool = false, buffers: BufferPool? = nil
     ) -> Tensor {
         let fullWindow = Float(kernel.0 * kernel.1)
-        return pool(x, kernel: kernel, stride: stride, padding: padding, buffers: buffers, initial: 0, combine: +,
-                    finish: { sum, inside in sum / (countIncludePad ? fullWindow : Float(inside)) })
+        return pool(x, kernel: kernel, stride: stride, padding: padding, buffers: buffers) { taps, count, out, channels in
+            vidtag_mean_taps(taps, count, out, channels, countIncludePad ? fullWindow : Float(count))
+        }
     }
 
     /// `x`: `[N, H, W, C]` → `[N, C]`, the mean over all positions.
@@ -37,9 +41,12 @@ public enum Pooling {
         return Tensor(shape: [n, c], data: out)
     }
 
+    /// Each output pixel's taps inside the input (pointers to their `[C]` channels, in window
+    /// order) go to `combine` with their count, the pixel's output line and C; the loops over the
+    /// channels are C (`Sources/CKernels/pooling_body.h`) at the CPU's widest vector level.
     private static func pool(
-        _ x: Tensor, kernel: (Int, Int), stride: (Int, Int), padding: Padding, buffers: BufferPool?, initial: Float,
-        combine: (Float, Float) -> Float, finish: (Float, Int) -> Float
+        _ x: Tensor, kernel: (Int, Int), stride: (Int, Int), padding: Padding, buffers: BufferPool?,
+        combine: (UnsafePointer<UnsafePointer<Float>?>, Int, UnsafeMutablePointer<Float>, Int) -> Void
     ) -> Tensor {
         let g = WindowGeometry(input: x.shape, kernel: kernel, stride: stride, padding: padding)
         let c = g.channels
@@ -49,26 +56,25 @@ public enum Pooling {
             out.withUnsafeMutableBufferPointer { output in
                 let (inBase, outBase) = (input.baseAddress!, output.baseAddress!)
                 Threading.parallelFor(g.outputPixels, minChunk: 64) { range in
-                    var accumulator = [Float](repeating: 0, count: c)
-                    for pixel in range {
-                        let n = pixel / (g.outHeight * g.outWidth)
-                        let oy = (pixel / g.outWidth) % g.outHeight
-                        let ox = pixel % g.outWidth
-                        for ch in 0..<c { accumulator[ch] = initial }
-                        var inside = 0
-                        for ky in 0..<g.kernelH {
-                            let iy = oy * g.strideH - g.padTop + ky
-                            guard iy >= 0 && iy < g.inHeight else { continue }
-                            for kx in 0..<g.kernelW {
-                                let ix = ox * g.strideW - g.padLeft + kx
-                                guard ix >= 0 && ix < g.inWidth else { continue }
-                                inside += 1
-                                let source = inBase + ((n * g.inHeight + iy) * g.inWidth + ix) * c
-                                for ch in 0..<c { accumulator[ch] = combine(accumulator[ch], source[ch]) }
+                    var taps = [UnsafePointer<Float>?](repeating: nil, count: g.kernelH * g.kernelW)
+                    taps.withUnsafeMutableBufferPointer { taps in
+                        for pixel in range {
+                            let n = pixel / (g.outHeight * g.outWidth)
+                            let oy = (pixel / g.outWidth) % g.outHeight
+                            let ox = pixel % g.outWidth
+                            var inside = 0
+                            for ky in 0..<g.kernelH {
+                                let iy = oy * g.strideH - g.padTop + ky
+                                guard iy >= 0 && iy < g.inHeight else { continue }
+                                for kx in 0..<g.kernelW {
+                                    let ix = ox * g.strideW - g.padLeft + kx
+                                    guard ix >= 0 && ix < g.inWidth else { continue }
+                                    taps[inside] = inBase + ((n * g.inHeight + iy) * g.inWidth + ix) * c
+                                    inside += 1
+                                }
                             }
+                            combine(UnsafePointer(taps.baseAddress!), inside, outBase + pixel * c, c)
                         }
-                        let destination = outBase + pixel * c
-                        for ch in 0..<c { destination[ch] = finish(accumulator[ch], inside) }
                     }
                 }
             }

@@ -130,6 +130,37 @@ import Testing
         }
     }
 
+    /// One pooled pixel from 9 taps (some channels tied, one tap all −∞): max exactly, the mean
+    /// against float64, the same bits on every level.
+    @Test func poolingMatchesFloat64OnEveryLevel() {
+        let (c, count) = (Self.channels, 9)
+        var values = Self.values(count * c, seed: 7)
+        for ch in stride(from: 0, to: c, by: 5) { values[4 * c + ch] = values[2 * c + ch] }  // ties
+        for ch in 0..<c { values[6 * c + ch] = -.infinity }
+        var results: [[Float]] = []
+        for level in Self.levels {
+            var maximum = [Float](repeating: .nan, count: c), mean = maximum
+            values.withUnsafeBufferPointer { v in
+                let taps: [UnsafePointer<Float>?] = (0..<count).map { v.baseAddress! + $0 * c }
+                vidtag_max_taps_at(level, taps, count, &maximum, c)
+                vidtag_mean_taps_at(level, Array(taps[..<6]), 6, &mean, c, 6)  // the finite taps
+            }
+            var worst = 0.0
+            for ch in 0..<c {
+                let column = (0..<count).map { values[$0 * c + ch] }
+                #expect(maximum[ch] == column.max()!, "level \(level) channel \(ch)")
+                let expected = column[..<6].reduce(0.0) { $0 + Double($1) } / 6
+                worst = Swift.max(worst, abs(Double(mean[ch]) - expected))
+            }
+            print("level \(level) mean of 6 taps: max |error| \(worst) (tolerance 1e-6)")
+            #expect(worst <= 1e-6)
+            results.append(maximum + mean)
+        }
+        for (level, r) in results.enumerated().dropFirst() {
+            #expect(r.map(\.bitPattern) == results[0].map(\.bitPattern), "level \(level) against the baseline")
+        }
+    }
+
     @Test(arguments: [false, true])
     func outputTransformMatchesFloat64OnEveryLevel(accumulate: Bool) {
         let c = Self.channels, stride = 43

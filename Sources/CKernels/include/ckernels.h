@@ -46,6 +46,17 @@ void vidtag_winograd1d_input_at(int level, int form, const float *const *taps, f
 void vidtag_winograd1d_output_at(int level, int form, const float *m, long stride, float *const *lines, long channels,
                                  int accumulate);
 
+/// One output pixel of max pooling: out[c] = the largest taps[k][c] over k < count (-infinity for
+/// none), for c < channels. At the CPU's level.
+void vidtag_max_taps(const float *const *taps, long count, float *out, long channels);
+
+/// One output pixel of average pooling: out[c] = (sum of taps[k][c] over k < count, in order) / divisor.
+void vidtag_mean_taps(const float *const *taps, long count, float *out, long channels, float divisor);
+
+/// The same at a given level (for tests; the level must not exceed vidtag_cpu_level()).
+void vidtag_max_taps_at(int level, const float *const *taps, long count, float *out, long channels);
+void vidtag_mean_taps_at(int level, const float *const *taps, long count, float *out, long channels, float divisor);
+
 #ifdef __cplusplus
 }
 #endif
