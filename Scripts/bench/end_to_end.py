@@ -65,15 +65,16 @@ def vidtag_run(vidtag, bundle, manifest, sampling, threads):
     """One classify run: (seconds per video, per-stage seconds per video, peak RSS MB)."""
     with tempfile.TemporaryDirectory() as folder:
         rss_file = os.path.join(folder, "rss")
-        output = os.path.join(folder, "out.jsonl")
+        output, summary_file = os.path.join(folder, "out.jsonl"), os.path.join(folder, "summary.json")
         result = subprocess.run(
             ["/usr/bin/time", "-f", "%M", "-o", rss_file, vidtag, "classify", "--bundle", bundle,
              "--frames", str(FRAMES), "--sampling", sampling, "--threads", str(threads), "--quiet",
-             "--output", output, "--manifest", manifest],
+             "--summary", summary_file, "--output", output, "--manifest", manifest],
             text=True, stderr=subprocess.PIPE)
         if result.returncode != 0:
             sys.exit(f"vidtag classify failed ({result.returncode}):\n{result.stderr}")
-        summary = [json.loads(line) for line in result.stderr.splitlines() if line.startswith('{"summary"')][-1]["summary"]
+        summary = json.load(open(summary_file))
+        summary = summary.get("summary", summary)
         records = [json.loads(line) for line in open(output)]
         rss_mb = int(open(rss_file).read().split()[-1]) / 1024
     n = len(records)
