@@ -4,23 +4,8 @@
 #include "ckernels.h"
 #include "levels.h"
 
-#define LEVEL_TARGET
-#define SUFFIX baseline
-#include "pooling_body.h"
-#undef LEVEL_TARGET
-#undef SUFFIX
-
-#define LEVEL_TARGET __attribute__((target("avx2")))
-#define SUFFIX avx2
-#include "pooling_body.h"
-#undef LEVEL_TARGET
-#undef SUFFIX
-
-#define LEVEL_TARGET __attribute__((target("avx512f")))
-#define SUFFIX avx512
-#include "pooling_body.h"
-#undef LEVEL_TARGET
-#undef SUFFIX
+#define KERNEL_BODY "pooling_body.h"
+#include "each_level.h"
 
 typedef void (*max_fn)(const float *const *, long, float *, long);
 typedef void (*mean_fn)(const float *const *, long, float *, long, float);

@@ -4,29 +4,8 @@
 #include "ckernels.h"
 #include "levels.h"
 
-#define LEVEL_TARGET
-#define LANES 4
-#define SUFFIX baseline
-#include "winograd4x3_body.h"
-#undef LEVEL_TARGET
-#undef LANES
-#undef SUFFIX
-
-#define LEVEL_TARGET __attribute__((target("avx2")))
-#define LANES 8
-#define SUFFIX avx2
-#include "winograd4x3_body.h"
-#undef LEVEL_TARGET
-#undef LANES
-#undef SUFFIX
-
-#define LEVEL_TARGET __attribute__((target("avx512f")))
-#define LANES 16
-#define SUFFIX avx512
-#include "winograd4x3_body.h"
-#undef LEVEL_TARGET
-#undef LANES
-#undef SUFFIX
+#define KERNEL_BODY "winograd4x3_body.h"
+#include "each_level.h"
 
 typedef void (*input_fn)(const float *const *, float *, long, long);
 typedef void (*output_fn)(const float *, long, float *const *, long, int);
