@@ -1,4 +1,5 @@
-/// Inference-time batch normalisation parameters, folded into the preceding convolution.
+/// Inference-time batch normalisation parameters, folded into the preceding convolution
+/// (`Conv2D(torchWeight:…, norm:)`).
 ///
 /// y = gamma · (x − mean) / sqrt(var + eps) + beta, so with s = gamma / sqrt(var + eps) the
 /// convolution's weights become W·s and its bias (b − mean)·s + beta.
@@ -26,17 +27,5 @@ public struct BatchNorm: Sendable {
             shift[c] = Float(Double(beta[c]) - Double(mean[c]) * s)
         }
         return (scale, shift)
-    }
-}
-
-extension Conv2D {
-    /// This convolution followed by `norm`, as one convolution.
-    public func folding(_ norm: BatchNorm) -> Conv2D {
-        precondition(norm.gamma.count == outChannels,
-                     "BatchNorm has \(norm.gamma.count) channels, convolution has \(outChannels)")
-        var folded = self
-        let (scale, shift) = norm.scaleAndShift
-        folded.scaleOutputChannels(scale, shift: shift)
-        return folded
     }
 }

@@ -62,7 +62,7 @@ public struct Conv2D: Sendable {
     /// This layer as it will run, with one layout of its weights in memory: a Winograd layer
     /// reads only its transformed filters, so its packed `[KH, KW, Cin, Cout]` copy is dropped
     /// (for Inception-ResNet-v2 and VGGish 49 and 18 MB). Call it last: a layer without its
-    /// packed weights cannot be scaled (`scaleOutputChannels`, `folding`) or `forcing`'d again.
+    /// packed weights cannot be scaled (`scaleOutputChannels`) or `forcing`'d again.
     public func releasingUnusedWeights() -> Conv2D {
         guard winograd != nil else { return self }
         var copy = self
@@ -96,10 +96,11 @@ public struct Conv2D: Sendable {
     /// Set by `forcing`, kept through `scaleOutputChannels`.
     private var forced: ConvolutionAlgorithm?
 
-    /// A convolution from PyTorch's weight layout `[Cout, Cin, KH, KW]`.
+    /// A convolution from PyTorch's weight layout `[Cout, Cin, KH, KW]`; with `norm`, followed by
+    /// that batch norm, folded into the weights and bias before the Winograd filters are derived.
     public init(
         torchWeight: [Float], bias: [Float]?, outChannels: Int, inChannels: Int, kernel: (Int, Int),
-        stride: (Int, Int) = (1, 1), padding: Padding = .valid
+        stride: (Int, Int) = (1, 1), padding: Padding = .valid, norm: BatchNorm? = nil
     ) {
         let (kh, kw) = kernel
         precondition(torchWeight.count == outChannels * inChannels * kh * kw,
@@ -115,6 +116,13 @@ public struct Conv2D: Sendable {
                     }
                 }
             }
+        }
+        var bias = bias ?? [Float](repeating: 0, count: outChannels)
+        if let norm {
+            precondition(norm.gamma.count == outChannels,
+                         "BatchNorm has \(norm.gamma.count) channels, convolution has \(outChannels)")
+            let (scale, shift) = norm.scaleAndShift
+            Self.scale(&packed, &bias, columns: outChannels, by: scale, shift: shift)
         }
         self.init(packedWeight: packed, bias: bias, kernel: kernel, inChannels: inChannels,
                   outChannels: outChannels, stride: stride, padding: padding)
@@ -134,14 +142,20 @@ public struct Conv2D: Sendable {
         precondition(hasPackedWeights, "Conv2D: scaling needs the packed weights, released by releasingUnusedWeights")
         precondition(scale.count == outChannels && shift.count == outChannels,
                      "Conv2D: per-channel scale and shift must have \(outChannels) values")
-        let (columns, rows) = (outChannels, patchSize)
+        Self.scale(&weight, &bias, columns: outChannels, by: scale, shift: shift)
+        prepareWinograd(forcing: forced)
+    }
+
+    /// Packed weights `[K, columns]` and bias: column o of the weights times `scale[o]`, the bias
+    /// `bias[o]·scale[o] + shift[o]`.
+    private static func scale(_ weight: inout [Float], _ bias: inout [Float], columns: Int, by scale: [Float],
+                              shift: [Float]) {
         weight.withUnsafeMutableBufferPointer { w in
-            for row in 0..<rows {
+            for row in 0..<w.count / columns {
                 for o in 0..<columns { w[row * columns + o] *= scale[o] }
             }
         }
         for o in 0..<columns { bias[o] = bias[o] * scale[o] + shift[o] }
-        prepareWinograd(forcing: forced)
     }
 
     func geometry(_ shape: [Int]) -> WindowGeometry {

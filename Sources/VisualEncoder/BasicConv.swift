@@ -21,8 +21,8 @@ struct BasicConv {
             variance: try norm.tensor("running_var", shape: [outChannels]),
             eps: Self.batchNormEps)
         conv = Conv2D(torchWeight: weight, bias: nil, outChannels: outChannels, inChannels: inChannels,
-                      kernel: kernel, stride: (stride, stride), padding: .symmetric(padding.0, padding.1))
-            .folding(batchNorm)
+                      kernel: kernel, stride: (stride, stride), padding: .symmetric(padding.0, padding.1),
+                      norm: batchNorm)
             .releasingUnusedWeights()
     }
 

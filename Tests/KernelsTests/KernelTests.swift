@@ -22,16 +22,15 @@ import Testing
     @Test func convolutionMatchesPyTorch() throws {
         for c in goldens.cases(kinds: "conv") {
             let input = try goldens.tensor(c, "input")
-            var conv = Conv2D(
+            let norm = c.bn == true
+                ? BatchNorm(gamma: try goldens.tensor(c, "bn.weight").data, beta: try goldens.tensor(c, "bn.bias").data,
+                            mean: try goldens.tensor(c, "bn.running_mean").data,
+                            variance: try goldens.tensor(c, "bn.running_var").data, eps: c.bnEps!)
+                : nil
+            let conv = Conv2D(
                 torchWeight: try goldens.tensor(c, "weight").data, bias: try goldens.optionalFloats(c, "bias"),
                 outChannels: c.outChannels!, inChannels: c.inChannels!, kernel: (c.kernel![0], c.kernel![1]),
-                stride: (c.stride![0], c.stride![1]), padding: c.padding!.padding)
-            if c.bn == true {
-                conv = conv.folding(BatchNorm(
-                    gamma: try goldens.tensor(c, "bn.weight").data, beta: try goldens.tensor(c, "bn.bias").data,
-                    mean: try goldens.tensor(c, "bn.running_mean").data,
-                    variance: try goldens.tensor(c, "bn.running_var").data, eps: c.bnEps!))
-            }
+                stride: (c.stride![0], c.stride![1]), padding: c.padding!.padding, norm: norm)
             let output = conv(input, activation: c.relu == true ? .relu : .identity)
             let expected = try goldens.tensor(c, "output")
             let difference = maxAbsDifference(output, expected)

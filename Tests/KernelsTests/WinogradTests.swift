@@ -90,7 +90,7 @@ import Testing
         }
     }
 
-    /// Folding batch norm (`scaleOutputChannels`) re-derives the transformed weights.
+    /// Scaling output channels (`scaleOutputChannels`) re-derives the transformed weights.
     @Test func scalingKeepsTheTransformedWeightsInStep() {
         var conv = Self.layer(kernel: (3, 3), inChannels: 32, outChannels: 64, padding: .symmetric(1, 1))
             .forcing(.winogradF4x3)
