@@ -16,8 +16,9 @@ import Foundation
 /// (oldest dropped first), and only arrays of at least `smallestBytes`: the encoders keep only
 /// those glibc would map and unmap (from 32 MiB; smaller ones it serves again from its heap
 /// without new pages), so at one image per worker, whose tensors are all smaller, the pool
-/// holds nothing (measured: 40–80 MB less resident, no slower). Arrays still referenced elsewhere when recycled stay correct: the
-/// next writer copies them (copy on write), it merely loses the reuse. Thread-safe.
+/// holds nothing (measured: 40–80 MB less resident, no slower). Arrays still referenced
+/// elsewhere when recycled stay correct: the next writer copies them (copy on write), it merely
+/// loses the reuse. Thread-safe.
 public final class BufferPool: @unchecked Sendable {
     /// The most the pool keeps, in bytes of capacity.
     public let limitBytes: Int

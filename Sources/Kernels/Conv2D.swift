@@ -137,7 +137,8 @@ public struct Conv2D: Sendable {
         return 2 * Double(g.outputPixels) * Double(patchSize) * Double(outChannels)
     }
 
-    /// Scales each output channel and adds a shift: `y' = y·scale + shift` (used to fold batch norm).
+    /// Scales each output channel and adds a shift: `y' = y·scale + shift` (the residual blocks'
+    /// scale of their up-projection).
     public mutating func scaleOutputChannels(_ scale: [Float], shift: [Float]) {
         precondition(hasPackedWeights, "Conv2D: scaling needs the packed weights, released by releasingUnusedWeights")
         precondition(scale.count == outChannels && shift.count == outChannels,
