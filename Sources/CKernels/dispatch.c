@@ -16,9 +16,14 @@ static int detect(void) {
 }
 
 int vidtag_cpu_level(void) {
-    static int level = -1;  // a benign race: every thread computes the same value
-    if (level < 0) level = detect();
-    return level;
+    // Detected on first use; threads that race there each store the same value (relaxed atomics).
+    static int level = -1;
+    int known = __atomic_load_n(&level, __ATOMIC_RELAXED);
+    if (known < 0) {
+        known = detect();
+        __atomic_store_n(&level, known, __ATOMIC_RELAXED);
+    }
+    return known;
 }
 
 const char *vidtag_level_name(int level) {
@@ -35,4 +40,12 @@ int vidtag_checked_level(int level) {
         abort();
     }
     return level;
+}
+
+int vidtag_checked_form(int form) {
+    if (form != VIDTAG_WINOGRAD1D_F4X3 && form != VIDTAG_WINOGRAD1D_F2X7) {
+        fprintf(stderr, "vidtag: unknown 1-D Winograd form %d\n", form);
+        abort();
+    }
+    return form;
 }

@@ -54,6 +54,16 @@ public final class SafetensorsFile: @unchecked Sendable {
         UnsafeRawBufferPointer(rebasing: data[try entry(name).dataOffsets])
     }
 
+    /// Float32 tensors of a little-endian host, aligned to 4 bytes (the safetensors writers
+    /// align every tensor), are read from the mapping; this file stays open while they are used.
+    public func borrowed(_ name: String) -> BorrowedFloats? {
+        guard 1.littleEndian == 1, let entry = try? entry(name), entry.dtype == .f32,
+              case let raw = UnsafeRawBufferPointer(rebasing: data[entry.dataOffsets]), let base = raw.baseAddress,
+              Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0 else { return nil }
+        return BorrowedFloats(owner: self, base: base.assumingMemoryBound(to: Float.self),
+                              count: raw.count / MemoryLayout<Float>.stride)
+    }
+
     /// The tensor's elements converted exactly to `Float`, last axis fastest. The file's pages
     /// holding them are released once copied (``MappedFile/evict(_:)``), so a loaded model is
     /// resident once, not also as the mapped file.

@@ -24,16 +24,6 @@ extension SafetensorsFile: WeightSource {
     public var tensorNames: [String] { names }
     public func shape(of name: String) -> [Int]? { try? entry(name).shape }
     public func values(_ name: String) throws -> [Float] { try floats(name) }
-
-    /// Float32 tensors of a little-endian host, aligned to 4 bytes (the safetensors writers
-    /// align every tensor), are read from the mapping; this file stays open while they are used.
-    public func borrowed(_ name: String) -> BorrowedFloats? {
-        guard 1.littleEndian == 1, let entry = try? entry(name), entry.dtype == .f32,
-              let raw = try? rawBytes(name), let base = raw.baseAddress,
-              Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0 else { return nil }
-        return BorrowedFloats(owner: self, base: base.assumingMemoryBound(to: Float.self),
-                              count: raw.count / MemoryLayout<Float>.stride)
-    }
 }
 
 /// Tensors already in memory (e.g. read by ``WeightFile`` from a PyTorch checkpoint), by name;
@@ -98,12 +88,7 @@ public final class StrictLoader: @unchecked Sendable {
             recorded.append((name, shape))
             return [Float](repeating: 0, count: shape.reduce(1, *))
         }
-        guard let found = source.shape(of: name) else {
-            throw WeightLoadError.missing(source: source.sourceName, tensor: name, shape: shape)
-        }
-        guard found == shape else {
-            throw WeightLoadError.wrongShape(source: source.sourceName, tensor: name, expected: shape, found: found)
-        }
+        try check(name, shape)
         used.insert(name)
         do {
             return try source.values(name)
@@ -116,15 +101,20 @@ public final class StrictLoader: @unchecked Sendable {
     /// (``WeightSource/borrowed(_:)``); nil when it cannot, and the caller reads it with `tensor`.
     public func borrowed(_ name: String, shape: [Int]) throws(WeightLoadError) -> BorrowedFloats? {
         if isRecording { return nil }
+        try check(name, shape)
+        guard let view = source.borrowed(name) else { return nil }
+        used.insert(name)
+        return view
+    }
+
+    /// Throws unless the source holds `name` with exactly `shape`.
+    private func check(_ name: String, _ shape: [Int]) throws(WeightLoadError) {
         guard let found = source.shape(of: name) else {
             throw WeightLoadError.missing(source: source.sourceName, tensor: name, shape: shape)
         }
         guard found == shape else {
             throw WeightLoadError.wrongShape(source: source.sourceName, tensor: name, expected: shape, found: found)
         }
-        guard let view = source.borrowed(name) else { return nil }
-        used.insert(name)
-        return view
     }
 
     /// Whether the source holds `name` (for optional tensors).

@@ -26,6 +26,15 @@ import Testing
         }
     }
 
+    /// Each level's outputs (`results[level]`) have the baseline's bits.
+    static func expectSameBits(_ results: [[Float]], _ what: String,
+                               sourceLocation: SourceLocation = #_sourceLocation) {
+        for (level, result) in results.enumerated().dropFirst() {
+            #expect(result.map(\.bitPattern) == results[0].map(\.bitPattern),
+                    "\(what) level \(level) against the baseline", sourceLocation: sourceLocation)
+        }
+    }
+
     @Test func theCPULevelIsNamed() {
         let level = vidtag_cpu_level()
         #expect((0..<3).contains(level))
@@ -61,9 +70,7 @@ import Testing
             #expect(worst <= Self.tolerance * largest, "level \(level)")
             results.append(u)
         }
-        for (level, u) in results.enumerated().dropFirst() {
-            #expect(u.map(\.bitPattern) == results[0].map(\.bitPattern), "level \(level) against the baseline")
-        }
+        Self.expectSameBits(results, "transform")
     }
 
     /// The written-out 1-D transforms are the Cook–Toom matrices of their form
@@ -125,9 +132,7 @@ import Testing
             #expect(worst <= Self.tolerance * largest, "\(form) level \(level)")
             results.append(u + y)
         }
-        for (level, r) in results.enumerated().dropFirst() {
-            #expect(r.map(\.bitPattern) == results[0].map(\.bitPattern), "\(form) level \(level) against the baseline")
-        }
+        Self.expectSameBits(results, "\(form)")
     }
 
     /// One pooled pixel from 9 taps (some channels tied, one tap all −∞): max exactly, the mean
@@ -156,9 +161,7 @@ import Testing
             #expect(worst <= 1e-6)
             results.append(maximum + mean)
         }
-        for (level, r) in results.enumerated().dropFirst() {
-            #expect(r.map(\.bitPattern) == results[0].map(\.bitPattern), "level \(level) against the baseline")
-        }
+        Self.expectSameBits(results, "pooling")
     }
 
     @Test(arguments: [false, true])
@@ -197,8 +200,6 @@ import Testing
             #expect(worst <= Self.tolerance * largest, "level \(level)")
             results.append(out)
         }
-        for (level, out) in results.enumerated().dropFirst() {
-            #expect(out.map(\.bitPattern) == results[0].map(\.bitPattern), "level \(level) against the baseline")
-        }
+        Self.expectSameBits(results, "transform")
     }
 }
