@@ -114,6 +114,12 @@ import Testing
         }
         let classified = try CLI.run(["classify", "--bundle", ClassifyBundle.path, "--quiet", "--features", features.path])
         #expect(classified.lines.map { CLI.object($0)["id"] as? String } == ["a/clip", "b/clip"])
+        // The same folder through a symbolic link (a features folder linked into a work tree).
+        let link = folder.appendingPathComponent("linked-features")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: features)
+        let linked = try CLI.run(["classify", "--bundle", ClassifyBundle.path, "--quiet", "--features", link.path])
+        #expect(linked.status == 0, "\(linked.stderr)")
+        #expect(linked.lines.map { CLI.object($0)["id"] as? String } == ["a/clip", "b/clip"])
     }
 
     @Test func aMalformedStandardInputRecordKeepsItsId() throws {

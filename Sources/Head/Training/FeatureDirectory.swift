@@ -30,19 +30,17 @@ public enum FeatureDirectory {
             let kept = modalities.indices.filter { !drop(modalities[$0]) }
             var copy = self
             copy.modalities = kept.map { modalities[$0] }
-            copy.examples = examples.map { e in
-                HeadExample(id: e.id, features: kept.map { e.features[$0] }, rows: kept.map { e.rows[$0] },
-                            level1: e.level1, level2: e.level2)
-            }
+            copy.examples = examples.map { $0.keeping(modalities: kept) }
             return copy
         }
     }
 
     /// The `.safetensors` files below `directory` (its folders walked, as `vidtag extract`
-    /// mirrors nested ids; hidden files and folders skipped), sorted by path.
+    /// mirrors nested ids; hidden files and folders skipped), sorted by path. `directory` may be
+    /// a symbolic link to the folder.
     public static func files(in directory: String) throws(FeatureLoadError) -> [String] {
         var isDirectory: ObjCBool = false
-        let root = URL(fileURLWithPath: directory, isDirectory: true)
+        let root = URL(fileURLWithPath: directory, isDirectory: true).resolvingSymlinksInPath()
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue,
               let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey],
                                                           options: [.skipsHiddenFiles])
