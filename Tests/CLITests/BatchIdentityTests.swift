@@ -120,6 +120,11 @@ import Testing
         let linked = try CLI.run(["classify", "--bundle", ClassifyBundle.path, "--quiet", "--features", link.path])
         #expect(linked.status == 0, "\(linked.stderr)")
         #expect(linked.lines.map { CLI.object($0)["id"] as? String } == ["a/clip", "b/clip"])
+        // Extracting into the linked folder again: refused without --resume, nothing redone with it.
+        let again = ["extract", "--bundle", ClassifyBundle.path, "--quiet", "--frames", "2", "--output", link.path, dump.path]
+        #expect(try CLI.run(again).status != 0, "the folder already holds feature files")
+        let resumed = try CLI.run(again + ["--resume"])
+        #expect(resumed.status == 0 && resumed.lines.isEmpty, "both ids are done: \(resumed.stdout)")
     }
 
     @Test func aMalformedStandardInputRecordKeepsItsId() throws {
