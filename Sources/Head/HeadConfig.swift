@@ -256,3 +256,11 @@ public struct HeadConfig: Codable, Equatable, Sendable {
     }
 }
 
+extension HeadConfig {
+    /// The config without the modalities named in `names` (their parameters go with them).
+    public func removingModalities(named names: Set<String>) -> HeadConfig {
+        var copy = self
+        copy.modalities = modalities.filter { !names.contains($0.name) }
+        return copy
+    }
+}

@@ -127,3 +127,10 @@ public enum HeadInputError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension HeadExample {
+    /// The example with only the modalities at `indices` (in that order).
+    public func keeping(modalities indices: [Int]) -> HeadExample {
+        HeadExample(id: id, features: indices.map { features[$0] }, rows: indices.map { rows[$0] }, level1: level1, level2: level2)
+    }
+}

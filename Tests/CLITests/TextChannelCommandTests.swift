@@ -43,9 +43,10 @@ import Weights
         try labels.write(to: folder.appendingPathComponent("labels.jsonl"), atomically: true, encoding: .utf8)
     }
 
-    /// Extracts, trains (text channel left to `auto`) and evaluates; returns train's stderr and eval's JSON.
-    func run(chinese: Bool) throws -> (train: String, eval: [String: Any]) {
-        let root = TestFolder.fresh("text-channel-\(chinese ? "zh" : "en")")
+    /// Extracts, trains (text channel left to `auto`) and evaluates in a fresh folder `name`; returns
+    /// train's stderr, eval's JSON and the head's folder.
+    func run(chinese: Bool, in name: String, options: [String] = []) throws -> (train: String, eval: [String: Any], head: URL) {
+        let root = TestFolder.fresh(name)
         let taxonomy = root.appendingPathComponent("taxonomy.json")
         try Self.taxonomy.write(to: taxonomy, atomically: true, encoding: .utf8)
         let bert = CLI.fixtures.appendingPathComponent("text/tiny-bert").path
@@ -60,16 +61,16 @@ import Weights
         func path(_ name: String) -> String { root.appendingPathComponent(name).path }
         let train = try CLI.run(["train", "--features", path("train/features"), "--labels", path("train/labels.jsonl"),
                                  "--taxonomy", taxonomy.path, "--output", path("head"), "--width", "16", "--epochs", "30",
-                                 "--seed", "1", "--threads", "1"])
+                                 "--seed", "1", "--threads", "1"] + options)
         #expect(train.status == 0, "\(train.stderr)")
         let eval = try CLI.run(["eval", "--head", path("head"), "--features", path("test/features"),
                                 "--labels", path("test/labels.jsonl"), "--json", "--threads", "1"])
         #expect(eval.status == 0, "\(eval.stderr)")
-        return (train.stderr, CLI.object(eval.lines.last ?? ""))
+        return (train.stderr, CLI.object(eval.lines.last ?? ""), root.appendingPathComponent("head"))
     }
 
     @Test func chineseTitlesTurnTheChannelOnAndItCarriesThem() throws {
-        let (train, eval) = try run(chinese: true)
+        let (train, eval, _) = try run(chinese: true, in: "text-channel-zh")
         #expect(train.contains("text channel on"), "\(train)")
         let level2 = eval["level2_accuracy"] as? Double ?? 0
         let without = (eval["without_text_channel"] as? [String: Any])?["level2_accuracy"] as? Double ?? 1
@@ -80,8 +81,24 @@ import Weights
         #expect((attention["title_chars"] ?? 0) > 0, "\(attention)")
     }
 
+    /// Beside the text channel, `--sentence-embeddings auto` trains a head with the title's sentence
+    /// embedding and one without, keeps the lower validation loss and says so in head.json.
+    @Test func theHeadKeepsTheSentenceEmbeddingsOnlyWhenTheValidationLossSaysSo() throws {
+        let (train, _, folder) = try run(chinese: true, in: "text-channel-sentence-embeddings",
+                                         options: ["--validation-fraction", "0.25"])
+        #expect(train.contains("sentence embeddings kept") || train.contains("sentence embeddings left out"), "\(train)")
+        let head = folder.appendingPathComponent("head.json")
+        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: head)) as? [String: Any] ?? [:]
+        let losses = (document["training"] as? [String: Any])?["sentence_embeddings_validation_loss"] as? [String: Double] ?? [:]
+        let names = ((document["config"] as? [String: Any])?["modalities"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        print("sentence embeddings: validation losses \(losses), modalities \(names)")
+        let on = try #require(losses["on"]), off = try #require(losses["off"])
+        #expect(names.contains("title") == (on <= off), "the kept head has the title's embedding iff its loss was lower")
+        #expect(names.contains("title_chars"))
+    }
+
     @Test func englishTitlesLeaveItOff() throws {
-        let (train, eval) = try run(chinese: false)
+        let (train, eval, _) = try run(chinese: false, in: "text-channel-en")
         #expect(train.contains("text channel off"), "\(train)")
         #expect(eval["without_text_channel"] == nil)
         #expect((eval["attention"] as? [String: Double])?["title_chars"] == nil)

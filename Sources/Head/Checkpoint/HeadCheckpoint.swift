@@ -23,10 +23,14 @@ public struct HeadCheckpoint: Sendable {
         public var history: [EpochFigures]?
         /// With `--hidden auto`: each hidden width tried → its kept epoch's validation loss.
         public var hiddenValidationLoss: [String: Double]?
+        /// With `--sentence-embeddings auto` beside the text channel: "on" / "off" → the
+        /// validation loss of the head trained with / without the sentence embeddings.
+        public var sentenceEmbeddingsValidationLoss: [String: Double]?
 
         enum CodingKeys: String, CodingKey {
             case options, history
             case hiddenValidationLoss = "hidden_validation_loss"
+            case sentenceEmbeddingsValidationLoss = "sentence_embeddings_validation_loss"
             case trainCount = "train_count", validationCount = "validation_count", bestEpoch = "best_epoch"
             case epochsRun = "epochs_run", validationLevel1Accuracy = "validation_level1_accuracy"
             case validationLevel2Accuracy = "validation_level2_accuracy"
@@ -34,11 +38,12 @@ public struct HeadCheckpoint: Sendable {
 
         public init(options: TrainingOptions, trainCount: Int, validationCount: Int, bestEpoch: Int, epochsRun: Int,
                     validationLevel1Accuracy: Double?, validationLevel2Accuracy: Double?, history: [EpochFigures]? = nil,
-                    hiddenValidationLoss: [String: Double]? = nil) {
+                    hiddenValidationLoss: [String: Double]? = nil, sentenceEmbeddingsValidationLoss: [String: Double]? = nil) {
             (self.options, self.trainCount, self.validationCount, self.bestEpoch, self.epochsRun) =
                 (options, trainCount, validationCount, bestEpoch, epochsRun)
             (self.validationLevel1Accuracy, self.validationLevel2Accuracy) = (validationLevel1Accuracy, validationLevel2Accuracy)
             (self.history, self.hiddenValidationLoss) = (history, hiddenValidationLoss)
+            self.sentenceEmbeddingsValidationLoss = sentenceEmbeddingsValidationLoss
         }
     }
 

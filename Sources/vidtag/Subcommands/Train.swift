@@ -113,6 +113,12 @@ struct Train: ParsableCommand {
         valueName: "auto|on|off"))
     var charNgrams: TextChannelChoice = .auto
 
+    @Option(help: ArgumentHelp(
+        "Whether the text encoder's sentence embeddings (title, summary, product) stay beside the text channel (auto: train a head with them and one without, keep the lower validation loss).",
+        discussion: "An English text encoder reads Chinese texts badly; beside the text channel its vectors of them can cost accuracy. Without the text channel they are always kept (unless off).",
+        valueName: "auto|on|off"))
+    var sentenceEmbeddings: SentenceEmbeddings = .auto
+
     @Option(help: "Rows of the text channel's hashed table.")
     var charBuckets = CharNgrams().buckets
 
@@ -237,12 +243,17 @@ struct Train: ParsableCommand {
         }
         log("training \(config.fusion.rawValue) + \(config.classifier.rawValue) (hidden width \(hidden)) on \(train.count) items, "
             + "validating on \(validation.count)")
-        let choice = HeadTrainer.train(config: config, hidden: hidden, options: options, train: train,
-                                       validation: validation) { width, epoch in log((hidden == .auto ? "hidden \(width), " : "") + epoch.line) }
+        let textChoice = HeadTrainer.train(config: config, hidden: hidden, sentenceEmbeddings: sentenceEmbeddings, options: options,
+                                           train: train, validation: validation) { variant, width, epoch in
+            log((variant.isEmpty ? "" : variant + ", ") + (hidden == .auto ? "hidden \(width), " : "") + epoch.line)
+        }
+        let choice = textChoice.kept
         if choice.validationLoss.count > 1 {
-            log("hidden width \(choice.width): the lower validation loss ("
-                + choice.validationLoss.sorted { $0.key < $1.key }.map { "\($0.key): \(String(format: "%.4f", $0.value))" }
-                    .joined(separator: ", ") + ")")
+            log("hidden width \(choice.width): the lower validation loss (\(Self.losses(choice.validationLoss)))")
+        }
+        if textChoice.validationLoss.count > 1 {
+            log("sentence embeddings \(textChoice.withSentenceEmbeddings ? "kept" : "left out"): the lower validation loss "
+                + "(\(Self.losses(textChoice.validationLoss)))")
         }
         let result = choice.result
         let best = result.history[result.bestEpoch - 1]
@@ -251,7 +262,8 @@ struct Train: ParsableCommand {
             epochsRun: result.history.count, validationLevel1Accuracy: best.validationLevel1,
             validationLevel2Accuracy: best.validationLevel2, history: result.history.map(\.figures),
             hiddenValidationLoss: choice.validationLoss.count > 1
-                ? Dictionary(uniqueKeysWithValues: choice.validationLoss.map { (String($0.key), $0.value) }) : nil)
+                ? Dictionary(uniqueKeysWithValues: choice.validationLoss.map { (String($0.key), $0.value) }) : nil,
+            sentenceEmbeddingsValidationLoss: textChoice.validationLoss.count > 1 ? textChoice.validationLoss : nil)
         do {
             try HeadCheckpoint(config: result.model.config, taxonomy: tree, encoders: contents.encoders, training: summary)
                 .write(model: result.model, to: output)
@@ -260,9 +272,15 @@ struct Train: ParsableCommand {
         }
         log("wrote \(output) (hidden width \(choice.width), \(result.model.parameterCount) parameters, kept epoch \(result.bestEpoch)\(result.stoppedEarly ? ", stopped early" : ""))")
         JSONLine.write(try JSONLine.encode(TrainRecord(
-            output: output, hidden: choice.width, bestEpoch: result.bestEpoch, epochs: result.history.count, train: train.count,
+            output: output, hidden: choice.width, sentenceEmbeddings: textChoice.withSentenceEmbeddings,
+            bestEpoch: result.bestEpoch, epochs: result.history.count, train: train.count,
             validation: validation.count, validationLevel1Accuracy: best.validationLevel1,
             validationLevel2Accuracy: best.validationLevel2)))
+    }
+
+    /// "key: loss, …" in key order, for the log.
+    static func losses<Key: Comparable>(_ losses: [Key: Double]) -> String {
+        losses.sorted { $0.key < $1.key }.map { "\($0.key): \(String(format: "%.4f", $0.value))" }.joined(separator: ", ")
     }
 }
 
@@ -271,6 +289,8 @@ struct TrainRecord: Encodable {
     let output: String
     /// The classifier channels' hidden width (chosen with `--hidden auto`).
     let hidden: Int
+    /// Whether the head kept the text encoder's sentence embeddings (``SentenceEmbeddings``).
+    let sentenceEmbeddings: Bool
     let bestEpoch: Int
     let epochs: Int
     let train: Int
@@ -280,6 +300,7 @@ struct TrainRecord: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case output, hidden, epochs, train, validation
+        case sentenceEmbeddings = "sentence_embeddings"
         case bestEpoch = "best_epoch", validationLevel1Accuracy = "validation_level1_accuracy"
         case validationLevel2Accuracy = "validation_level2_accuracy"
     }
@@ -291,6 +312,7 @@ enum TextChannelChoice: String, ExpressibleByArgument {
 }
 
 extension HeadConfig.Fusion: ExpressibleByArgument {}
+extension SentenceEmbeddings: ExpressibleByArgument {}
 extension HeadConfig.Classifier: ExpressibleByArgument {}
 extension HeadConfig.NetVLADForm: ExpressibleByArgument {}
 extension HeadConfig.SequencePooling: ExpressibleByArgument {}
