@@ -5,7 +5,7 @@ import PackageDescription
 
 let package = Package(
     name: "vidtag",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "vidtag", targets: ["vidtag"]),
         .executable(name: "vidtag-bench", targets: ["vidtag-bench"]),

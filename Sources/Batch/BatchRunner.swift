@@ -52,10 +52,13 @@ public final class BatchRunner: @unchecked Sendable {
         public var seconds = 0.0
         /// "SIGINT", "SIGTERM" or "max_failures" when the run stopped early.
         public var stoppedBy: String?
+        /// The multiply-adds the run's products issued to OpenBLAS (set by the caller, which
+        /// knows the encoders; nil: not counted).
+        public var multiplyAdds: Int?
 
         enum CodingKeys: String, CodingKey {
             case processed, succeeded, failed, quarantined, seconds
-            case skippedDone = "skipped_done", stoppedBy = "stopped_by"
+            case skippedDone = "skipped_done", stoppedBy = "stopped_by", multiplyAdds = "multiply_adds"
         }
 
         public func encode(to encoder: Encoder) throws {
@@ -67,6 +70,7 @@ public final class BatchRunner: @unchecked Sendable {
             try c.encode(skippedDone, forKey: .skippedDone)
             try c.encode((seconds * 1000).rounded() / 1000, forKey: .seconds)
             try c.encodeIfPresent(stoppedBy, forKey: .stoppedBy)
+            try c.encodeIfPresent(multiplyAdds, forKey: .multiplyAdds)
         }
     }
 

@@ -1,4 +1,5 @@
 import COpenBLAS
+import Synchronization
 
 /// Single-precision matrix multiplication, row-major: the only caller of `cblas_sgemm`.
 /// Large products are split into blocks here, not by OpenBLAS, and the blocks spread over
@@ -19,6 +20,7 @@ public enum GEMM {
         guard m > 0, n > 0 else { return }
         precondition(lda >= (transA ? m : k) && ldb >= (transB ? k : n) && ldc >= n,
                      "GEMM: leading dimensions too small for m=\(m) n=\(n) k=\(k)")
+        issued.add(m * n * k, ordering: .relaxed)
         // Blocks along the longer side of C (each block packs the whole other operand, so the
         // longer side keeps that repeated packing small), as many as the shape alone decides:
         // OpenBLAS's rounding depends on the shapes it is called with, so blocks chosen by the
@@ -43,6 +45,12 @@ public enum GEMM {
                 beta, cBlock, blasint(ldc))
         }
     }
+
+    /// The multiply-adds issued to OpenBLAS since the process started (m·n·k summed over every
+    /// product): the arithmetic actually done, after Winograd, which the benchmarks set against
+    /// the SGEMM peak. Counted with one relaxed atomic add per product.
+    public static var multiplyAdds: Int { issued.load(ordering: .relaxed) }
+    private static let issued = Atomic<Int>(0)
 
     /// How many blocks a product whose longer side of C is `side`, each line of it costing
     /// `workPerLine` multiply-adds, is cut into: the most of `maximumBlocks`, half of it, …, 1 whose blocks

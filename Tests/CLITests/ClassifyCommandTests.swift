@@ -231,6 +231,27 @@ import Testing
         #expect(summary?["stopped_by"] as? String == "max_failures")
     }
 
+    /// The summary's `multiply_adds` counts the run's products once each: two copies of an item
+    /// cost exactly twice one (nothing counted per block or per thread, nothing from loading).
+    @Test func theSummaryCountsTheMultiplyAddsOfTheRun() throws {
+        let folder = TestFolder.fresh("multiply-adds")
+        let video = Self.media.appendingPathComponent("h264_aac.mp4").path
+        func count(_ ids: [String]) throws -> Int {
+            let manifest = folder.appendingPathComponent("\(ids.count).jsonl")
+            try ids.map { "{\"id\": \"\($0)\", \"video\": \"\(video)\", \"title\": \"Cat toys review\"}\n" }.joined()
+                .write(to: manifest, atomically: true, encoding: .utf8)
+            let summary = folder.appendingPathComponent("summary-\(ids.count).json")
+            let result = try CLI.run(["classify", "--bundle", ClassifyBundle.path, "--quiet", "--frames", "2", "--threads", "2",
+                                      "--summary", summary.path, "--manifest", manifest.path])
+            #expect(result.status == 0, "\(result.stderr)")
+            return CLI.object(try String(contentsOf: summary, encoding: .utf8))["multiply_adds"] as? Int ?? -1
+        }
+        let one = try count(["a"]), two = try count(["a", "b"])
+        print("multiply-adds: one item \(one), two \(two)")
+        #expect(one > 0)
+        #expect(two == 2 * one)
+    }
+
     @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
     func signalStopsCleanlyAndResumeCompletes(signal: Int32, status: Int32) throws {
         let (manifest, expected) = Self.reference
