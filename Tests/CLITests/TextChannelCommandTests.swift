@@ -98,10 +98,18 @@ import Weights
     }
 
     @Test func englishTitlesLeaveItOff() throws {
-        let (train, eval, _) = try run(chinese: false, in: "text-channel-en")
+        let (train, eval, head) = try run(chinese: false, in: "text-channel-en")
         #expect(train.contains("text channel off"), "\(train)")
         #expect(eval["without_text_channel"] == nil)
         #expect((eval["attention"] as? [String: Double])?["title_chars"] == nil)
+        // Without the channel the titles' sentence embeddings are all there is: leaving them out is refused.
+        let root = head.deletingLastPathComponent()
+        let off = try CLI.run(["train", "--features", root.appendingPathComponent("train/features").path,
+                               "--labels", root.appendingPathComponent("train/labels.jsonl").path,
+                               "--taxonomy", root.appendingPathComponent("taxonomy.json").path,
+                               "--output", root.appendingPathComponent("head-off").path, "--sentence-embeddings", "off"])
+        #expect(off.status == 1)
+        #expect(off.stderr.contains("--sentence-embeddings off leaves nothing to train on"), "\(off.stderr)")
     }
 
     /// The feature files keep the texts the channel reads.

@@ -231,6 +231,10 @@ struct Train: ParsableCommand {
         guard contents.examples.count >= 2 else { throw CommandFailure("need at least 2 labelled items, found \(contents.examples.count)") }
         let config = headConfig(contents.modalities, tree)
         if let problem = config.problem() { throw CommandFailure("invalid head: \(problem)") }
+        if sentenceEmbeddings == .off && config.removingModalities(named: SentenceEmbeddings.modalities).modalities.isEmpty {
+            throw CommandFailure("--sentence-embeddings off leaves nothing to train on: the training items' only modalities are "
+                                 + "the sentence embeddings (\(config.modalities.map(\.name).joined(separator: ", ")))")
+        }
         let options = self.options
         var (train, validation) = HeadTrainer.split(contents.examples, fraction: options.validationFraction, seed: seed)
         if !validation.isEmpty && validation.count < HeadTrainer.minimumValidation {
