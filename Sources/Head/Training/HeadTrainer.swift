@@ -166,6 +166,9 @@ public struct TrainingResult: Sendable {
     /// 1-based epoch whose parameters were kept.
     public var bestEpoch: Int
     public var stoppedEarly: Bool
+
+    /// The kept epoch's validation loss, what the automatic choices compare (+∞ without validation).
+    public var keptValidationLoss: Double { history[bestEpoch - 1].validationLoss ?? .infinity }
 }
 
 /// Minibatch AdamW training with warm-up + cosine schedule, gradient clipping, modal dropout,

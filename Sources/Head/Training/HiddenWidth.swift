@@ -59,11 +59,10 @@ extension HeadTrainer {
             (c.hidden1, c.hidden2) = (width, width)
             return Self.train(config: c, options: options, train: train, validation: validation) { progress(width, $0) }
         }
-        // The kept epoch's validation loss (nil without validation); the first of equals wins.
-        let loss = { (r: TrainingResult) in r.history[r.bestEpoch - 1].validationLoss ?? .infinity }
-        let kept = results.min { loss($0) < loss($1) }!
+        // The first of equals wins.
+        let kept = results.min { $0.keptValidationLoss < $1.keptValidationLoss }!
         var losses: [Int: Double] = [:]
-        for (width, result) in zip(widths, results) where loss(result).isFinite { losses[width] = loss(result) }
+        for (width, result) in zip(widths, results) where result.keptValidationLoss.isFinite { losses[width] = result.keptValidationLoss }
         return WidthChoice(result: kept, validationLoss: losses)
     }
 }

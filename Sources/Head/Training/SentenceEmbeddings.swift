@@ -65,11 +65,10 @@ extension HeadTrainer {
                 progress("without sentence embeddings", $0, $1)
             }
         }
-        let loss = { (c: WidthChoice) in c.result.history[c.result.bestEpoch - 1].validationLoss ?? .infinity }
-        let best = trained.indices.min { loss(trained[$0]) < loss(trained[$1]) }!
+        let best = trained.indices.min { trained[$0].result.keptValidationLoss < trained[$1].result.keptValidationLoss }!
         var losses: [String: Double] = [:]
         if candidates.count > 1 {
-            for (keep, c) in zip(candidates, trained) { losses[keep ? "on" : "off"] = loss(c) }
+            for (keep, c) in zip(candidates, trained) { losses[keep ? "on" : "off"] = c.result.keptValidationLoss }
         }
         return SentenceEmbeddingsChoice(kept: trained[best], withSentenceEmbeddings: candidates[best], validationLoss: losses)
     }
