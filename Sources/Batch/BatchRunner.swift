@@ -52,9 +52,9 @@ public final class BatchRunner: @unchecked Sendable {
         public var seconds = 0.0
         /// "SIGINT", "SIGTERM" or "max_failures" when the run stopped early.
         public var stoppedBy: String?
-        /// The multiply-adds the run's products issued to OpenBLAS (set by the caller, which
-        /// knows the encoders; nil: not counted).
-        public var multiplyAdds: Int?
+        /// The multiply-adds the run's products issued to OpenBLAS (``GEMM/multiplyAdds`` over the
+        /// run): the arithmetic actually done, after Winograd.
+        public var multiplyAdds = 0
 
         enum CodingKeys: String, CodingKey {
             case processed, succeeded, failed, quarantined, seconds
@@ -70,7 +70,7 @@ public final class BatchRunner: @unchecked Sendable {
             try c.encode(skippedDone, forKey: .skippedDone)
             try c.encode((seconds * 1000).rounded() / 1000, forKey: .seconds)
             try c.encodeIfPresent(stoppedBy, forKey: .stoppedBy)
-            try c.encodeIfPresent(multiplyAdds, forKey: .multiplyAdds)
+            try c.encode(multiplyAdds, forKey: .multiplyAdds)
         }
     }
 
@@ -98,6 +98,7 @@ public final class BatchRunner: @unchecked Sendable {
         where Inputs.Element == InputSource.Element
     {
         let start = DispatchTime.now().uptimeNanoseconds
+        let multiplyAddsBefore = GEMM.multiplyAdds
         var summary = Summary()
         let queue = BoundedQueue<Work<Job.Prepared>>(capacity: max(1, options.lookahead))
         stop.onSet = { queue.close() }
@@ -158,6 +159,7 @@ public final class BatchRunner: @unchecked Sendable {
         journal.sync()
         summary.stoppedBy = stop.reason
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        summary.multiplyAdds = GEMM.multiplyAdds - multiplyAddsBefore
         progress?.finish(summary)
         return summary
     }

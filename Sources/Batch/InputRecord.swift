@@ -99,9 +99,13 @@ public struct InputRecord: Codable, Sendable, Equatable {
                 products?.append(Product(title: product["title"] as? String, category: product["category"] as? String))
             }
         }
-        let video = try path("video"), cover = try path("cover"), title = try string("title")
-        guard !requireContent || video != nil || cover != nil || (title.map { !$0.isEmpty } ?? false) else {
-            throw InputError(location: location, message: "a record needs at least one of 'video', 'cover' or 'title'")
+        let video = try path("video"), cover = try path("cover"), title = try string("title"), summary = try string("summary")
+        // Texts alone are enough: the text encoder and the text channel read summaries and products too.
+        let hasText = [title, summary].contains { !($0 ?? "").isEmpty }
+            || (products ?? []).contains { !($0.title ?? "").isEmpty || !($0.category ?? "").isEmpty }
+        guard !requireContent || video != nil || cover != nil || hasText else {
+            throw InputError(location: location,
+                             message: "a record needs at least one of 'video', 'cover', 'title', 'summary' or 'products'")
         }
         var id = try string("id")
         if (id == nil || id!.isEmpty) && requireContent {
@@ -110,8 +114,7 @@ public struct InputRecord: Codable, Sendable, Equatable {
             }
             id = URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent
         }
-        return InputRecord(id: id ?? "", video: video, cover: cover, title: title, summary: try string("summary"),
-                           products: products)
+        return InputRecord(id: id ?? "", video: video, cover: cover, title: title, summary: summary, products: products)
     }
 }
 

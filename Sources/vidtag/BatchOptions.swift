@@ -1,7 +1,6 @@
 import ArgumentParser
 import Batch
 import Foundation
-import Kernels
 import Media
 import Pipeline
 import Weights
@@ -134,14 +133,12 @@ enum BatchExecution {
             source.resume()
             return source
         }
-        var summary: BatchRunner.Summary
-        let multiplyAddsBefore = GEMM.multiplyAdds
+        let summary: BatchRunner.Summary
         do {
             summary = try runner.run(inputs, job: job)
         } catch let unavailable as EncoderUnavailable {
             throw CommandFailure(unavailable)
         }
-        summary.multiplyAdds = GEMM.multiplyAdds - multiplyAddsBefore
         watchers.forEach { $0.cancel() }
         if let quarantine = options.quarantine, let problem = quarantine.writeFailure {
             progress.say("vidtag: warning: cannot write the quarantine \(quarantine.path) (\(problem)); failed inputs will be tried again next run")

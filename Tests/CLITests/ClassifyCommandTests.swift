@@ -241,10 +241,13 @@ import Testing
             try ids.map { "{\"id\": \"\($0)\", \"video\": \"\(video)\", \"title\": \"Cat toys review\"}\n" }.joined()
                 .write(to: manifest, atomically: true, encoding: .utf8)
             let summary = folder.appendingPathComponent("summary-\(ids.count).json")
-            let result = try CLI.run(["classify", "--bundle", ClassifyBundle.path, "--quiet", "--frames", "2", "--threads", "2",
+            let result = try CLI.run(["classify", "--bundle", ClassifyBundle.path, "--frames", "2", "--threads", "2",
                                       "--summary", summary.path, "--manifest", manifest.path])
             #expect(result.status == 0, "\(result.stderr)")
-            return CLI.object(try String(contentsOf: summary, encoding: .utf8))["multiply_adds"] as? Int ?? -1
+            let count = CLI.object(try String(contentsOf: summary, encoding: .utf8))["multiply_adds"] as? Int ?? -1
+            let line = CLI.object(String(result.stderr.split(separator: "\n").last ?? ""))["summary"] as? [String: Any]
+            #expect(line?["multiply_adds"] as? Int == count, "standard error's summary line says the same")
+            return count
         }
         let one = try count(["a"]), two = try count(["a", "b"])
         print("multiply-adds: one item \(one), two \(two)")

@@ -17,13 +17,16 @@ import Weights
             {"id": "a", "title": "Summer linen dress 夏季连衣裙", "summary": "Light and cool", "products": [{"title": "Linen dress", "category": "Dresses"}, {"title": "Straw hat", "category": "Hats"}]}
             {"id": "b", "title": "Cat toys review"}
             {"id": "c", "summary": "no title here"}
+            {"id": "d", "title": "", "products": [{"title": null}]}
             """.write(to: manifest, atomically: true, encoding: .utf8)
         let output = folder.appendingPathComponent("features")
         let result = try CLI.run(["extract", "--text", model, "--quiet", "--output", output.path,
                                   "--manifest", manifest.path])
-        #expect(result.status == 2, "record c has neither video, cover nor title: \(result.stdout)")
-        #expect(result.lines.count == 3)
-        #expect((CLI.object(result.lines[2])["error"] as? [String: Any])?["code"] as? String == "malformed_record")
+        #expect(result.status == 2, "record d has no video, cover or text: \(result.stdout)")
+        #expect(result.lines.count == 4)
+        #expect((CLI.object(result.lines[3])["error"] as? [String: Any])?["code"] as? String == "malformed_record")
+        let c = try SafetensorsFile(path: output.appendingPathComponent("c.safetensors").path)
+        #expect(c.names == ["text.summary"], "a summary alone is an item")
 
         let encoder = try TextEncoder(directory: model)
         let expected = encoder.encode(["Summer linen dress 夏季连衣裙", "Light and cool", "Linen dress Dresses",
