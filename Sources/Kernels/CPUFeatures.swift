@@ -3,9 +3,9 @@ import Foundation
 
 /// The vector extensions of this CPU that matter to the kernels, as Linux reports them in
 /// `/proc/cpuinfo`, and what runs on them: OpenBLAS picks its SGEMM kernels by the CPU (or by
-/// `OPENBLAS_CORETYPE` when set); vidtag's loops in C (`Sources/CKernels`: the 3×3 Winograd
-/// transforms) run at the widest level the CPU has (`vidtag_cpu_level`), its Swift loops
-/// (im2col, the 1-D Winograd transforms, epilogues, pooling) are compiled for baseline x86-64.
+/// `OPENBLAS_CORETYPE` when set); vidtag's loops in C (`Sources/CKernels`: the Winograd
+/// transforms, 3×3 and 1-D, and pooling) run at the widest level the CPU has
+/// (`vidtag_cpu_level`), its Swift loops (im2col, epilogues) are compiled for baseline x86-64.
 public enum CPUFeatures {
     /// The extensions looked for, in the order printed (`/proc/cpuinfo` flag names).
     static let watched = ["avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16", "avx512ifma"]

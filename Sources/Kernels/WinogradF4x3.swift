@@ -88,9 +88,7 @@ struct WinogradF4x3: Sendable {
                                 ? input + ((n * height + y) * width + x) * cin : zeros
                         }
                     }
-                    taps.withUnsafeBufferPointer { taps in
-                        vidtag_winograd4x3_input(taps.baseAddress!, u + row * cin, uStride, cin)
-                    }
+                    vidtag_winograd4x3_input(taps, u + row * cin, uStride, cin)
                 }
             },
             transformOutput: { tiles, m, mStride in
@@ -104,9 +102,7 @@ struct WinogradF4x3: Sendable {
                                 ? out + ((n * outHeight + oy) * outWidth + ox) * cout : nil
                         }
                     }
-                    lines.withUnsafeBufferPointer { lines in
-                        vidtag_winograd4x3_output(m + row * cout, mStride, lines.baseAddress!, cout, accumulate ? 1 : 0)
-                    }
+                    vidtag_winograd4x3_output(m + row * cout, mStride, lines, cout, accumulate ? 1 : 0)
                     for line in lines {
                         if let line { activation.apply(line, count: cout, bias: bias) }
                     }
