@@ -11,7 +11,9 @@ Model (design.md §1), for a batch of items, M modalities in the order of `modal
   bag modality (the text channel, "texts.<field>"): n-gram ids -> the mean of their rows of the
       shared table chars.table [buckets, E] (F.embedding_bag, mode "mean") [E]
   every modality: [D] -> Linear -> ReLU -> P, zeroed when the modality is absent
-  fusion:  attention: p = masked softmax(Linear(concat)), fused = concat(w_m * e_m) with w = p
+  fusion:  attention: p = masked softmax(Linear(concat)), or with cfg["attention_scores"] == "own"
+                      (each modality scoring its own block) masked softmax(w_m . e_m + b_m), "joint"
+                      when the key is missing; fused = concat(w_m * e_m) with w = p
                       (cfg["attention_scale"] convex), n * p (mean) or 1 - rho + rho * n * p (residual,
                       rho = cfg["attention_mix"], 0.5 when absent),
                       n the number of modalities present
@@ -120,19 +122,32 @@ class LowRankFusion(nn.Module):
         return torch.einsum("r,brf->bf", self.rank_weight, product) + self.bias
 
 
+class OwnScores(nn.Module):
+    """Attention scores from each modality's own block: s_m = w_m . e_m + b_m (weight [M, P], bias [M])."""
+
+    def __init__(self, m, p):
+        super().__init__()
+        self.weight = nn.Parameter(torch.zeros(m, p))
+        self.bias = nn.Parameter(torch.zeros(m))
+
+    def forward(self, blocks):
+        """blocks: [B, M, P] -> [B, M]."""
+        return (blocks * self.weight).sum(-1) + self.bias
+
+
 class Fusion(nn.Module):
     """Parameters: attention.{weight,bias} | tfn.{weight,bias} | lmf.{factor.<m>,rank_weight,bias};
     absent.<m> (attention, concat) with learned absent blocks."""
 
-    def __init__(self, kind, names, p, f, rank, scale="convex", mix=0.5, absent="zero"):
+    def __init__(self, kind, names, p, f, rank, scale="convex", mix=0.5, absent="zero", scores="joint"):
         super().__init__()
         m = len(names)
-        self.kind, self.scale, self.mix, self.names = kind, scale, mix, names
+        self.kind, self.scale, self.mix, self.names, self.scores = kind, scale, mix, names, scores
         self.learns_absent = absent == "learned" and kind in ("attention", "concat")
         if self.learns_absent:
             self.absent = nn.ParameterDict({name: nn.Parameter(torch.zeros(p)) for name in names})
         if kind == "attention":
-            self.attention = nn.Linear(m * p, m)
+            self.attention = nn.Linear(m * p, m) if scores == "joint" else OwnScores(m, p)
         elif kind == "tfn":
             self.tfn = nn.Linear((p + 1) ** m, f)
         elif kind == "lmf":
@@ -152,8 +167,8 @@ class Fusion(nn.Module):
         if self.kind == "concat":
             return blocks.reshape(b, m * p), None
         if self.kind == "attention":
-            flat = blocks.reshape(b, m * p)
-            logits = self.attention(flat).masked_fill(mask == 0, float("-inf"))
+            logits = self.attention(blocks.reshape(b, m * p) if self.scores == "joint" else blocks)
+            logits = logits.masked_fill(mask == 0, float("-inf"))
             probs = torch.softmax(logits, dim=1)                          # absent modalities get 0
             n = mask.sum(1, keepdim=True)                                 # modalities present
             if self.scale == "convex":
@@ -219,7 +234,7 @@ class Head(nn.Module):
             self.chars.table = nn.Parameter(torch.zeros(channel["buckets"], channel["dim"]))
         self.proj = nn.ModuleDict({m["name"]: nn.Linear(pooled(m), p) for m in mods})
         self.fusion = Fusion(fusion, names, p, f, cfg["lmf_rank"], cfg.get("attention_scale", "convex"),
-                             cfg.get("attention_mix", 0.5), cfg.get("absent", "zero"))
+                             cfg.get("attention_mix", 0.5), cfg.get("absent", "zero"), cfg.get("attention_scores", "joint"))
         c1, c2 = cfg["level1_count"], len(cfg["parents"])
         self.classifier = nn.Module()
         if cfg["classifier"] == "hmc":

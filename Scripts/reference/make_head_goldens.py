@@ -65,7 +65,9 @@ VARIANTS = [("attention", "hmc", "weighted"), ("concat", "hmc", "weighted"), ("t
             ("attention", "hmc", "weighted", "netvlad", "residual", "learned"),
             ("concat", "hmc", "weighted", "netvlad", "convex", "learned"),
             ("attention", "hmc", "weighted", "netvlad", "residual", "zero", 0),
-            ("concat", "hmc", "weighted", "netvlad", "convex", "zero", 0), ("attention", "flat", "weighted", "netvlad", "residual", "zero", 0)]
+            ("concat", "hmc", "weighted", "netvlad", "convex", "zero", 0), ("attention", "flat", "weighted", "netvlad", "residual", "zero", 0),
+            ("attention", "hmc", "weighted", "netvlad", "residual", "zero", None, "own"),
+            ("attention", "hmc", "weighted", "netvlad", "residual", "zero", 0, "own")]
 # The linear baseline's standardisation {mean, scale} per modality, as training would store it.
 STANDARDISATION = {m["name"]: {"mean": [round(0.1 * ((i * 7 + j) % 5) - 0.2, 3) for i in range(m["dim"])],
                                "scale": [round(0.5 + 0.1 * ((i * 3 + j) % 7), 3) for i in range(m["dim"])]}
@@ -110,22 +112,22 @@ for b, item in enumerate(items):
 tensors["targets"] = targets.astype(np.float32)
 
 
-def variant_name(fusion, classifier, form, pooling="netvlad", scale="convex", absent="zero", hidden=None):
-    """<fusion>_<classifier>[_flattened][_<pooling>][_<attention scale>][_learned][_hidden0], defaults left out
-    (hidden0: linear classifier channels)."""
+def variant_name(fusion, classifier, form, pooling="netvlad", scale="convex", absent="zero", hidden=None, scores="joint"):
+    """<fusion>_<classifier>[_flattened][_<pooling>][_<attention scale>][_own][_learned][_hidden0], defaults left out
+    (own: attention scores from each modality's own block; hidden0: linear classifier channels)."""
     parts = [fusion, classifier] + [x for x, default in ((form, "weighted"), (pooling, "netvlad"), (scale, "convex"),
-                                                         (absent, "zero")) if x != default]
+                                                         (scores, "joint"), (absent, "zero")) if x != default]
     return "_".join(parts + ([] if hidden is None else [f"hidden{hidden}"]))
 
 
-def run(fusion, classifier, form, pooling="netvlad", scale="convex", absent="zero", hidden=None):
+def run(fusion, classifier, form, pooling="netvlad", scale="convex", absent="zero", hidden=None, scores="joint"):
     cfg = dict(BASE, fusion=fusion, classifier=classifier, netvlad=form, pooling=pooling, attention_scale=scale,
-               absent=absent)
+               absent=absent, attention_scores=scores)
     if hidden is not None:
         cfg.update(hidden1=hidden, hidden2=hidden)
     if fusion == "linear":
         cfg["modalities"] = [dict(m, standardisation=STANDARDISATION[m["name"]]) for m in BASE["modalities"]]
-    name = variant_name(fusion, classifier, form, pooling, scale, absent, hidden)
+    name = variant_name(fusion, classifier, form, pooling, scale, absent, hidden, scores)
     return golden_run.run(cfg, items, targets, name, SEED, OVERRIDES, OPTIM)
 
 

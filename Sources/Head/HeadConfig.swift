@@ -59,6 +59,17 @@ public struct HeadConfig: Codable, Equatable, Sendable {
         case residual
     }
 
+    /// What modal attention's scores s (B, M), the logits of its softmax, are computed from.
+    public enum AttentionScores: String, Codable, Sendable, CaseIterable {
+        /// s = E·Wᵀ + b over the whole fused vector E (W: M × M·P): each modality's score reads
+        /// every block.
+        case joint
+        /// s_m = w_m·e_m + b_m (W: M × P): each modality's score reads its own block only, the
+        /// block-diagonal case of `joint`. The softmax over the present modalities still makes
+        /// the scores compete.
+        case own
+    }
+
     /// What an absent modality contributes to the fused vector (attention and concat).
     public enum AbsentModality: String, Codable, Sendable, CaseIterable {
         /// A zero block: the classifier cannot tell "absent" from "present, every unit off", and
@@ -94,6 +105,11 @@ public struct HeadConfig: Codable, Equatable, Sendable {
     /// at level 2 against 75.9% (mean) and 72.7% (convex) on three synthetic worlds (docs/head.md).
     /// Heads saved without the key were trained convex and load so.
     public var attentionScale: AttentionScale = .residual
+    /// What attention's scores read. Own blocks measured better than the whole fused vector on
+    /// the world kinds where attention trailed concatenation (complementary: level 1 +1.5 points,
+    /// level 2 +0.6; standard +0.4 / +0.1) and level elsewhere (docs/head.md). Heads saved
+    /// without the key were trained joint and load so.
+    public var attentionScores: AttentionScores = .own
     /// ρ, the re-weighted share of each block in the residual form. ¼ measured best over ½ and ⅛
     /// (docs/head.md: 78.2% against 77.6% and 78.2% at level 2 on the standard worlds, 78.8%
     /// against 79.0% and 77.9% on the few-frames worlds, 3 seeds). Heads saved without the key
@@ -166,7 +182,8 @@ public struct HeadConfig: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case modalities, parents, fusion, classifier, clusters, netvlad, pooling, absent, width, hidden1, hidden2, lambda, beta
-        case attentionScale = "attention_scale", attentionMix = "attention_mix", textChannel = "text_channel"
+        case attentionScale = "attention_scale", attentionMix = "attention_mix", attentionScores = "attention_scores"
+        case textChannel = "text_channel"
         case level1Count = "level1_count", tfnWidth = "tfn_width", lmfRank = "lmf_rank", fusedWidth = "fused_width"
     }
 
@@ -184,6 +201,7 @@ public struct HeadConfig: Codable, Equatable, Sendable {
         pooling = try c.decodeIfPresent(SequencePooling.self, forKey: .pooling) ?? .netvlad
         attentionScale = try c.decodeIfPresent(AttentionScale.self, forKey: .attentionScale) ?? .convex
         attentionMix = try c.decodeIfPresent(Float.self, forKey: .attentionMix) ?? 0.5
+        attentionScores = try c.decodeIfPresent(AttentionScores.self, forKey: .attentionScores) ?? .joint
         absent = try c.decodeIfPresent(AbsentModality.self, forKey: .absent) ?? .zero
         width = try c.decodeIfPresent(Int.self, forKey: .width) ?? width
         tfnWidth = try c.decodeIfPresent(Int.self, forKey: .tfnWidth) ?? tfnWidth

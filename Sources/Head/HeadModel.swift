@@ -146,7 +146,7 @@ public final class HeadModel: @unchecked Sendable {
                 AttentionFusion.forward(fused: fused, probs: ws.get("attention", bsz * m), blocks: blocks,
                                         mask: mask.baseAddress!, weight: param("fusion.attention.weight"),
                                         bias: param("fusion.attention.bias"), batch: bsz, modalities: m, width: p,
-                                        form: c.attentionScale, mix: c.attentionMix)
+                                        scores: c.attentionScores, form: c.attentionScale, mix: c.attentionMix)
             }
         case .tfn:
             fused = ws.get("fused", bsz * f)

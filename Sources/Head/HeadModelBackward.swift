@@ -78,7 +78,8 @@ extension HeadModel {
                                          dbias: grad("fusion.attention.bias"), scratch: ws.get("dattention", bsz * m),
                                          dfused: dfused, probs: ws.get("attention", bsz * m), blocks: blocks,
                                          mask: mask.baseAddress!, weight: param("fusion.attention.weight"), batch: bsz,
-                                         modalities: m, width: p, form: c.attentionScale, mix: c.attentionMix)
+                                         modalities: m, width: p, scores: c.attentionScores, form: c.attentionScale,
+                                         mix: c.attentionMix)
             }
         case .tfn:
             let q = c.tfnTensorSize

@@ -12,7 +12,7 @@
 /// | `netvlad.<m>.centers` | [K, D] | |
 /// | `netvlad.<m>.shot_logits` | [K] | α = softmax(shot_logits); the weighted form only |
 /// | `proj.<m>.weight`, `.bias` | [P, D'], [P] | every modality; P = width (tfnWidth for TFN); D' = `pooledWidth` (D, K·D for flattened NetVLAD, + D with the mean) |
-/// | `fusion.attention.weight`, `.bias` | [M, M·P], [M] | attention |
+/// | `fusion.attention.weight`, `.bias` | [M, M·P] (joint scores) or [M, P] (own), [M] | attention |
 /// | `fusion.absent.<m>` | [P] | attention and concat with learned absent blocks, one per modality |
 /// | `fusion.tfn.weight`, `.bias` | [F, (P+1)^M], [F] | TFN |
 /// | `fusion.lmf.factor.<m>` | [r·F, P+1] | LMF, one per modality |
@@ -79,7 +79,7 @@ public struct ParameterLayout: Sendable {
         let f = c.fusedDimension
         switch c.fusion {
         case .attention:
-            t.append(("fusion.attention.weight", [m, m * p]))
+            t.append(("fusion.attention.weight", [m, c.attentionScores == .own ? p : m * p]))
             t.append(("fusion.attention.bias", [m]))
         case .concat, .linear:
             break

@@ -61,40 +61,42 @@ import Testing
         report(results, flattened ? "NetVLAD (flattened)" : "NetVLAD")
     }
 
-    @Test(arguments: HeadConfig.AttentionScale.allCases) func attentionFusion(scale: HeadConfig.AttentionScale) {
+    @Test(arguments: HeadConfig.AttentionScale.allCases, HeadConfig.AttentionScores.allCases)
+    func attentionFusion(scale: HeadConfig.AttentionScale, scores: HeadConfig.AttentionScores) {
         let data = TestData(seed: 2)
         defer { withExtendedLifetime(data) {} }
         let (b, m, p) = (4, 3, 5)
         let mask: [Float] = [1, 1, 1, 1, 0, 1, 0, 0, 1, 1, 1, 0]
         let blocks = data.normal(b * m * p)
         for r in 0..<b { for j in 0..<m where mask[r * m + j] == 0 { (blocks.pointer + r * m * p + j * p).update(repeating: 0, count: p) } }
-        let weight = data.normal(m * m * p, scale: 0.4), bias = data.normal(m, scale: 0.2)
+        let scoreWidth = scores == .joint ? m * p : p
+        let weight = data.normal(m * scoreWidth, scale: 0.4), bias = data.normal(m, scale: 0.2)
         let r = data.normals(b * m * p)
         let fused = data.zeros(b * m * p), probs = data.zeros(b * m)
         func forward() -> Double {
             mask.withUnsafeBufferPointer {
                 AttentionFusion.forward(fused: fused.pointer, probs: probs.pointer, blocks: blocks.pointer,
                                         mask: $0.baseAddress!, weight: weight.pointer, bias: bias.pointer,
-                                        batch: b, modalities: m, width: p, form: scale, mix: 0.3)
+                                        batch: b, modalities: m, width: p, scores: scores, form: scale, mix: 0.3)
             }
             return probe(fused.pointer, r)
         }
         _ = forward()
         // absent modalities get exactly zero weight
         for row in 0..<b { for j in 0..<m where mask[row * m + j] == 0 { #expect(probs[row * m + j] == 0) } }
-        let dblocks = data.zeros(b * m * p), dw = data.zeros(m * m * p), db = data.zeros(m)
+        let dblocks = data.zeros(b * m * p), dw = data.zeros(m * scoreWidth), db = data.zeros(m)
         let dout = data.copy(r)
         mask.withUnsafeBufferPointer {
             AttentionFusion.backward(dblocks: dblocks.pointer, dweight: dw.pointer, dbias: db.pointer,
                                      scratch: data.zeros(b * m).pointer, dfused: dout.pointer, probs: probs.pointer,
                                      blocks: blocks.pointer, mask: $0.baseAddress!, weight: weight.pointer, batch: b,
-                                     modalities: m, width: p, form: scale, mix: 0.3)
+                                     modalities: m, width: p, scores: scores, form: scale, mix: 0.3)
         }
         report([
-            GradientCheck.check("weight", values: weight.pointer, count: m * m * p, analytic: dw.array(), loss: forward),
+            GradientCheck.check("weight", values: weight.pointer, count: m * scoreWidth, analytic: dw.array(), loss: forward),
             GradientCheck.check("bias", values: bias.pointer, count: m, analytic: db.array(), loss: forward),
             GradientCheck.check("blocks", values: blocks.pointer, count: b * m * p, analytic: dblocks.array(), loss: forward),
-        ], "attention fusion (\(scale.rawValue), ρ 0.3 where it applies)")
+        ], "attention fusion (\(scale.rawValue), \(scores.rawValue) scores, ρ 0.3 where it applies)")
     }
 
     @Test func absentBlocks() {
@@ -345,7 +347,8 @@ import Testing
     @Test(arguments: ["attention_hmc", "concat_hmc", "tfn_hmc", "lmf_hmc", "attention_flat", "concat_flat",
                       "attention_hmc_flattened", "attention_hmc_both_residual", "concat_hmc_both", "linear_flat",
                       "attention_hmc_residual_learned", "concat_hmc_learned", "attention_hmc_residual_hidden0",
-                      "concat_hmc_hidden0", "attention_flat_residual_hidden0"])
+                      "concat_hmc_hidden0", "attention_flat_residual_hidden0", "attention_hmc_residual_own",
+                      "attention_hmc_residual_own_hidden0"])
     func wholeHead(variant: String) throws { try checkWholeHead(HeadGoldens(), variant) }
 
     /// The whole head with the text channel's three bags (their table shared).

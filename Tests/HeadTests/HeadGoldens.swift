@@ -71,7 +71,8 @@ struct HeadGoldens {
 
     /// The head config of a variant such as "tfn_hmc", "attention_hmc_flattened" or
     /// "attention_hmc_both_residual": fusion, classifier, then in this order whichever differ from
-    /// the reference's defaults: NetVLAD form, sequence pooling, attention scale, absent blocks.
+    /// the reference's defaults: NetVLAD form, sequence pooling, attention scale, attention scores
+    /// (`own`), absent blocks, linear channels (`hidden0`).
     func headConfig(_ variant: String) -> HeadConfig {
         let parts = variant.split(separator: "_").map(String.init)
         var c = HeadConfig(modalities: modalities, parents: config.parents, level1Count: config.level1_count)
@@ -82,6 +83,8 @@ struct HeadGoldens {
         if let form = rest.first.flatMap(HeadConfig.NetVLADForm.init(rawValue:)) { c.netvlad = form; rest = rest.dropFirst() }
         if let pooling = rest.first.flatMap(HeadConfig.SequencePooling.init(rawValue:)) { c.pooling = pooling; rest = rest.dropFirst() }
         if let scale = rest.first.flatMap(HeadConfig.AttentionScale.init(rawValue:)) { c.attentionScale = scale; rest = rest.dropFirst() }
+        c.attentionScores = .joint  // likewise
+        if rest.first == "own" { c.attentionScores = .own; rest = rest.dropFirst() }
         c.absent = .zero  // likewise
         if let absent = rest.first.flatMap(HeadConfig.AbsentModality.init(rawValue:)) { c.absent = absent; rest = rest.dropFirst() }
         let linearChannels = rest.first == "hidden0"

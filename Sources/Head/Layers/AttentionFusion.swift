@@ -1,6 +1,8 @@
 /// Modal attention fusion (the article's "Modal Attention"): from the concatenation of the
 /// projected modality blocks e_m (B, M·P), predict a distribution over the M modalities,
 ///   s = E·Wᵀ + b (B, M),   p = softmax over the modalities present (absent ones get 0),
+/// with W (M, M·P) for `joint` scores, or block-diagonal for `own` ones, s_m = w_m·e_m + b_m with
+/// W (M, P) (``HeadConfig/AttentionScores``),
 /// and re-weight each block by its probability: fused_m = p_m · e_m. The fused vector is the
 /// re-weighted concatenation (B, M·P). Absent modalities are excluded from the softmax (their
 /// block in E is zero as well), so the weights of the present ones sum to 1.
@@ -26,16 +28,29 @@ enum AttentionFusion {
 
     /// - fused: (B, M·P); probs: (B, M).
     /// - blocks: (B, M·P) masked projections; mask: (B, M) of 0/1.
-    /// - weight: (M, M·P); bias: (M).
+    /// - weight: (M, M·P) joint, (M, P) own; bias: (M).
     static func forward(
         fused: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
         blocks: UnsafePointer<Float>, mask: UnsafePointer<Float>,
         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-        batch: Int, modalities m: Int, width p: Int, form: HeadConfig.AttentionScale, mix: Float
+        batch: Int, modalities m: Int, width p: Int, scores: HeadConfig.AttentionScores,
+        form: HeadConfig.AttentionScale, mix: Float
     ) {
         let w = m * p
-        Dense.forward(out: probs, ldOut: m, inp: blocks, ldInp: w, weight: weight, bias: bias,
-                      rows: batch, inFeatures: w, outFeatures: m)
+        switch scores {
+        case .joint:
+            Dense.forward(out: probs, ldOut: m, inp: blocks, ldInp: w, weight: weight, bias: bias,
+                          rows: batch, inFeatures: w, outFeatures: m)
+        case .own:
+            for b in 0..<batch {
+                for j in 0..<m {
+                    let e = blocks + b * w + j * p, wj = weight + j * p
+                    var s = bias[j]
+                    for i in 0..<p { s += wj[i] * e[i] }
+                    probs[b * m + j] = s
+                }
+            }
+        }
         Softmax.forward(probs, probs, rows: batch, n: m, mask: mask)
         for b in 0..<batch {
             let (constant, slope) = affine(mask, item: b, modalities: m, form: form, mix: mix)
@@ -53,8 +68,8 @@ enum AttentionFusion {
         scratch: UnsafeMutablePointer<Float>,
         dfused: UnsafePointer<Float>,
         probs: UnsafePointer<Float>, blocks: UnsafePointer<Float>, mask: UnsafePointer<Float>,
-        weight: UnsafePointer<Float>, batch: Int, modalities m: Int, width p: Int, form: HeadConfig.AttentionScale,
-        mix: Float
+        weight: UnsafePointer<Float>, batch: Int, modalities m: Int, width p: Int, scores: HeadConfig.AttentionScores,
+        form: HeadConfig.AttentionScale, mix: Float
     ) {
         let w = m * p
         // with fused_bm = (c + s p_bm) e_bm: dp_bm = s dfused_bm · e_bm;  dE_bm += (c + s p_bm) dfused_bm
@@ -79,7 +94,23 @@ enum AttentionFusion {
             for j in 0..<m { dot += pr[j] * g[j] }
             for j in 0..<m { g[j] = pr[j] * (g[j] - dot) }
         }
-        Dense.backward(dinp: dblocks, ldDinp: w, dweight: dweight, dbias: dbias, dout: dprobs, ldDout: m,
-                       inp: blocks, ldInp: w, weight: weight, rows: batch, inFeatures: w, outFeatures: m)
+        switch scores {
+        case .joint:
+            Dense.backward(dinp: dblocks, ldDinp: w, dweight: dweight, dbias: dbias, dout: dprobs, ldDout: m,
+                           inp: blocks, ldInp: w, weight: weight, rows: batch, inFeatures: w, outFeatures: m)
+        case .own:
+            // s_bj = w_j·e_bj + b_j: dw_j += Σ_b ds_bj e_bj;  de_bj += ds_bj w_j;  db_j += Σ_b ds_bj
+            for b in 0..<batch {
+                for j in 0..<m {
+                    let ds = dprobs[b * m + j], e = blocks + b * w + j * p, de = dblocks + b * w + j * p
+                    let wj = weight + j * p, dwj = dweight + j * p
+                    for i in 0..<p {
+                        dwj[i] += ds * e[i]
+                        de[i] += ds * wj[i]
+                    }
+                    dbias[j] += ds
+                }
+            }
+        }
     }
 }

@@ -56,6 +56,9 @@ struct Train: ParsableCommand {
     @Option(help: "How attention weights scale each modality's block: convex (p, the weights summing to 1), mean (n·p, mean 1) or residual (1 − ρ + ρ·n·p), n being the modalities present.")
     var attentionScale: HeadConfig.AttentionScale = .residual
 
+    @Option(help: "What attention's scores read: own (each modality's score reads its own block) or joint (every score reads the whole fused vector).")
+    var attentionScores: HeadConfig.AttentionScores = .own
+
     @Option(help: "ρ, 0 to 1: the share of each block the residual attention re-weights (0 is concatenation).")
     var attentionMix: Float = 0.25
 
@@ -166,6 +169,7 @@ struct Train: ParsableCommand {
         config.pooling = pooling
         config.attentionScale = attentionScale
         config.attentionMix = attentionMix
+        config.attentionScores = attentionScores
         config.absent = absent
         config.width = width
         config.tfnWidth = tfnWidth
@@ -321,6 +325,7 @@ extension HeadConfig.Classifier: ExpressibleByArgument {}
 extension HeadConfig.NetVLADForm: ExpressibleByArgument {}
 extension HeadConfig.SequencePooling: ExpressibleByArgument {}
 extension HeadConfig.AttentionScale: ExpressibleByArgument {}
+extension HeadConfig.AttentionScores: ExpressibleByArgument {}
 extension HeadConfig.AbsentModality: ExpressibleByArgument {}
 extension TrainingOptions.EpochChoice: ExpressibleByArgument {}
 extension HiddenWidth: ExpressibleByArgument {
