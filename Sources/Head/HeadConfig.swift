@@ -106,9 +106,9 @@ public struct HeadConfig: Codable, Equatable, Sendable {
     /// Heads saved without the key were trained convex and load so.
     public var attentionScale: AttentionScale = .residual
     /// What attention's scores read. Own blocks measured better than the whole fused vector on
-    /// the world kinds where attention trailed concatenation (complementary: level 1 +1.5 points,
-    /// level 2 +0.6; standard +0.4 / +0.1) and level elsewhere (docs/head.md). Heads saved
-    /// without the key were trained joint and load so.
+    /// the world kinds where attention trailed concatenation (complementary: level 1 +1.8 points,
+    /// level 2 +1.3; standard +0.3 / +0.4; noisy +0.2 / +0.7) and within 0.3 points elsewhere
+    /// (docs/head.md). Heads saved without the key were trained joint and load so.
     public var attentionScores: AttentionScores = .own
     /// ρ, the re-weighted share of each block in the residual form. ¼ measured best over ½ and ⅛
     /// (docs/head.md: 78.2% against 77.6% and 78.2% at level 2 on the standard worlds, 78.8%
