@@ -52,6 +52,9 @@ struct HeadCompare: ParsableCommand {
     @Option(help: "What an absent modality's block holds in every variant: zero or learned (vidtag train --absent).")
     var absent: HeadConfig.AbsentModality = .zero
 
+    @Option(help: "What the attention variants' scores read: own (each modality's block) or joint (the whole fused vector) (vidtag train --attention-scores).")
+    var attentionScores: HeadConfig.AttentionScores = .own
+
     @Option(help: ArgumentHelp("Hidden width of the classifier channels in every variant: auto (chosen on the validation loss), or a width, 0 for linear channels (vidtag train --hidden).", valueName: "auto|N"))
     var hidden: HiddenWidth = .auto
 
@@ -116,8 +119,11 @@ struct HeadCompare: ParsableCommand {
         setup.options.averageDecay = averageDecay
         setup.options.keep = keep
         setup.hidden = hidden
-        let absent = self.absent
-        setup.base = { $0.absent = absent }
+        let (absent, scores) = (self.absent, attentionScores)
+        setup.base = { config in
+            config.absent = absent
+            config.attentionScores = scores
+        }
         var variants = HeadComparison.variants(modalDropout: modalDropout)
         if !only.isEmpty {
             // A variant's whole name picks that variant alone; other text, every variant containing it.
@@ -323,6 +329,7 @@ struct HeadSynth: ParsableCommand {
     }
 }
 extension HeadConfig.AbsentModality: ExpressibleByArgument {}
+extension HeadConfig.AttentionScores: ExpressibleByArgument {}
 extension TrainingOptions.EpochChoice: ExpressibleByArgument {}
 extension HiddenWidth: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
