@@ -152,6 +152,23 @@ enum Small {
         #expect(m.level2Accuracy > 2 * chance2)
     }
 
+    /// Attention scores: a head.json without `attention_scores` (heads saved before it) loads as
+    /// joint, with its [M, M·P] score matrix; the default, own, saves and loads as such with [M, P].
+    @Test func attentionScoresDecodeAsSavedAndShapeTheScoreMatrix() throws {
+        let world = SyntheticWorld(spec: Small.spec, seed: 4)
+        let config = Small.config(world)
+        #expect(config.attentionScores == .own)
+        var json = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(config)) as? [String: Any])
+        #expect(json["attention_scores"] as? String == "own")
+        #expect(try JSONDecoder().decode(HeadConfig.self, from: JSONEncoder().encode(config)) == config)
+        json["attention_scores"] = nil
+        let legacy = try JSONDecoder().decode(HeadConfig.self, from: JSONSerialization.data(withJSONObject: json))
+        #expect(legacy.attentionScores == .joint)
+        let (m, p) = (config.modalityCount, config.blockWidth)
+        #expect(ParameterLayout(config: config).entry("fusion.attention.weight")?.shape == [m, p])
+        #expect(ParameterLayout(config: legacy).entry("fusion.attention.weight")?.shape == [m, m * p])
+    }
+
     @Test func checkpointRoundTripAndStrictLoading() throws {
         let world = SyntheticWorld(spec: Small.spec, seed: 4)
         let config = Small.config(world, fusion: .lmf)
