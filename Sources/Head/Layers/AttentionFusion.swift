@@ -42,13 +42,10 @@ enum AttentionFusion {
             Dense.forward(out: probs, ldOut: m, inp: blocks, ldInp: w, weight: weight, bias: bias,
                           rows: batch, inFeatures: w, outFeatures: m)
         case .own:
-            for b in 0..<batch {
-                for j in 0..<m {
-                    let e = blocks + b * w + j * p, wj = weight + j * p
-                    var s = bias[j]
-                    for i in 0..<p { s += wj[i] * e[i] }
-                    probs[b * m + j] = s
-                }
+            // column j of s (B, 1) = block j of E (B, P) · w_jᵀ + b_j
+            for j in 0..<m {
+                Dense.forward(out: probs + j, ldOut: m, inp: blocks + j * p, ldInp: w, weight: weight + j * p,
+                              bias: bias + j, rows: batch, inFeatures: p, outFeatures: 1)
             }
         }
         Softmax.forward(probs, probs, rows: batch, n: m, mask: mask)
@@ -99,17 +96,10 @@ enum AttentionFusion {
             Dense.backward(dinp: dblocks, ldDinp: w, dweight: dweight, dbias: dbias, dout: dprobs, ldDout: m,
                            inp: blocks, ldInp: w, weight: weight, rows: batch, inFeatures: w, outFeatures: m)
         case .own:
-            // s_bj = w_j·e_bj + b_j: dw_j += Σ_b ds_bj e_bj;  de_bj += ds_bj w_j;  db_j += Σ_b ds_bj
-            for b in 0..<batch {
-                for j in 0..<m {
-                    let ds = dprobs[b * m + j], e = blocks + b * w + j * p, de = dblocks + b * w + j * p
-                    let wj = weight + j * p, dwj = dweight + j * p
-                    for i in 0..<p {
-                        dwj[i] += ds * e[i]
-                        de[i] += ds * wj[i]
-                    }
-                    dbias[j] += ds
-                }
+            for j in 0..<m {
+                Dense.backward(dinp: dblocks + j * p, ldDinp: w, dweight: dweight + j * p, dbias: dbias + j,
+                               dout: dprobs + j, ldDout: m, inp: blocks + j * p, ldInp: w, weight: weight + j * p,
+                               rows: batch, inFeatures: p, outFeatures: 1)
             }
         }
     }
