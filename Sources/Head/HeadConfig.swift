@@ -106,8 +106,8 @@ public struct HeadConfig: Codable, Equatable, Sendable {
     /// Heads saved without the key were trained convex and load so.
     public var attentionScale: AttentionScale = .residual
     /// What attention's scores read. Own blocks measured better than the whole fused vector on
-    /// the world kinds where attention trailed concatenation (complementary: level 1 +1.8 points,
-    /// level 2 +1.3; standard +0.3 / +0.4; noisy +0.2 / +0.7) and within 0.3 points elsewhere
+    /// the complementary worlds, where attention trailed concatenation most (level 1 +1.7 points,
+    /// level 2 +1.1), and on the noisy ones (+0.4 / +0.8); within 0.6 points elsewhere
     /// (docs/head.md). Heads saved without the key were trained joint and load so.
     public var attentionScores: AttentionScores = .own
     /// ρ, the re-weighted share of each block in the residual form. ¼ measured best over ½ and ⅛
