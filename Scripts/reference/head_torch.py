@@ -16,7 +16,8 @@ Model (design.md §1), for a batch of items, M modalities in the order of `modal
                       when the key is missing; fused = concat(w_m * e_m) with w = p
                       (cfg["attention_scale"] convex), n * p (mean) or 1 - rho + rho * n * p (residual,
                       rho = cfg["attention_mix"], 0.5 when absent),
-                      n the number of modalities present
+                      n the number of modalities present; or (appended) fused = concat(e_1, ..., e_M,
+                      sum_m p_m * e_m), (M+1) * P wide
            concat:    fused = concat(e_m)
            (attention and concat, cfg["absent"] == "learned": an absent modality's block is a learned
            vector absent.<m> instead of zeros; "zero" when the key is missing)
@@ -159,7 +160,8 @@ class Fusion(nn.Module):
         if self.learns_absent:                                            # a_m where modality m is absent
             b, m, p = blocks.shape
             stand_in = torch.stack([self.absent[name] for name in self.names])       # [M, P]
-            fused = (fused.reshape(b, m, p) * mask[:, :, None] + (1 - mask)[:, :, None] * stand_in).reshape(b, m * p)
+            blocks_part = fused[:, :m * p].reshape(b, m, p) * mask[:, :, None] + (1 - mask)[:, :, None] * stand_in
+            fused = torch.cat([blocks_part.reshape(b, m * p), fused[:, m * p:]], dim=1)
         return fused, attention
 
     def fuse(self, blocks, mask):
@@ -171,6 +173,8 @@ class Fusion(nn.Module):
             logits = logits.masked_fill(mask == 0, float("-inf"))
             probs = torch.softmax(logits, dim=1)                          # absent modalities get 0
             n = mask.sum(1, keepdim=True)                                 # modalities present
+            if self.scale == "appended":                                  # blocks unweighted, then sum p_m e_m
+                return torch.cat([blocks.reshape(b, m * p), (probs[:, :, None] * blocks).sum(1)], dim=1), probs
             if self.scale == "convex":
                 weights = probs
             elif self.scale == "mean":
@@ -216,6 +220,8 @@ class Head(nn.Module):
             return
         p = cfg["tfn_width"] if fusion == "tfn" else cfg["width"]
         f = len(mods) * p if fusion in ("attention", "concat") else cfg["fused_width"]
+        if fusion == "attention" and cfg.get("attention_scale") == "appended":
+            f += p
         form = cfg.get("netvlad", "weighted")
         pooling = cfg.get("pooling", "netvlad")
         if pooling != "mean":

@@ -67,7 +67,9 @@ VARIANTS = [("attention", "hmc", "weighted"), ("concat", "hmc", "weighted"), ("t
             ("attention", "hmc", "weighted", "netvlad", "residual", "zero", 0),
             ("concat", "hmc", "weighted", "netvlad", "convex", "zero", 0), ("attention", "flat", "weighted", "netvlad", "residual", "zero", 0),
             ("attention", "hmc", "weighted", "netvlad", "residual", "zero", None, "own"),
-            ("attention", "hmc", "weighted", "netvlad", "residual", "zero", 0, "own")]
+            ("attention", "hmc", "weighted", "netvlad", "residual", "zero", 0, "own"),
+            ("attention", "hmc", "weighted", "netvlad", "appended", "zero", None, "own"),
+            ("attention", "hmc", "weighted", "netvlad", "appended", "learned", 0, "own")]
 # The linear baseline's standardisation {mean, scale} per modality, as training would store it.
 STANDARDISATION = {m["name"]: {"mean": [round(0.1 * ((i * 7 + j) % 5) - 0.2, 3) for i in range(m["dim"])],
                                "scale": [round(0.5 + 0.1 * ((i * 3 + j) % 7), 3) for i in range(m["dim"])]}

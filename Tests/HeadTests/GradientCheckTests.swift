@@ -71,8 +71,9 @@ import Testing
         for r in 0..<b { for j in 0..<m where mask[r * m + j] == 0 { (blocks.pointer + r * m * p + j * p).update(repeating: 0, count: p) } }
         let scoreWidth = scores == .joint ? m * p : p
         let weight = data.normal(m * scoreWidth, scale: 0.4), bias = data.normal(m, scale: 0.2)
-        let r = data.normals(b * m * p)
-        let fused = data.zeros(b * m * p), probs = data.zeros(b * m)
+        let f = scale == .appended ? (m + 1) * p : m * p  // the fused row
+        let r = data.normals(b * f)
+        let fused = data.zeros(b * f), probs = data.zeros(b * m)
         func forward() -> Double {
             mask.withUnsafeBufferPointer {
                 AttentionFusion.forward(fused: fused.pointer, probs: probs.pointer, blocks: blocks.pointer,
@@ -348,7 +349,8 @@ import Testing
                       "attention_hmc_flattened", "attention_hmc_both_residual", "concat_hmc_both", "linear_flat",
                       "attention_hmc_residual_learned", "concat_hmc_learned", "attention_hmc_residual_hidden0",
                       "concat_hmc_hidden0", "attention_flat_residual_hidden0", "attention_hmc_residual_own",
-                      "attention_hmc_residual_own_hidden0"])
+                      "attention_hmc_residual_own_hidden0", "attention_hmc_appended_own",
+                      "attention_hmc_appended_own_learned_hidden0"])
     func wholeHead(variant: String) throws { try checkWholeHead(HeadGoldens(), variant) }
 
     /// The whole head with the text channel's three bags (their table shared).

@@ -39,7 +39,8 @@ import Testing
                            "attention_hmc_both_residual", "attention_hmc_mean_mean", "concat_hmc_both", "linear_flat",
                            "attention_hmc_residual_learned", "concat_hmc_learned", "attention_hmc_residual_hidden0",
                            "concat_hmc_hidden0", "attention_flat_residual_hidden0", "attention_hmc_residual_own",
-                           "attention_hmc_residual_own_hidden0"]
+                           "attention_hmc_residual_own_hidden0", "attention_hmc_appended_own",
+                           "attention_hmc_appended_own_learned_hidden0"]
 
     @Test(arguments: Self.variants)
     func forwardAndGradientsMatchPyTorch(variant: String) throws {

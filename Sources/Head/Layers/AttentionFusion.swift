@@ -11,7 +11,8 @@
 /// being the number of modalities present in the item, so uniform attention passes the blocks
 /// on at their own scale (as concatenation does) instead of shrinking each by n; or
 /// (1 − ρ + ρ·n·p_m)·e_m (residual, ρ = `mix`): a share 1 − ρ of each block always passes and
-/// the rest is re-weighted. p still reads as shares.
+/// the rest is re-weighted. Or, `appended`, the blocks pass unweighted and their weighted sum
+/// follows them: fused = [E, Σ_m p_m·e_m] (B, (M+1)·P). p still reads as shares.
 enum AttentionFusion {
     /// The multiplier of a block: c + s·p, with (c, s) = (0, 1) convex, (0, n) mean, (1 − ρ, ρ·n)
     /// residual, n being the modalities present in item b of `mask` (B, M).
@@ -23,10 +24,11 @@ enum AttentionFusion {
         case .convex: return (0, 1)
         case .mean: return (0, n)
         case .residual: return (1 - mix, mix * n)
+        case .appended: preconditionFailure("AttentionFusion: the appended form re-weights no block")
         }
     }
 
-    /// - fused: (B, M·P); probs: (B, M).
+    /// - fused: (B, M·P), or (B, (M+1)·P) for `appended`; probs: (B, M).
     /// - blocks: (B, M·P) masked projections; mask: (B, M) of 0/1.
     /// - weight: (M, M·P) joint, (M, P) own; bias: (M).
     static func forward(
@@ -49,13 +51,11 @@ enum AttentionFusion {
             }
         }
         Softmax.forward(probs, probs, rows: batch, n: m, mask: mask)
-        for b in 0..<batch {
-            let (constant, slope) = affine(mask, item: b, modalities: m, form: form, mix: mix)
-            for j in 0..<m {
-                let a = mask[b * m + j] == 0 ? 0 : constant + slope * probs[b * m + j]
-                let src = blocks + b * w + j * p, dst = fused + b * w + j * p
-                for i in 0..<p { dst[i] = a * src[i] }
-            }
+        if form == .appended {
+            appendSum(fused: fused, probs: probs, blocks: blocks, batch: batch, modalities: m, width: p)
+        } else {
+            reweight(fused: fused, probs: probs, blocks: blocks, mask: mask, batch: batch, modalities: m, width: p,
+                     form: form, mix: mix)
         }
     }
 
@@ -69,20 +69,13 @@ enum AttentionFusion {
         form: HeadConfig.AttentionScale, mix: Float
     ) {
         let w = m * p
-        // with fused_bm = (c + s p_bm) e_bm: dp_bm = s dfused_bm · e_bm;  dE_bm += (c + s p_bm) dfused_bm
         let dprobs = scratch
-        for b in 0..<batch {
-            let (constant, slope) = affine(mask, item: b, modalities: m, form: form, mix: mix)
-            for j in 0..<m {
-                let a = mask[b * m + j] == 0 ? 0 : constant + slope * probs[b * m + j]
-                let g = dfused + b * w + j * p, e = blocks + b * w + j * p, de = dblocks + b * w + j * p
-                var dot: Float = 0
-                for i in 0..<p {
-                    dot += g[i] * e[i]
-                    de[i] += a * g[i]
-                }
-                dprobs[b * m + j] = slope * dot
-            }
+        if form == .appended {
+            appendSumBackward(dblocks: dblocks, dprobs: dprobs, dfused: dfused, probs: probs, blocks: blocks,
+                              batch: batch, modalities: m, width: p)
+        } else {
+            reweightBackward(dblocks: dblocks, dprobs: dprobs, dfused: dfused, probs: probs, blocks: blocks, mask: mask,
+                             batch: batch, modalities: m, width: p, form: form, mix: mix)
         }
         // through the (masked) softmax, in place: ds = p ⊙ (dp − Σ p dp)
         for b in 0..<batch {
@@ -100,6 +93,77 @@ enum AttentionFusion {
                 Dense.backward(dinp: dblocks + j * p, ldDinp: w, dweight: dweight + j * p, dbias: dbias + j,
                                dout: dprobs + j, ldDout: m, inp: blocks + j * p, ldInp: w, weight: weight + j * p,
                                rows: batch, inFeatures: p, outFeatures: 1)
+            }
+        }
+    }
+    /// The scaled forms: fused_bm = (c + s·p_bm)·e_bm (``affine``), zero where absent.
+    private static func reweight(fused: UnsafeMutablePointer<Float>, probs: UnsafePointer<Float>,
+                                 blocks: UnsafePointer<Float>, mask: UnsafePointer<Float>, batch: Int, modalities m: Int,
+                                 width p: Int, form: HeadConfig.AttentionScale, mix: Float) {
+        let w = m * p
+        for b in 0..<batch {
+            let (constant, slope) = affine(mask, item: b, modalities: m, form: form, mix: mix)
+            for j in 0..<m {
+                let a = mask[b * m + j] == 0 ? 0 : constant + slope * probs[b * m + j]
+                let src = blocks + b * w + j * p, dst = fused + b * w + j * p
+                for i in 0..<p { dst[i] = a * src[i] }
+            }
+        }
+    }
+
+    /// With fused_bm = (c + s·p_bm)·e_bm: dp_bm = s·dfused_bm · e_bm;  dE_bm += (c + s·p_bm)·dfused_bm.
+    private static func reweightBackward(dblocks: UnsafeMutablePointer<Float>, dprobs: UnsafeMutablePointer<Float>,
+                                         dfused: UnsafePointer<Float>, probs: UnsafePointer<Float>,
+                                         blocks: UnsafePointer<Float>, mask: UnsafePointer<Float>, batch: Int,
+                                         modalities m: Int, width p: Int, form: HeadConfig.AttentionScale, mix: Float) {
+        let w = m * p
+        for b in 0..<batch {
+            let (constant, slope) = affine(mask, item: b, modalities: m, form: form, mix: mix)
+            for j in 0..<m {
+                let a = mask[b * m + j] == 0 ? 0 : constant + slope * probs[b * m + j]
+                let g = dfused + b * w + j * p, e = blocks + b * w + j * p, de = dblocks + b * w + j * p
+                var dot: Float = 0
+                for i in 0..<p {
+                    dot += g[i] * e[i]
+                    de[i] += a * g[i]
+                }
+                dprobs[b * m + j] = slope * dot
+            }
+        }
+    }
+
+    /// The appended form: fused_b = [e_b1, …, e_bM, Σ_m p_bm·e_bm] (B, (M+1)·P); absent blocks
+    /// are zero and p_bm = 0 for them.
+    private static func appendSum(fused: UnsafeMutablePointer<Float>, probs: UnsafePointer<Float>,
+                                  blocks: UnsafePointer<Float>, batch: Int, modalities m: Int, width p: Int) {
+        let w = m * p, f = w + p
+        for b in 0..<batch {
+            (fused + b * f).update(from: blocks + b * w, count: w)
+            let sum = fused + b * f + w
+            sum.update(repeating: 0, count: p)
+            for j in 0..<m {
+                let pj = probs[b * m + j], e = blocks + b * w + j * p
+                for i in 0..<p { sum[i] += pj * e[i] }
+            }
+        }
+    }
+
+    /// With g the gradient of the appended sum: dE_bm += dfused_bm + p_bm·g_b;  dp_bm = g_b · e_bm.
+    private static func appendSumBackward(dblocks: UnsafeMutablePointer<Float>, dprobs: UnsafeMutablePointer<Float>,
+                                          dfused: UnsafePointer<Float>, probs: UnsafePointer<Float>,
+                                          blocks: UnsafePointer<Float>, batch: Int, modalities m: Int, width p: Int) {
+        let w = m * p, f = w + p
+        for b in 0..<batch {
+            let g = dfused + b * f + w
+            for j in 0..<m {
+                let pj = probs[b * m + j], e = blocks + b * w + j * p
+                let direct = dfused + b * f + j * p, de = dblocks + b * w + j * p
+                var dot: Float = 0
+                for i in 0..<p {
+                    de[i] += direct[i] + pj * g[i]
+                    dot += g[i] * e[i]
+                }
+                dprobs[b * m + j] = dot
             }
         }
     }

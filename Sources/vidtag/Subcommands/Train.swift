@@ -53,8 +53,8 @@ struct Train: ParsableCommand {
     @Option(help: "How frame sequences (visual, audio) are pooled: netvlad, mean, or both (side by side).")
     var pooling: HeadConfig.SequencePooling = .netvlad
 
-    @Option(help: "How attention weights scale each modality's block: convex (p, the weights summing to 1), mean (n·p, mean 1) or residual (1 − ρ + ρ·n·p), n being the modalities present.")
-    var attentionScale: HeadConfig.AttentionScale = .residual
+    @Option(help: "How attention's weights p enter the fused vector: appended (the blocks unweighted, then their weighted sum Σ p_m·e_m), or each block scaled by convex (p, the weights summing to 1), mean (n·p, mean 1) or residual (1 − ρ + ρ·n·p), n being the modalities present.")
+    var attentionScale: HeadConfig.AttentionScale = .appended
 
     @Option(help: "What attention's scores read: own (each modality's score reads its own block) or joint (every score reads the whole fused vector).")
     var attentionScores: HeadConfig.AttentionScores = .own
