@@ -96,6 +96,7 @@ enum AttentionFusion {
             }
         }
     }
+
     /// The scaled forms: fused_bm = (c + s·p_bm)·e_bm (``affine``), zero where absent.
     private static func reweight(fused: UnsafeMutablePointer<Float>, probs: UnsafePointer<Float>,
                                  blocks: UnsafePointer<Float>, mask: UnsafePointer<Float>, batch: Int, modalities m: Int,
