@@ -108,8 +108,8 @@ public struct HeadConfig: Codable, Equatable, Sendable {
     public var pooling: SequencePooling = .netvlad
     /// How attention's weights enter the fused vector. Appended measured best: against
     /// concatenation it gained on the standard (+0.1 / +0.3 points at level 1 / level 2),
-    /// complementary (+0.7 / +1.3) and few-frames (+0.2 / +2.1) worlds where the residual form
-    /// lost 0.6–0.8 points on the first two (docs/head.md). Residual had measured best among the
+    /// complementary (+0.7 / +1.3) and few-frames (+0.2 / +2.1) worlds, where the residual form
+    /// trailed it by 0.3–0.8 points on the first two (docs/head.md). Residual had measured best among the
     /// scaled forms: 77.6% at level 2 against 75.9% (mean) and 72.7% (convex). Heads saved
     /// without the key were trained convex and load so.
     public var attentionScale: AttentionScale = .appended
