@@ -28,6 +28,11 @@ Model (design.md §1), for a batch of items, M modalities in the order of `modal
   loss: L1 + lambda * L2 + beta * sum_j relu(p2_j - p1_parent(j))^2   (flat: L2 only)
   linear (a baseline): logits2 = Linear([standardised mean frame / vector of each modality, zero
       where absent; one presence bit per modality]), p1 = sum of children of p2, loss as flat
+  linear skip (cfg["linear_skip"], attention/concat/tfn/lmf): x = the standardised mean frames /
+      vectors of the modalities but the text channel's bags, zero where absent (the linear
+      baseline's columns without the presence bits); logits1 += skip.level1(x) (hmc),
+      logits2 += skip.level2(x), both without bias. (Swift's training hides modally dropped
+      modalities from the network only; these goldens have no modal dropout.)
 
 Inputs are preprocessed as in Swift's HeadExample: every frame/vector scaled to unit RMS,
 product items averaged first; all-zero rows are absent.
@@ -248,6 +253,12 @@ class Head(nn.Module):
             self.classifier.level2 = Channel(f + cfg["hidden1"], cfg["hidden2"], c2)
         else:
             self.classifier.level2 = Channel(f, cfg["hidden2"], c2)
+        if cfg.get("linear_skip"):
+            width = sum(m["dim"] for m in mods if m["kind"] != "bag")
+            self.skip = nn.Module()
+            if cfg["classifier"] == "hmc":
+                self.skip.level1 = nn.Linear(width, c1, bias=False)
+            self.skip.level2 = nn.Linear(width, c2, bias=False)
         self.register_buffer("parents", torch.tensor(cfg["parents"], dtype=torch.long), persistent=False)
 
     def forward(self, items):
@@ -288,6 +299,12 @@ class Head(nn.Module):
             out["p1"] = torch.softmax(out["logits1"], dim=1)
         else:
             out["logits2"], _ = self.classifier.level2(fused)
+        if cfg.get("linear_skip"):
+            x = self.standardised_means(items, mask, [m for m in mods if m["kind"] != "bag"])
+            if cfg["classifier"] == "hmc":
+                out["logits1"] = out["logits1"] + self.skip.level1(x)
+                out["p1"] = torch.softmax(out["logits1"], dim=1)
+            out["logits2"] = out["logits2"] + self.skip.level2(x)
         out["p2"] = torch.softmax(out["logits2"], dim=1)
         if cfg["classifier"] == "flat":
             c1 = cfg["level1_count"]
@@ -298,8 +315,19 @@ class Head(nn.Module):
         """The linear baseline: each modality's mean frame / vector, standardised with the
         modality's "standardisation" {mean, scale} when given, zero where absent, then the
         presence bits; logits2 = Linear(that); p1 = sum of children of p2."""
+        fused = torch.cat([self.standardised_means(items, mask, self.cfg["modalities"]), mask], dim=1)
+        logits2 = self.linear(fused)
+        p2 = torch.softmax(logits2, dim=1)
+        p1 = torch.zeros(len(items), self.cfg["level1_count"], dtype=p2.dtype).index_add(1, self.parents, p2)
+        return {"fused": fused, "attention": None, "logits2": logits2, "p2": p2, "p1": p1}
+
+    def standardised_means(self, items, mask, mods):
+        """[B, sum of the widths of mods]: each modality's mean frame / vector, standardised with
+        its "standardisation" {mean, scale} when given, zero where absent."""
+        index = {m["name"]: j for j, m in enumerate(self.cfg["modalities"])}
         columns = []
-        for j, m in enumerate(self.cfg["modalities"]):
+        for m in mods:
+            j = index[m["name"]]
             rows = []
             for it in items:
                 x = it[j]
@@ -312,11 +340,7 @@ class Head(nn.Module):
                     x = (x - mask.new_tensor(st["mean"])) * mask.new_tensor(st["scale"])
                 rows.append(x)
             columns.append(torch.stack(rows))
-        fused = torch.cat(columns + [mask], dim=1)
-        logits2 = self.linear(fused)
-        p2 = torch.softmax(logits2, dim=1)
-        p1 = torch.zeros(len(items), self.cfg["level1_count"], dtype=p2.dtype).index_add(1, self.parents, p2)
-        return {"fused": fused, "attention": None, "logits2": logits2, "p2": p2, "p1": p1}
+        return torch.cat(columns, dim=1)
 
     def loss(self, out, y1, y2):
         """Mean over items of (L1, L2, LH, total) per item -> (terms [B, 4], mean total)."""

@@ -13,8 +13,8 @@ Writes Fixtures/head/head_goldens.safetensors:
   <variant>.adam_losses         [10] the loss before each of ten AdamW steps on the same batch
 Variants: <fusion>_<classifier>, attention_hmc_flattened with the classic flattened NetVLAD,
 suffixes for sequence pooling (mean, both), attention scaling (mean, residual) and learned
-absent blocks (learned), linear classifier channels (hidden0), and
-linear_flat, the linear baseline with the standardisation given in the metadata.
+absent blocks (learned), linear classifier channels (hidden0), the linear skip (skip), and
+linear_flat, the linear baseline; the last two with the standardisation given in the metadata.
                                 (clip 1.0, warm-up 3 + cosine over 10 steps)
 metadata "config": the shared head config, the variants and the optimiser settings (JSON).
 
@@ -69,7 +69,9 @@ VARIANTS = [("attention", "hmc", "weighted"), ("concat", "hmc", "weighted"), ("t
             ("attention", "hmc", "weighted", "netvlad", "residual", "zero", None, "own"),
             ("attention", "hmc", "weighted", "netvlad", "residual", "zero", 0, "own"),
             ("attention", "hmc", "weighted", "netvlad", "appended", "zero", None, "own"),
-            ("attention", "hmc", "weighted", "netvlad", "appended", "learned", 0, "own")]
+            ("attention", "hmc", "weighted", "netvlad", "appended", "learned", 0, "own"),
+            ("attention", "hmc", "weighted", "netvlad", "appended", "zero", 0, "own", True),
+            ("concat", "flat", "weighted", "netvlad", "convex", "zero", None, "joint", True)]
 # The linear baseline's standardisation {mean, scale} per modality, as training would store it.
 STANDARDISATION = {m["name"]: {"mean": [round(0.1 * ((i * 7 + j) % 5) - 0.2, 3) for i in range(m["dim"])],
                                "scale": [round(0.5 + 0.1 * ((i * 3 + j) % 7), 3) for i in range(m["dim"])]}
@@ -114,22 +116,25 @@ for b, item in enumerate(items):
 tensors["targets"] = targets.astype(np.float32)
 
 
-def variant_name(fusion, classifier, form, pooling="netvlad", scale="convex", absent="zero", hidden=None, scores="joint"):
-    """<fusion>_<classifier>[_flattened][_<pooling>][_<attention scale>][_own][_learned][_hidden0], defaults left out
-    (own: attention scores from each modality's own block; hidden0: linear classifier channels)."""
+def variant_name(fusion, classifier, form, pooling="netvlad", scale="convex", absent="zero", hidden=None, scores="joint",
+                 skip=False):
+    """<fusion>_<classifier>[_flattened][_<pooling>][_<attention scale>][_own][_learned][_hidden0][_skip], defaults
+    left out (own: attention scores from each modality's own block; hidden0: linear classifier channels; skip: the
+    linear skip)."""
     parts = [fusion, classifier] + [x for x, default in ((form, "weighted"), (pooling, "netvlad"), (scale, "convex"),
                                                          (scores, "joint"), (absent, "zero")) if x != default]
-    return "_".join(parts + ([] if hidden is None else [f"hidden{hidden}"]))
+    return "_".join(parts + ([] if hidden is None else [f"hidden{hidden}"]) + (["skip"] if skip else []))
 
 
-def run(fusion, classifier, form, pooling="netvlad", scale="convex", absent="zero", hidden=None, scores="joint"):
+def run(fusion, classifier, form, pooling="netvlad", scale="convex", absent="zero", hidden=None, scores="joint",
+        skip=False):
     cfg = dict(BASE, fusion=fusion, classifier=classifier, netvlad=form, pooling=pooling, attention_scale=scale,
-               absent=absent, attention_scores=scores)
+               absent=absent, attention_scores=scores, linear_skip=skip)
     if hidden is not None:
         cfg.update(hidden1=hidden, hidden2=hidden)
-    if fusion == "linear":
+    if fusion == "linear" or skip:
         cfg["modalities"] = [dict(m, standardisation=STANDARDISATION[m["name"]]) for m in BASE["modalities"]]
-    name = variant_name(fusion, classifier, form, pooling, scale, absent, hidden, scores)
+    name = variant_name(fusion, classifier, form, pooling, scale, absent, hidden, scores, skip)
     return golden_run.run(cfg, items, targets, name, SEED, OVERRIDES, OPTIM)
 
 

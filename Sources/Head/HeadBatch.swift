@@ -14,6 +14,8 @@ public final class HeadBatch: @unchecked Sendable {
     public private(set) var targets1: [Int] = []
     public private(set) var targets2: [Int] = []
     public private(set) var ids: [String] = []
+    /// (B, S) the linear skip's input (``LinearSkip``), when the config has one; else empty.
+    public private(set) var skipInputs: [Float] = []
 
     public init(config: HeadConfig) {
         self.config = config
@@ -22,9 +24,11 @@ public final class HeadBatch: @unchecked Sendable {
     }
 
     /// Fills the batch with `examples[indices]`. With `dropout`, each example's modalities pass
-    /// through ``ModalDropout/keep(present:rate:random:)`` first.
+    /// through ``ModalDropout/keep(present:rate:random:)`` first. `dropoutReachesSkip` false (modal
+    /// dropout in training) hides the dropped modalities from the network alone: the linear
+    /// skip still reads them; true (missing modalities at evaluation) hides them from both.
     public func fill(_ examples: [HeadExample], _ indices: some Collection<Int>,
-                     dropout rate: Double = 0, random: inout SeededRandom) {
+                     dropout rate: Double = 0, random: inout SeededRandom, dropoutReachesSkip: Bool = true) {
         let b = indices.count
         let m = config.modalityCount
         count = b
@@ -67,6 +71,34 @@ public final class HeadBatch: @unchecked Sendable {
                 }
             }
             for r in 0..<b where kept[r][j] { mask[r * m + j] = 1 }
+        }
+        if config.linearSkip {
+            let seen = dropoutReachesSkip ? kept : indices.map { examples[$0].present }
+            fillSkip(examples, indices, seen: seen)
+        }
+    }
+
+    /// skipInputs (B, S): per item and skip modality, the standardised mean of its rows where
+    /// `seen`, zeros elsewhere.
+    private func fillSkip(_ examples: [HeadExample], _ indices: some Collection<Int>, seen: [[Bool]]) {
+        let s = config.skipWidth
+        skipInputs = [Float](repeating: 0, count: indices.count * s)
+        var mean: [Float] = []
+        skipInputs.withUnsafeMutableBufferPointer { out in
+            for (r, index) in indices.enumerated() {
+                var column = 0
+                for j in config.skipModalities {
+                    let spec = config.modalities[j], d = spec.dim, rows = examples[index].rows[j]
+                    defer { column += d }
+                    guard seen[r][j], rows > 0 else { continue }
+                    mean = [Float](repeating: 0, count: d)
+                    examples[index].features[j].withUnsafeBufferPointer { x in
+                        for t in 0..<rows { for i in 0..<d { mean[i] += x[t * d + i] } }
+                    }
+                    for i in 0..<d { mean[i] /= Float(rows) }
+                    LinearSkip.standardise(out.baseAddress! + r * s + column, mean, spec.standardisation, dim: d)
+                }
+            }
         }
     }
 

@@ -147,6 +147,10 @@ public struct HeadConfig: Codable, Equatable, Sendable {
     /// The text channel's tokenizer and table size, when the head has bag modalities
     /// (``ModalitySpec/textBags(dim:)``); nil otherwise.
     public var textChannel: CharNgrams?
+    /// A linear map of each modality's standardised mean frame or vector added to the
+    /// classifier's logits (``LinearSkip``; not with the linear baseline, which is that map).
+    /// `vidtag train` tries it on the validation loss by default (``LinearSkipChoice``).
+    public var linearSkip = false
 
     public init(modalities: [ModalitySpec], parents: [Int], level1Count: Int) {
         (self.modalities, self.parents, self.level1Count) = (modalities, parents, level1Count)
@@ -166,6 +170,11 @@ public struct HeadConfig: Codable, Equatable, Sendable {
     /// Whether absent modalities get learned blocks: only attention and concat have a block per
     /// modality in their fused vector.
     public var learnsAbsentBlocks: Bool { absent == .learned && (fusion == .attention || fusion == .concat) }
+
+    /// The modalities the linear skip reads (all but the text channel's bags) and its input
+    /// width, the sum of their widths.
+    var skipModalities: [Int] { modalities.indices.filter { modalities[$0].kind != .bag } }
+    public var skipWidth: Int { skipModalities.reduce(0) { $0 + modalities[$1].dim } }
 
     /// The width of NetVLAD's output for a sequence modality.
     func netvladWidth(_ spec: ModalitySpec) -> Int { netvlad == .flattened ? clusters * spec.dim : spec.dim }
@@ -192,7 +201,7 @@ public struct HeadConfig: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case modalities, parents, fusion, classifier, clusters, netvlad, pooling, absent, width, hidden1, hidden2, lambda, beta
         case attentionScale = "attention_scale", attentionMix = "attention_mix", attentionScores = "attention_scores"
-        case textChannel = "text_channel"
+        case textChannel = "text_channel", linearSkip = "linear_skip"
         case level1Count = "level1_count", tfnWidth = "tfn_width", lmfRank = "lmf_rank", fusedWidth = "fused_width"
     }
 
@@ -221,6 +230,7 @@ public struct HeadConfig: Codable, Equatable, Sendable {
         lambda = try c.decodeIfPresent(Float.self, forKey: .lambda) ?? lambda
         beta = try c.decodeIfPresent(Float.self, forKey: .beta) ?? beta
         textChannel = try c.decodeIfPresent(CharNgrams.self, forKey: .textChannel)
+        linearSkip = try c.decodeIfPresent(Bool.self, forKey: .linearSkip) ?? false
     }
 
     /// Checks sizes; returns a description of the first problem, or nil.
@@ -239,6 +249,8 @@ public struct HeadConfig: Codable, Equatable, Sendable {
         }
         if Set(parents).count != level1Count { return "a level-1 class has no children" }
         if fusion == .linear && classifier != .flat { return "the linear head predicts level 2 only: its classifier is flat" }
+        if fusion == .linear && linearSkip { return "the linear baseline has no linear skip: it is one" }
+        if linearSkip && skipWidth == 0 { return "the linear skip needs a modality other than the text channel's" }
         if let bad = modalities.first(where: { spec in
             spec.standardisation.map { $0.mean.count != spec.dim || $0.scale.count != spec.dim } ?? false
         }) {

@@ -11,6 +11,7 @@ import Weights
 ///   fusion:            E → fused (B, F)         attention | concat | TFN | LMF
 ///                      (attention, concat: an absent modality's block is zero or learned)
 ///   classifier:        fused → logits1 (B, C1), logits2 (B, C2)   HMC | flat
+///                      (+ the linear skip's X·Wᵀ, X (B, S) the standardised mean features)
 ///   loss:              L1 + λ·L2 + β·LH
 /// Not thread-safe: one model per thread (the GEMMs are multi-threaded inside).
 public final class HeadModel: @unchecked Sendable {
@@ -33,7 +34,10 @@ public final class HeadModel: @unchecked Sendable {
         var values = [Float](repeating: 0, count: layout.count)
         for entry in layout.entries {
             var v = SeededWeights.generate(name: entry.name, shape: entry.shape, seed: seed)
-            if entry.name == Self.textTable {
+            if entry.name == LinearSkip.level1 || entry.name == LinearSkip.level2 {
+                // The skip starts as no skip: the network's logits alone.
+                v = v.map { _ in 0 }
+            } else if entry.name == Self.textTable {
                 // fastText's U(−1/E, 1/E) rather than He-uniform U(−√(6/E), √(6/E)): the rows of
                 // n-grams seen in training then soon outweigh their random start.
                 let scale = 1 / Float(6 * entry.shape[1]).squareRoot()
@@ -184,6 +188,17 @@ public final class HeadModel: @unchecked Sendable {
                                    weights: flatWeights(param), batch: bsz, fusedWidth: f,
                                    hidden2: c.hidden2, level2: c2)
         }
+        if c.linearSkip {
+            let s = c.skipWidth
+            batch.skipInputs.withUnsafeBufferPointer { x in
+                if let logits1 {
+                    LinearSkip.forward(logits: logits1, input: x.baseAddress!, weight: param(LinearSkip.level1),
+                                       batch: bsz, width: s, classes: c1)
+                }
+                LinearSkip.forward(logits: logits2, input: x.baseAddress!, weight: param(LinearSkip.level2),
+                                   batch: bsz, width: s, classes: c2)
+            }
+        }
         return logits1
     }
 
@@ -241,12 +256,13 @@ public final class HeadModel: @unchecked Sendable {
         var column = 0
         for (j, spec) in c.modalities.enumerated() {
             let x = input(j, spec, batch), d = spec.dim
-            let mean = spec.standardisation?.mean ?? [Float](repeating: 0, count: d)
-            let scale = spec.standardisation?.scale ?? [Float](repeating: 1, count: d)
             for b in 0..<bsz {
-                let source = x + b * d, row = fused + b * f + column
-                let present = batch.mask[b * m + j] != 0
-                for i in 0..<d { row[i] = present ? (source[i] - mean[i]) * scale[i] : 0 }
+                let row = fused + b * f + column
+                if batch.mask[b * m + j] != 0 {
+                    LinearSkip.standardise(row, x + b * d, spec.standardisation, dim: d)
+                } else {
+                    row.update(repeating: 0, count: d)
+                }
                 fused[b * f + f - m + j] = batch.mask[b * m + j]
             }
             column += d

@@ -18,6 +18,17 @@ extension HeadModel {
             linearBackward(batch, dlogits2: dlogits2)
             return
         }
+        // The linear skip reads fixed features: its weights' gradients are all it has.
+        if c.linearSkip {
+            batch.skipInputs.withUnsafeBufferPointer { x in
+                if let dlogits1 {
+                    LinearSkip.backward(dweight: grad(LinearSkip.level1), dlogits: dlogits1, input: x.baseAddress!,
+                                        batch: bsz, width: c.skipWidth, classes: c.level1Count)
+                }
+                LinearSkip.backward(dweight: grad(LinearSkip.level2), dlogits: dlogits2, input: x.baseAddress!,
+                                    batch: bsz, width: c.skipWidth, classes: c.level2Count)
+            }
+        }
 
         // 3. Classifier → fused (for concat the fused vector is the blocks themselves).
         let (m, p, f) = (c.modalityCount, c.blockWidth, c.fusedDimension)

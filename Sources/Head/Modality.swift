@@ -40,9 +40,10 @@ public struct ModalitySpec: Codable, Equatable, Sendable {
     /// common part (post-ReLU pooled features, random stand-in weights) differ from item to
     /// item mostly in what is left after it.
     public var centre: [Float]?
-    /// The linear baseline's standardisation of the pooled vector (after centring and scaling):
-    /// x ← (x − mean) ⊙ scale, `scale` being 1/standard deviation, both over the training items
-    /// that have the modality. Nil for the other heads, or before training.
+    /// The standardisation of the pooled vector (after centring and scaling) that the linear
+    /// baseline and the linear skip read: x ← (x − mean) ⊙ scale, `scale` being 1/standard
+    /// deviation, both over the training items that have the modality. Nil for the other
+    /// heads, or before training.
     public var standardisation: Standardisation?
 
     public struct Standardisation: Codable, Equatable, Sendable {

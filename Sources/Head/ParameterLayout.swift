@@ -21,6 +21,8 @@
 /// | `classifier.level1.out.weight`, `.bias` | [C1, H1] ([C1, F] when H1 = 0), [C1] | HMC |
 /// | `classifier.level2.hidden.weight`, `.bias` | [H2, F+H1] (HMC) or [H2, F] (flat), [H2] | H2 > 0 |
 /// | `classifier.level2.out.weight`, `.bias` | [C2, H2] ([C2, F+H1] or [C2, F] when H2 = 0), [C2] | |
+/// | `skip.level1.weight` | [C1, S] | the linear skip (HMC), S = ΣD over the modalities but the text channel's |
+/// | `skip.level2.weight` | [C2, S] | the linear skip |
 /// | `linear.weight`, `.bias` | [C2, ΣD + M], [C2] | the linear baseline: its only parameters |
 public struct ParameterLayout: Sendable {
     public struct Entry: Sendable {
@@ -100,6 +102,10 @@ public struct ParameterLayout: Sendable {
             Self.appendChannel("classifier.level2", input: f + c.hidden1, hidden: c.hidden2, classes: c.level2Count, to: &t)
         case .flat:
             Self.appendChannel("classifier.level2", input: f, hidden: c.hidden2, classes: c.level2Count, to: &t)
+        }
+        if c.linearSkip {
+            if c.classifier == .hmc { t.append((LinearSkip.level1, [c.level1Count, c.skipWidth])) }
+            t.append((LinearSkip.level2, [c.level2Count, c.skipWidth]))
         }
         self.init(t)
     }

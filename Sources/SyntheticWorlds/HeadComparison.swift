@@ -42,6 +42,8 @@ public enum HeadComparison {
         public var kind = SyntheticSpec.Kind.standard
         /// The classifier channels' hidden width of every variant (`auto`: chosen on validation).
         public var hidden = HiddenWidth.auto
+        /// Whether every variant (but the linear baseline) has the linear skip (`auto`: tried on validation).
+        public var skip = LinearSkipChoice.auto
         /// Architecture defaults applied to every variant (clusters, widths, λ, β …).
         public var base: @Sendable (inout HeadConfig) -> Void = { _ in }
 
@@ -57,6 +59,8 @@ public enum HeadComparison {
         /// The classifier channels' hidden width (nil for the linear baseline, and in runs saved
         /// before it was chosen: 256).
         public var hidden: Int?
+        /// Whether the head has the linear skip (nil for the linear baseline and runs saved before it existed).
+        public var linearSkip: Bool?
         public var level1: Double
         public var level2: Double
         public var level1Missing: Double
@@ -92,8 +96,8 @@ public enum HeadComparison {
                 options.modalDropout = variant.modalDropout
                 options.seed = worldSeed
                 let start = ContinuousClock.now
-                let result = HeadTrainer.train(config: config, hidden: setup.hidden, options: options, train: train,
-                                               validation: validation).result
+                let result = HeadTrainer.train(config: config, hidden: setup.hidden, skip: setup.skip, options: options,
+                                               train: train, validation: validation).result
                 let seconds = (ContinuousClock.now - start).seconds
                 let clean = HeadEvaluator(dropRate: 0, seed: worldSeed)
                 let missing = HeadEvaluator(dropRate: setup.missingRate, seed: worldSeed)
@@ -101,12 +105,13 @@ public enum HeadComparison {
                 let m1 = missing.metrics(missing.run(result.model, test), examples: test, config: config, taxonomy: world.taxonomy)
                 let run = Run(variant: variant.name, kind: setup.kind.rawValue, world: worldSeed, parameters: result.model.parameterCount,
                               hidden: config.fusion == .linear ? nil : result.model.config.hidden1,
+                              linearSkip: config.fusion == .linear ? nil : result.model.config.linearSkip,
                               level1: m0.level1Accuracy, level2: m0.level2Accuracy, level1Missing: m1.level1Accuracy,
                               level2Missing: m1.level2Accuracy, consistency: m0.consistency,
                               level1MacroF1: m0.level1MacroF1, level2MacroF1: m0.level2MacroF1, attention: m0.attention,
                               bestEpoch: result.bestEpoch, epochs: result.history.count, trainSeconds: seconds)
                 log(String(format: "  %@%@: L1 %.2f%% L2 %.2f%% | %.0f%% missing: L1 %.2f%% L2 %.2f%% | consistency %.2f%% | kept epoch %d of %d, %.0f s",
-                           variant.name, run.hidden.map { " (hidden \($0))" } ?? "", 100 * run.level1, 100 * run.level2, 100 * setup.missingRate, 100 * run.level1Missing,
+                           variant.name, run.hidden.map { " (hidden \($0)\(run.linearSkip == true ? " + linear skip" : ""))" } ?? "", 100 * run.level1, 100 * run.level2, 100 * setup.missingRate, 100 * run.level1Missing,
                            100 * run.level2Missing, 100 * run.consistency, run.bestEpoch, run.epochs, seconds))
                 runs.append(run)
             }

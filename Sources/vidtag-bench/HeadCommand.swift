@@ -58,6 +58,9 @@ struct HeadCompare: ParsableCommand {
     @Option(help: ArgumentHelp("Hidden width of the classifier channels in every variant: auto (chosen on the validation loss), or a width, 0 for linear channels (vidtag train --hidden).", valueName: "auto|N"))
     var hidden: HiddenWidth = .auto
 
+    @Option(help: ArgumentHelp("The linear skip in every variant but the linear baseline: auto (one more head with it, kept on the validation loss), on or off (vidtag train --linear-skip).", valueName: "auto|on|off"))
+    var linearSkip: LinearSkipChoice = .auto
+
     @Option(help: "Which epoch every variant keeps: last, best-loss or best-accuracy (vidtag train --keep).")
     var keep = TrainingOptions().keep
 
@@ -119,6 +122,7 @@ struct HeadCompare: ParsableCommand {
         setup.options.averageDecay = averageDecay
         setup.options.keep = keep
         setup.hidden = hidden
+        setup.skip = linearSkip
         let (absent, scores) = (self.absent, attentionScores)
         setup.base = { config in
             config.absent = absent
@@ -330,6 +334,7 @@ struct HeadSynth: ParsableCommand {
 }
 extension HeadConfig.AbsentModality: ExpressibleByArgument {}
 extension HeadConfig.AttentionScores: ExpressibleByArgument {}
+extension LinearSkipChoice: ExpressibleByArgument {}
 extension TrainingOptions.EpochChoice: ExpressibleByArgument {}
 extension HiddenWidth: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }

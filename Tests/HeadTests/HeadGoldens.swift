@@ -43,7 +43,7 @@ struct HeadGoldens {
         let seed: UInt64
         let variants: [String]
         let optimizer: Optimizer
-        /// The linear baseline's standardisation per modality name.
+        /// The linear baseline's (and the skip's) standardisation per modality name.
         let standardisation: [String: ModalitySpec.Standardisation]?
         /// The text channel (bag modalities' table and hashing), when the head has one.
         let text_channel: CharNgrams?
@@ -89,8 +89,9 @@ struct HeadGoldens {
         if let absent = rest.first.flatMap(HeadConfig.AbsentModality.init(rawValue:)) { c.absent = absent; rest = rest.dropFirst() }
         let linearChannels = rest.first == "hidden0"
         if linearChannels { rest = rest.dropFirst() }
+        if rest.first == "skip" { c.linearSkip = true; rest = rest.dropFirst() }
         precondition(rest.isEmpty, "HeadGoldens: unknown variant \(variant)")
-        if c.fusion == .linear {
+        if c.fusion == .linear || c.linearSkip {
             for j in c.modalities.indices { c.modalities[j].standardisation = config.standardisation?[c.modalities[j].name] }
         }
         c.textChannel = config.text_channel

@@ -237,6 +237,61 @@ enum Small {
         #expect(model.level2Probabilities == before)
     }
 
+    /// The linear skip reads each modality's standardised mean frame or vector (float64 again
+    /// here), every modality an item has while modal dropout hides some from the network in
+    /// training, and only the kept ones when modalities go missing at evaluation. Its weights
+    /// start at zero, and its checkpoint keeps it.
+    @Test func linearSkipReadsWhatModalDropoutHidesFromTheNetwork() throws {
+        let world = SyntheticWorld(spec: Small.spec, seed: 8)
+        let (train, validation) = HeadTrainer.split(world.examples(count: 200, split: 1), fraction: 0.1, seed: 1)
+        var config = Small.config(world)
+        config.linearSkip = true
+        #expect(HeadModel(config: config, seed: 1).namedParameters().filter { $0.name.hasPrefix("skip.") }
+            .allSatisfy { $0.values.allSatisfy { $0 == 0 } })
+        let result = HeadTrainer.train(config: config, options: Small.options(epochs: 3), train: train, validation: validation)
+        let trained = result.model.config
+        let (s, skip) = (trained.skipWidth, trained.skipModalities)
+        #expect(s == skip.map { trained.modalities[$0].dim }.reduce(0, +) && s > 0)
+
+        let indices = Array(validation.indices)
+        let all = HeadBatch(config: trained), hidden = HeadBatch(config: trained), missing = HeadBatch(config: trained)
+        all.fill(validation, indices)
+        var r1 = SeededRandom(seed: 5), r2 = SeededRandom(seed: 5)
+        hidden.fill(validation, indices, dropout: 0.5, random: &r1, dropoutReachesSkip: false)
+        missing.fill(validation, indices, dropout: 0.5, random: &r2, dropoutReachesSkip: true)
+        #expect(hidden.mask == missing.mask && hidden.mask != all.mask)
+        #expect(hidden.skipInputs == all.skipInputs)
+        var worst = 0.0, dropped = 0
+        for (r, example) in validation.enumerated() {
+            var column = 0
+            for j in skip {
+                let spec = trained.modalities[j], d = spec.dim, rows = example.rows[j]
+                let st = try #require(spec.standardisation)
+                let kept = missing.mask[r * trained.modalityCount + j] != 0
+                if rows > 0 && !kept { dropped += 1 }
+                for i in 0..<d {
+                    let mean = rows == 0 ? 0 : (0..<rows).map { Double(example.features[j][$0 * d + i]) }.reduce(0, +) / Double(rows)
+                    let expected = rows == 0 ? 0 : (mean - Double(st.mean[i])) * Double(st.scale[i])
+                    worst = max(worst, abs(Double(all.skipInputs[r * s + column + i]) - expected))
+                    #expect(missing.skipInputs[r * s + column + i] == (kept ? all.skipInputs[r * s + column + i] : 0))
+                }
+                column += d
+            }
+        }
+        print("linear skip: inputs vs float64, max difference \(worst) (tolerance 1e-4); \(dropped) modalities dropped")
+        #expect(worst <= 1e-4 && dropped > 0)
+
+        let dir = Small.temporaryDirectory("skip")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try HeadCheckpoint(config: trained, taxonomy: world.taxonomy, encoders: [:], training: nil).write(model: result.model, to: dir)
+        let (loaded, model) = try HeadCheckpoint.load(directory: dir)
+        #expect(loaded.config == trained && loaded.config.linearSkip)
+        result.model.forward(all)
+        let before = result.model.level2Probabilities
+        model.forward(all)
+        #expect(model.level2Probabilities == before)
+    }
+
     /// Centring: the centre `FeatureDirectory.load(centre: true)` stores is the mean computed
     /// here in float64 from the items' raw tensors, and each example is unit-RMS(x − centre).
     @Test func centredModalitiesSubtractTheTrainingMean() throws {

@@ -2,7 +2,7 @@ import Testing
 @testable import Head
 @testable import SyntheticWorlds
 
-/// `--hidden auto`: one head per candidate width, the lower validation loss kept.
+/// `--hidden auto` and `--linear-skip auto`: one head per candidate, the lower validation loss kept.
 @Suite struct HiddenWidthTests {
     @Test func parsesAutoAndWidths() {
         #expect(HiddenWidth("auto") == .auto)
@@ -12,41 +12,62 @@ import Testing
         #expect(HiddenWidth("wide") == nil)
     }
 
-    @Test func autoKeepsTheWidthWithTheLowerValidationLoss() {
+    /// `--hidden auto --linear-skip auto`: widths 0 and 256 without the skip, then 0 with it.
+    @Test func autoKeepsTheCandidateWithTheLowerValidationLoss() {
         let world = SyntheticWorld(spec: Small.easySpec, seed: 6)
         let (train, validation) = HeadTrainer.split(world.examples(count: 300, split: 1), fraction: 0.2, seed: 1)
         let config = Small.config(world)
         let options = Small.options(epochs: 4)
-        let choice = HeadTrainer.train(config: config, hidden: .auto, options: options, train: train, validation: validation)
-        // Each candidate alone, as --hidden N trains it.
-        var losses: [Int: Double] = [:]
-        var parameters: [Int: [Float]] = [:]
-        for width in HiddenWidth.candidates {
-            let single = HeadTrainer.train(config: config, hidden: .width(width), options: options, train: train, validation: validation)
-            losses[width] = single.result.history[single.result.bestEpoch - 1].validationLoss!
-            parameters[width] = single.result.model.parameters.array()
-            #expect(single.width == width)
+        let choice = HeadTrainer.train(config: config, hidden: .auto, skip: .auto, options: options, train: train,
+                                       validation: validation)
+        let candidates = HiddenWidth.candidates.map { ($0, false) } + [(HiddenWidth.candidates[0], true)]
+        // Each candidate alone, as --hidden N --linear-skip on|off trains it.
+        var losses: [String: Double] = [:]
+        var parameters: [String: [Float]] = [:]
+        for (width, skip) in candidates {
+            let single = HeadTrainer.train(config: config, hidden: .width(width), skip: skip ? .on : .off, options: options,
+                                           train: train, validation: validation)
+            let name = WidthChoice.name(width: width, skip: skip)
+            losses[name] = single.result.history[single.result.bestEpoch - 1].validationLoss!
+            parameters[name] = single.result.model.parameters.array()
+            #expect(single.width == width && single.linearSkip == skip)
         }
-        let expected = HiddenWidth.candidates.min { losses[$0]! < losses[$1]! }!
-        print("hidden auto: validation losses \(losses), kept \(choice.width)")
+        let expected = candidates.min { losses[WidthChoice.name(width: $0.0, skip: $0.1)]! < losses[WidthChoice.name(width: $1.0, skip: $1.1)]! }!
+        print("hidden and skip auto: validation losses \(losses), kept \(WidthChoice.name(width: choice.width, skip: choice.linearSkip))")
         #expect(choice.validationLoss == losses)
-        #expect(choice.width == expected)
-        #expect(choice.result.model.config.hidden2 == expected)
-        #expect(choice.result.model.parameters.array() == parameters[expected], "the kept head is that width's head")
+        #expect(choice.width == expected.0 && choice.linearSkip == expected.1)
+        #expect(choice.result.model.config.hidden2 == expected.0)
+        #expect(choice.result.model.parameters.array() == parameters[WidthChoice.name(width: expected.0, skip: expected.1)],
+                "the kept head is that candidate's head")
+    }
+
+    @Test func skipCandidates() {
+        let world = SyntheticWorld(spec: Small.easySpec, seed: 6)
+        let config = Small.config(world)
+        #expect(LinearSkipChoice.off.candidates(config, widths: [0, 256], validation: 10).map(\.skip) == [false, false])
+        #expect(LinearSkipChoice.on.candidates(config, widths: [0, 256], validation: 10).map(\.skip) == [true, true])
+        let auto = LinearSkipChoice.auto.candidates(config, widths: [64], validation: 10)
+        #expect(auto.map(\.width) == [64, 64] && auto.map(\.skip) == [false, true])
+        #expect(LinearSkipChoice.auto.candidates(config, widths: [256], validation: 0).map(\.skip) == [false])
+        // the text channel's bags alone: nothing for the skip to read
+        var bags = config
+        bags.modalities = ModalitySpec.textBags(dim: 4)
+        #expect(bags.skipWidth == 0)
+        #expect(LinearSkipChoice.on.candidates(bags, widths: [0], validation: 10).map(\.skip) == [false])
     }
 
     @Test func autoWithoutValidationTrainsOneWidth() {
         let world = SyntheticWorld(spec: Small.easySpec, seed: 6)
-        let choice = HeadTrainer.train(config: Small.config(world), hidden: .auto, options: Small.options(epochs: 1),
+        let choice = HeadTrainer.train(config: Small.config(world), hidden: .auto, skip: .auto, options: Small.options(epochs: 1),
                                        train: world.examples(count: 40, split: 1), validation: [])
-        #expect(choice.width == HiddenWidth.withoutValidation)
+        #expect(choice.width == HiddenWidth.withoutValidation && !choice.linearSkip)
         #expect(choice.validationLoss.isEmpty)
     }
 
     @Test func theLinearBaselineIsTrainedOnce() {
         let world = SyntheticWorld(spec: Small.easySpec, seed: 6)
         let (train, validation) = HeadTrainer.split(world.examples(count: 100, split: 1), fraction: 0.2, seed: 1)
-        let choice = HeadTrainer.train(config: Small.config(world, fusion: .linear), hidden: .auto,
+        let choice = HeadTrainer.train(config: Small.config(world, fusion: .linear), hidden: .auto, skip: .auto,
                                        options: Small.options(epochs: 1), train: train, validation: validation)
         #expect(choice.validationLoss.count == 1, "one training, no choice: \(choice.validationLoss)")
     }

@@ -21,7 +21,8 @@ public struct HeadCheckpoint: Sendable {
         /// The learning curves: every epoch's training and validation loss and accuracies
         /// (absent in heads trained before they were kept).
         public var history: [EpochFigures]?
-        /// With `--hidden auto`: each hidden width tried → its kept epoch's validation loss.
+        /// With `--hidden auto` or `--linear-skip auto`: each candidate tried ("0", "256",
+        /// "0 + linear skip") → its kept epoch's validation loss.
         public var hiddenValidationLoss: [String: Double]?
         /// With `--sentence-embeddings auto` beside the text channel: "on" / "off" → the
         /// validation loss of the head trained with / without the sentence embeddings.

@@ -208,7 +208,7 @@ public enum HeadTrainer {
         progress: (EpochReport) -> Void = { _ in }
     ) -> TrainingResult {
         precondition(!train.isEmpty, "HeadTrainer: no training examples")
-        let config = config.fusion == .linear ? standardised(config, train) : config
+        let config = config.fusion == .linear || config.linearSkip ? standardised(config, train) : config
         let model = HeadModel(config: config, seed: options.seed)
         let optimizer = AdamW(parameterCount: model.parameterCount, weightDecay: options.weightDecay)
         if let table = model.layout.entry(HeadModel.textTable) {
@@ -286,7 +286,7 @@ extension HeadTrainer {
         var lr: Float = 0
         for s in 0..<stepsPerEpoch {
             let indices = order[(s * options.batchSize)..<min((s + 1) * options.batchSize, order.count)]
-            batch.fill(train, indices, dropout: options.modalDropout, random: &dropout)
+            batch.fill(train, indices, dropout: options.modalDropout, random: &dropout, dropoutReachesSkip: false)
             let terms = model.forward(batch)
             let hits = Self.correct(model, batch)
             correct = (correct.level1 + hits.level1, correct.level2 + hits.level2)
@@ -329,7 +329,7 @@ extension HeadTrainer {
         return hits
     }
 
-    /// `config` with each modality's standardisation (the linear baseline's) taken from the
+    /// `config` with each modality's standardisation (the linear baseline's and the skip's) taken from the
     /// items of `examples` that have it: the mean and 1/standard deviation of the pooled vector
     /// (the mean frame for sequences). A modality no item has keeps none.
     static func standardised(_ config: HeadConfig, _ examples: [HeadExample]) -> HeadConfig {

@@ -37,32 +37,44 @@ public enum HiddenWidth: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// A head trained with ``HiddenWidth/auto``: the kept one and every candidate's validation loss.
+/// A head trained with ``HiddenWidth/auto`` or ``LinearSkipChoice/auto``: the kept one and
+/// every candidate's validation loss.
 public struct WidthChoice: Sendable {
     public var result: TrainingResult
-    /// Width → the validation loss of that head's kept epoch (empty without validation).
-    public var validationLoss: [Int: Double]
+    /// Candidate ("0", "256", "0 + linear skip") → the validation loss of that head's kept epoch
+    /// (empty without validation).
+    public var validationLoss: [String: Double]
     public var width: Int { result.model.config.hidden1 }
+    public var linearSkip: Bool { result.model.config.linearSkip }
+
+    /// How a candidate is named in ``validationLoss``.
+    public static func name(width: Int, skip: Bool) -> String { skip ? "\(width) + linear skip" : String(width) }
 }
 
 extension HeadTrainer {
     /// Trains `config` with each width `hidden` stands for (both channels of HMC, or the flat
-    /// channel) and keeps the head whose kept epoch has the lowest validation loss. The linear
-    /// baseline has no channels: it is trained once. `progress` gets the width with each epoch.
+    /// channel), with or without the linear skip as `skip` says, and keeps the head whose kept
+    /// epoch has the lowest validation loss. The linear baseline has no channels or skip: it is
+    /// trained once. `progress` gets the candidate's name with each epoch.
     public static func train(
-        config: HeadConfig, hidden: HiddenWidth, options: TrainingOptions, train: [HeadExample],
-        validation: [HeadExample], progress: (Int, EpochReport) -> Void = { _, _ in }
+        config: HeadConfig, hidden: HiddenWidth, skip: LinearSkipChoice = .off, options: TrainingOptions,
+        train: [HeadExample], validation: [HeadExample], progress: (String, EpochReport) -> Void = { _, _ in }
     ) -> WidthChoice {
-        let widths = config.fusion == .linear ? [config.hidden1] : hidden.widths(validation: validation.count)
-        let results = widths.map { width in
+        let candidates = config.fusion == .linear
+            ? [(width: config.hidden1, skip: false)]
+            : skip.candidates(config, widths: hidden.widths(validation: validation.count), validation: validation.count)
+        let results = candidates.map { candidate in
             var c = config
-            (c.hidden1, c.hidden2) = (width, width)
-            return Self.train(config: c, options: options, train: train, validation: validation) { progress(width, $0) }
+            (c.hidden1, c.hidden2, c.linearSkip) = (candidate.width, candidate.width, candidate.skip)
+            let name = WidthChoice.name(width: candidate.width, skip: candidate.skip)
+            return Self.train(config: c, options: options, train: train, validation: validation) { progress(name, $0) }
         }
         // The first of equals wins.
         let kept = results.min { $0.keptValidationLoss < $1.keptValidationLoss }!
-        var losses: [Int: Double] = [:]
-        for (width, result) in zip(widths, results) where result.keptValidationLoss.isFinite { losses[width] = result.keptValidationLoss }
+        var losses: [String: Double] = [:]
+        for (candidate, result) in zip(candidates, results) where result.keptValidationLoss.isFinite {
+            losses[WidthChoice.name(width: candidate.width, skip: candidate.skip)] = result.keptValidationLoss
+        }
         return WidthChoice(result: kept, validationLoss: losses)
     }
 }

@@ -43,24 +43,25 @@ public struct SentenceEmbeddingsChoice: Sendable {
 }
 
 extension HeadTrainer {
-    /// Trains a head (``train(config:hidden:options:train:validation:progress:)``) with and, as
+    /// Trains a head (``train(config:hidden:skip:options:train:validation:progress:)``) with and, as
     /// `choice` says, without the sentence embeddings, and keeps the one whose kept epoch has the
     /// lower validation loss. `progress` gets "without sentence embeddings" (or nothing) and the
-    /// hidden width with each epoch.
+    /// candidate (hidden width, linear skip) with each epoch.
     public static func train(
-        config: HeadConfig, hidden: HiddenWidth, sentenceEmbeddings choice: SentenceEmbeddings, options: TrainingOptions,
-        train: [HeadExample], validation: [HeadExample], progress: (String, Int, EpochReport) -> Void = { _, _, _ in }
+        config: HeadConfig, hidden: HiddenWidth, skip: LinearSkipChoice = .off, sentenceEmbeddings choice: SentenceEmbeddings,
+        options: TrainingOptions, train: [HeadExample], validation: [HeadExample],
+        progress: (String, String, EpochReport) -> Void = { _, _, _ in }
     ) -> SentenceEmbeddingsChoice {
         let candidates = choice.candidates(config, validation: validation.count)
         let trained = candidates.map { keep in
             guard !keep else {
-                return Self.train(config: config, hidden: hidden, options: options, train: train, validation: validation) {
+                return Self.train(config: config, hidden: hidden, skip: skip, options: options, train: train, validation: validation) {
                     progress("", $0, $1)
                 }
             }
             let reduced = config.removingModalities(named: SentenceEmbeddings.modalities)
             let indices = config.modalities.indices.filter { !SentenceEmbeddings.modalities.contains(config.modalities[$0].name) }
-            return Self.train(config: reduced, hidden: hidden, options: options, train: train.map { $0.keeping(modalities: indices) },
+            return Self.train(config: reduced, hidden: hidden, skip: skip, options: options, train: train.map { $0.keeping(modalities: indices) },
                               validation: validation.map { $0.keeping(modalities: indices) }) {
                 progress("without sentence embeddings", $0, $1)
             }

@@ -73,6 +73,12 @@ struct Train: ParsableCommand {
         valueName: "auto|N"))
     var hidden: HiddenWidth = .auto
 
+    @Option(help: ArgumentHelp(
+        "A linear map of each modality's standardised mean features added to the classifier's logits, beside the network (auto: train one more head with it, at the first hidden width tried, and keep the lower validation loss; no skip without validation items).",
+        discussion: "It helps where the evidence adds up linearly over many features, and costs where it does not; modal dropout does not reach it.",
+        valueName: "auto|on|off"))
+    var linearSkip: LinearSkipChoice = .auto
+
     @Option(help: "Per-modality width before TFN's outer product.")
     var tfnWidth = 4
 
@@ -251,13 +257,15 @@ struct Train: ParsableCommand {
         }
         log("training \(config.fusion.rawValue) + \(config.classifier.rawValue) (hidden width \(hidden)) on \(train.count) items, "
             + "validating on \(validation.count)")
-        let textChoice = HeadTrainer.train(config: config, hidden: hidden, sentenceEmbeddings: sentenceEmbeddings, options: options,
-                                           train: train, validation: validation) { variant, width, epoch in
-            log((variant.isEmpty ? "" : variant + ", ") + (hidden == .auto ? "hidden \(width), " : "") + epoch.line)
+        let textChoice = HeadTrainer.train(config: config, hidden: hidden, skip: linearSkip, sentenceEmbeddings: sentenceEmbeddings,
+                                           options: options, train: train, validation: validation) { variant, candidate, epoch in
+            let chosen = hidden == .auto || linearSkip == .auto
+            log((variant.isEmpty ? "" : variant + ", ") + (chosen ? "hidden \(candidate), " : "") + epoch.line)
         }
         let choice = textChoice.kept
         if choice.validationLoss.count > 1 {
-            log("hidden width \(choice.width): the lower validation loss (\(Self.losses(choice.validationLoss)))")
+            log("hidden width \(WidthChoice.name(width: choice.width, skip: choice.linearSkip)): the lower validation loss "
+                + "(\(Self.losses(choice.validationLoss)))")
         }
         if textChoice.validationLoss.count > 1 {
             log("sentence embeddings \(textChoice.withSentenceEmbeddings ? "kept" : "left out"): the lower validation loss "
@@ -269,8 +277,7 @@ struct Train: ParsableCommand {
             options: options, trainCount: train.count, validationCount: validation.count, bestEpoch: result.bestEpoch,
             epochsRun: result.history.count, validationLevel1Accuracy: best.validationLevel1,
             validationLevel2Accuracy: best.validationLevel2, history: result.history.map(\.figures),
-            hiddenValidationLoss: choice.validationLoss.count > 1
-                ? Dictionary(uniqueKeysWithValues: choice.validationLoss.map { (String($0.key), $0.value) }) : nil,
+            hiddenValidationLoss: choice.validationLoss.count > 1 ? choice.validationLoss : nil,
             sentenceEmbeddingsValidationLoss: textChoice.validationLoss.count > 1 ? textChoice.validationLoss : nil)
         do {
             try HeadCheckpoint(config: result.model.config, taxonomy: tree, encoders: contents.encoders, training: summary)
@@ -278,9 +285,9 @@ struct Train: ParsableCommand {
         } catch {
             throw CommandFailure(error)
         }
-        log("wrote \(output) (hidden width \(choice.width), \(result.model.parameterCount) parameters, kept epoch \(result.bestEpoch)\(result.stoppedEarly ? ", stopped early" : ""))")
+        log("wrote \(output) (hidden width \(WidthChoice.name(width: choice.width, skip: choice.linearSkip)), \(result.model.parameterCount) parameters, kept epoch \(result.bestEpoch)\(result.stoppedEarly ? ", stopped early" : ""))")
         JSONLine.write(try JSONLine.encode(TrainRecord(
-            output: output, hidden: choice.width, sentenceEmbeddings: textChoice.withSentenceEmbeddings,
+            output: output, hidden: choice.width, linearSkip: choice.linearSkip, sentenceEmbeddings: textChoice.withSentenceEmbeddings,
             bestEpoch: result.bestEpoch, epochs: result.history.count, train: train.count,
             validation: validation.count, validationLevel1Accuracy: best.validationLevel1,
             validationLevel2Accuracy: best.validationLevel2)))
@@ -297,6 +304,8 @@ struct TrainRecord: Encodable {
     let output: String
     /// The classifier channels' hidden width (chosen with `--hidden auto`).
     let hidden: Int
+    /// Whether the head has the linear skip (chosen with `--linear-skip auto`).
+    let linearSkip: Bool
     /// Whether the head kept the text encoder's sentence embeddings (``SentenceEmbeddings``).
     let sentenceEmbeddings: Bool
     let bestEpoch: Int
@@ -308,7 +317,7 @@ struct TrainRecord: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case output, hidden, epochs, train, validation
-        case sentenceEmbeddings = "sentence_embeddings"
+        case sentenceEmbeddings = "sentence_embeddings", linearSkip = "linear_skip"
         case bestEpoch = "best_epoch", validationLevel1Accuracy = "validation_level1_accuracy"
         case validationLevel2Accuracy = "validation_level2_accuracy"
     }
@@ -321,6 +330,7 @@ enum TextChannelChoice: String, ExpressibleByArgument {
 
 extension HeadConfig.Fusion: ExpressibleByArgument {}
 extension SentenceEmbeddings: ExpressibleByArgument {}
+extension LinearSkipChoice: ExpressibleByArgument {}
 extension HeadConfig.Classifier: ExpressibleByArgument {}
 extension HeadConfig.NetVLADForm: ExpressibleByArgument {}
 extension HeadConfig.SequencePooling: ExpressibleByArgument {}
