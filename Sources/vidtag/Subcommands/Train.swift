@@ -74,7 +74,7 @@ struct Train: ParsableCommand {
     var hidden: HiddenWidth = .auto
 
     @Option(help: ArgumentHelp(
-        "A linear map of each modality's standardised mean features added to the classifier's logits, beside the network (auto: train one more head with it, at the first hidden width tried, and keep the lower validation loss; no skip without validation items).",
+        "A linear map of each modality's standardised mean features added to the classifier's logits, beside the network (auto: train one more head with it, at the first hidden width tried, and keep the head with the lowest validation loss; no skip without validation items).",
         discussion: "It helps where the evidence adds up linearly over many features, and costs where it does not; modal dropout does not reach it.",
         valueName: "auto|on|off"))
     var linearSkip: LinearSkipChoice = .auto
