@@ -81,17 +81,17 @@ public final class HeadBatch: @unchecked Sendable {
     /// skipInputs (B, S): per item and skip modality, the standardised mean of its rows where
     /// `seen`, zeros elsewhere.
     private func fillSkip(_ examples: [HeadExample], _ indices: some Collection<Int>, seen: [[Bool]]) {
-        let s = config.skipWidth
+        let s = config.skipWidth, skipped = config.skipModalities
         skipInputs = [Float](repeating: 0, count: indices.count * s)
-        var mean: [Float] = []
+        var mean = [Float](repeating: 0, count: skipped.map { config.modalities[$0].dim }.max() ?? 0)
         skipInputs.withUnsafeMutableBufferPointer { out in
             for (r, index) in indices.enumerated() {
                 var column = 0
-                for j in config.skipModalities {
+                for j in skipped {
                     let spec = config.modalities[j], d = spec.dim, rows = examples[index].rows[j]
                     defer { column += d }
                     guard seen[r][j], rows > 0 else { continue }
-                    mean = [Float](repeating: 0, count: d)
+                    for i in 0..<d { mean[i] = 0 }
                     examples[index].features[j].withUnsafeBufferPointer { x in
                         for t in 0..<rows { for i in 0..<d { mean[i] += x[t * d + i] } }
                     }

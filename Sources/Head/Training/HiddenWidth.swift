@@ -46,6 +46,8 @@ public struct WidthChoice: Sendable {
     public var validationLoss: [String: Double]
     public var width: Int { result.model.config.hidden1 }
     public var linearSkip: Bool { result.model.config.linearSkip }
+    /// The kept candidate's name.
+    public var name: String { Self.name(width: width, skip: linearSkip) }
 
     /// How a candidate is named in ``validationLoss``.
     public static func name(width: Int, skip: Bool) -> String { skip ? "\(width) + linear skip" : String(width) }
@@ -63,17 +65,17 @@ extension HeadTrainer {
         let candidates = config.fusion == .linear
             ? [(width: config.hidden1, skip: false)]
             : skip.candidates(config, widths: hidden.widths(validation: validation.count), validation: validation.count)
-        let results = candidates.map { candidate in
+        let names = candidates.map { WidthChoice.name(width: $0.width, skip: $0.skip) }
+        let results = zip(candidates, names).map { candidate, name in
             var c = config
             (c.hidden1, c.hidden2, c.linearSkip) = (candidate.width, candidate.width, candidate.skip)
-            let name = WidthChoice.name(width: candidate.width, skip: candidate.skip)
             return Self.train(config: c, options: options, train: train, validation: validation) { progress(name, $0) }
         }
         // The first of equals wins.
         let kept = results.min { $0.keptValidationLoss < $1.keptValidationLoss }!
         var losses: [String: Double] = [:]
-        for (candidate, result) in zip(candidates, results) where result.keptValidationLoss.isFinite {
-            losses[WidthChoice.name(width: candidate.width, skip: candidate.skip)] = result.keptValidationLoss
+        for (name, result) in zip(names, results) where result.keptValidationLoss.isFinite {
+            losses[name] = result.keptValidationLoss
         }
         return WidthChoice(result: kept, validationLoss: losses)
     }

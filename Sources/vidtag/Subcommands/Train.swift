@@ -257,14 +257,14 @@ struct Train: ParsableCommand {
         }
         log("training \(config.fusion.rawValue) + \(config.classifier.rawValue) (hidden width \(hidden)) on \(train.count) items, "
             + "validating on \(validation.count)")
+        let chosen = hidden == .auto || linearSkip == .auto  // name the candidate on each epoch's line
         let textChoice = HeadTrainer.train(config: config, hidden: hidden, skip: linearSkip, sentenceEmbeddings: sentenceEmbeddings,
                                            options: options, train: train, validation: validation) { variant, candidate, epoch in
-            let chosen = hidden == .auto || linearSkip == .auto
             log((variant.isEmpty ? "" : variant + ", ") + (chosen ? "hidden \(candidate), " : "") + epoch.line)
         }
         let choice = textChoice.kept
         if choice.validationLoss.count > 1 {
-            log("hidden width \(WidthChoice.name(width: choice.width, skip: choice.linearSkip)): the lower validation loss "
+            log("hidden width \(choice.name): the lowest validation loss "
                 + "(\(Self.losses(choice.validationLoss)))")
         }
         if textChoice.validationLoss.count > 1 {
@@ -285,7 +285,7 @@ struct Train: ParsableCommand {
         } catch {
             throw CommandFailure(error)
         }
-        log("wrote \(output) (hidden width \(WidthChoice.name(width: choice.width, skip: choice.linearSkip)), \(result.model.parameterCount) parameters, kept epoch \(result.bestEpoch)\(result.stoppedEarly ? ", stopped early" : ""))")
+        log("wrote \(output) (hidden width \(choice.name), \(result.model.parameterCount) parameters, kept epoch \(result.bestEpoch)\(result.stoppedEarly ? ", stopped early" : ""))")
         JSONLine.write(try JSONLine.encode(TrainRecord(
             output: output, hidden: choice.width, linearSkip: choice.linearSkip, sentenceEmbeddings: textChoice.withSentenceEmbeddings,
             bestEpoch: result.bestEpoch, epochs: result.history.count, train: train.count,
