@@ -28,14 +28,18 @@ public struct VGGish: Sendable {
     public let architecture: VGGishArchitecture
     /// conv1, conv2, conv3_1, conv3_2, conv4_1, conv4_2 (torchvggish `features.0` … `features.13`).
     let convolutions: [Conv2D]
-    /// fc1_1, fc1_2, fc2 (torchvggish `embeddings.0`, `.2`, `.4`).
+    /// fc1_1 (torchvggish `embeddings.0`), 12288 → 4096: read in place from the weight file
+    /// when ``VGGishWeights/inPlace`` has it, 256 output features at a time (`StreamedLinear`).
+    let fc1: StreamedLinear
+    /// fc1_2, fc2 (`embeddings.2`, `.4`).
     let linears: [Linear]
     /// PCA parameters that came with the weights, if any.
     public let pca: VGGishPCA?
-    /// Examples per pass through the convolutions (a group): activations peak at conv1, ~1.6 MB
-    /// per example (its output), ~25 MB for 16. Groups are cut from the first example of a
-    /// clip on, whatever the threads: an example's embedding depends only on its clip. 16 was
-    /// the fastest of 8, 16 and 32 on one thread and on two (60 s of audio, `vidtag-bench vggish`).
+    /// Examples per pass through the convolutions (a group; conv1 takes one example at a time,
+    /// see `firstBlock`): activations peak at conv2's output, ~0.8 MB per example. Groups are
+    /// cut from the first example of a clip on, whatever the threads: an example's embedding
+    /// depends only on its clip. 16 was the fastest of 8, 16 and 32 on one thread and on two
+    /// (60 s of audio, `vidtag-bench vggish`).
     public var batchSize: Int
     /// Examples per pass through the fully connected layers (all of a minute of audio at
     /// once), cut likewise from the first example: each pass reads the 200 MB fc1_1 weight
@@ -58,10 +62,16 @@ public struct VGGish: Sendable {
                 .releasingUnusedWeights())
             inChannels = width
         }
-        let widths = [(architecture.flattenedWidth, architecture.hiddenWidth),
-                      (architecture.hiddenWidth, architecture.hiddenWidth),
-                      (architecture.hiddenWidth, architecture.embeddingWidth)]
-        self.linears = zip(VGGishArchitecture.linearIndices, widths).map { index, shape in
+        let (flattened, hidden) = (architecture.flattenedWidth, architecture.hiddenWidth)
+        let fc1Bias = weights.tensors["embeddings.0.bias"]!.data
+        if let borrowed = weights.inPlace[VGGishWeights.streamedWeight] {
+            fc1 = StreamedLinear(borrowing: borrowed, bias: fc1Bias, inFeatures: flattened, outFeatures: hidden)
+        } else {
+            fc1 = StreamedLinear(weight: weights.tensors[VGGishWeights.streamedWeight]!.data, bias: fc1Bias,
+                                 inFeatures: flattened, outFeatures: hidden)
+        }
+        let widths = [(hidden, hidden), (hidden, architecture.embeddingWidth)]
+        self.linears = zip(VGGishArchitecture.linearIndices.dropFirst(), widths).map { index, shape in
             Linear(weight: weights.tensors["embeddings.\(index).weight"]!.data,
                    bias: weights.tensors["embeddings.\(index).bias"]!.data, inFeatures: shape.0, outFeatures: shape.1)
         }
@@ -128,8 +138,9 @@ public struct VGGish: Sendable {
 
     /// One batch through the convolutions: [N, 96, 64, 1] → [N, F]; `input` is recycled.
     private func convolve(_ input: Tensor) -> Tensor {
-        var x = input
-        for (conv, pool) in zip(convolutions, VGGishArchitecture.poolAfter) {
+        var x = firstBlock(input)
+        buffers.recycle(input)
+        for (conv, pool) in zip(convolutions, VGGishArchitecture.poolAfter).dropFirst() {
             // Each input goes back to the pool right before `x` lets go of it.
             let convolved = conv(x, activation: .relu, buffers: buffers)
             buffers.recycle(x)
@@ -144,10 +155,41 @@ public struct VGGish: Sendable {
         return x.reshaped([x.shape[0], architecture.flattenedWidth])
     }
 
+    /// conv1, ReLU and its max pool, one example at a time: [N, 96, 64, 1] → [N, 48, 32, 64].
+    /// conv1's output is the largest activation (1.6 MB per example, 25 MB for 16), and each
+    /// example's rows are the same products either way, so its output has the same bits.
+    private func firstBlock(_ input: Tensor) -> Tensor {
+        let (count, perExample) = (input.shape[0], input.count / input.shape[0])
+        var output: Tensor?
+        var example = buffers.tensor([1] + input.shape.dropFirst())
+        for n in 0..<count {
+            example.data.withUnsafeMutableBufferPointer { destination in
+                input.data.withUnsafeBufferPointer {
+                    destination.baseAddress!.update(from: $0.baseAddress! + n * perExample, count: perExample)
+                }
+            }
+            var x = convolutions[0](example, activation: .relu, buffers: buffers)
+            if VGGishArchitecture.poolAfter[0] {
+                let pooled = Pooling.max(x, kernel: (2, 2), stride: (2, 2), buffers: buffers)
+                buffers.recycle(x)
+                x = pooled
+            }
+            if output == nil { output = buffers.tensor([count] + x.shape.dropFirst()) }
+            output!.data.withUnsafeMutableBufferPointer { destination in
+                x.data.withUnsafeBufferPointer {
+                    (destination.baseAddress! + n * $0.count).update(from: $0.baseAddress!, count: $0.count)
+                }
+            }
+            buffers.recycle(x)
+        }
+        buffers.recycle(example)
+        return output!
+    }
+
     /// [N, F] → [N, D].
     private func fullyConnected(_ features: Tensor) -> Tensor {
-        var x = linears[0](features, activation: .relu)
-        x = linears[1](x, activation: .relu)
-        return linears[2](x)  // the embedding: no ReLU, as in TF's vggish_slim (fc2 has activation_fn=None)
+        var x = fc1(features, activation: .relu)
+        x = linears[0](x, activation: .relu)
+        return linears[1](x)  // the embedding: no ReLU, as in TF's vggish_slim (fc2 has activation_fn=None)
     }
 }

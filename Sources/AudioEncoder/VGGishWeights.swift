@@ -11,8 +11,14 @@ import Weights
 /// ```
 public struct VGGishWeights: Sendable {
     public let architecture: VGGishArchitecture
-    /// Network tensors by name: conv weights [Cout, Cin, 3, 3], linear weights [out, in], biases.
+    /// Network tensors by name: conv weights [Cout, Cin, 3, 3], linear weights [out, in], biases;
+    /// all but those in ``inPlace``.
     public let tensors: [String: Tensor]
+    /// Tensors read in place from a mapped safetensors file instead of copied: fc1_1's weight
+    /// (``streamedWeight``, 192 MiB), when the file stores it as float32. See `StreamedLinear`.
+    public let inPlace: [String: BorrowedFloats]
+    /// The tensor `load` reads in place when it can.
+    public static let streamedWeight = "embeddings.0.weight"
     /// The PCA parameters, when the file also holds `pca_eigen_vectors` and `pca_means`.
     public let pca: VGGishPCA?
     /// Where the tensors came from (a path, or a description), for messages.
@@ -30,12 +36,17 @@ public struct VGGishWeights: Sendable {
     }
 
     private init(_ loader: StrictLoader, architecture: VGGishArchitecture) throws(WeightLoadError) {
-        var network: [String: Tensor] = [:]
+        var (network, inPlace): ([String: Tensor], [String: BorrowedFloats]) = ([:], [:])
         for (name, shape) in architecture.tensorShapes {
-            network[name] = Tensor(shape: shape, data: try loader.tensor(name, shape: shape))
+            if name == Self.streamedWeight, let view = try loader.borrowed(name, shape: shape) {
+                inPlace[name] = view
+            } else {
+                network[name] = Tensor(shape: shape, data: try loader.tensor(name, shape: shape))
+            }
         }
         self.architecture = architecture
         self.tensors = network
+        self.inPlace = inPlace
         self.pca = VGGishPCA.isPresent(in: loader) ? try VGGishPCA(loader, width: architecture.embeddingWidth) : nil
         self.source = loader.source.sourceName
         try loader.finish()
@@ -46,7 +57,13 @@ public struct VGGishWeights: Sendable {
     public static func load(path: String, architecture: VGGishArchitecture = .standard)
         throws(WeightLoadError) -> VGGishWeights
     {
-        try VGGishWeights(StrictLoader(try NamedTensors(path: path)), architecture: architecture)
+        let source: any WeightSource
+        if (try? WeightFile.format(of: path)) == .safetensors {
+            do { source = try SafetensorsFile(path: path) } catch { throw .file(.safetensors(error)) }
+        } else {
+            source = try NamedTensors(path: path)
+        }
+        return try VGGishWeights(StrictLoader(source), architecture: architecture)
     }
 
     /// Deterministic full-size weights (see ``VGGishSeededWeights``), with PCA parameters.

@@ -62,8 +62,13 @@ public struct BorrowedFloats: @unchecked Sendable {
     public let owner: AnyObject
     public let base: UnsafePointer<Float>
     public let count: Int
+    /// Drops the pages under `range` (element indices) from this process's resident memory,
+    /// the memory staying readable (a mapped file's pages fault back in from the page cache);
+    /// nil when the owner cannot.
+    public let release: (@Sendable (_ range: Range<Int>) -> Void)?
 
-    public init(owner: AnyObject, base: UnsafePointer<Float>, count: Int) {
-        (self.owner, self.base, self.count) = (owner, base, count)
+    public init(owner: AnyObject, base: UnsafePointer<Float>, count: Int,
+                release: (@Sendable (_ range: Range<Int>) -> Void)? = nil) {
+        (self.owner, self.base, self.count, self.release) = (owner, base, count, release)
     }
 }

@@ -221,9 +221,12 @@ public struct FeatureExtractor: BatchJob {
         return texts
     }
 
-    /// `images` → `[N, 1536]`, all pictures of one item as one batch.
+    /// `images` → `[N, 1536]`, all pictures of one item, each normalised on the worker that
+    /// encodes it.
     private func encode(_ model: InceptionResNetV2, _ images: [RGBImage]) -> Tensor {
-        model.forward(ImagePreprocessing.normalise(images.map(\.pixels), width: imageSize, height: imageSize))
+        model.forward(count: images.count) { index in
+            ImagePreprocessing.normalise([images[index].pixels], width: imageSize, height: imageSize)
+        }
     }
 }
 

@@ -82,13 +82,22 @@ public struct InceptionResNetV2: Sendable {
         let count = images.shape[0]
         guard stage == nil, count > 1 else { return forwardBatch(images, stage: stage) }
         let imageSize = images.count / count
+        return forward(count: count) { index in
+            Tensor(shape: [1] + images.shape.dropFirst(),
+                   data: Array(images.data[index * imageSize..<(index + 1) * imageSize]))
+        }
+    }
+
+    /// `count` images, one per worker as in `forward(_:stage:)`, each made by `image(index)`
+    /// (`[1, H, W, 3]` normalised) on the worker that encodes it → `[count, 1536]`, the same
+    /// bits. Only the images in flight exist as floats: 16 frames of 299×299 take 17 MB as one
+    /// `[16, 299, 299, 3]` tensor, and a look-ahead video would hold them while this one encodes.
+    public func forward(count: Int, image: (Int) -> Tensor) -> Tensor {
         var pooled = Tensor(uninitialized: [count, Self.featureWidth])
         pooled.data.withUnsafeMutableBufferPointer { out in
             let out = out.baseAddress!  // each worker writes its own image's row
             Threading.forEach(count) { index in
-                let image = Tensor(shape: [1] + images.shape.dropFirst(),
-                                   data: Array(images.data[index * imageSize..<(index + 1) * imageSize]))
-                let features = forwardBatch(image, stage: nil)
+                let features = forwardBatch(image(index), stage: nil)
                 (out + index * Self.featureWidth).update(from: features.data, count: Self.featureWidth)
             }
         }

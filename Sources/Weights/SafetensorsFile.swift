@@ -56,12 +56,19 @@ public final class SafetensorsFile: @unchecked Sendable {
 
     /// Float32 tensors of a little-endian host, aligned to 4 bytes (the safetensors writers
     /// align every tensor), are read from the mapping; this file stays open while they are used.
+    /// Their `release` gives parts of the mapping back (``MappedFile/evict(_:)``).
     public func borrowed(_ name: String) -> BorrowedFloats? {
         guard 1.littleEndian == 1, let entry = try? entry(name), entry.dtype == .f32,
               case let raw = UnsafeRawBufferPointer(rebasing: data[entry.dataOffsets]), let base = raw.baseAddress,
               Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0 else { return nil }
-        return BorrowedFloats(owner: self, base: base.assumingMemoryBound(to: Float.self),
-                              count: raw.count / MemoryLayout<Float>.stride)
+        let (count, address, stride) = (raw.count / MemoryLayout<Float>.stride, Int(bitPattern: base),
+                                        MemoryLayout<Float>.stride)
+        return BorrowedFloats(owner: self, base: base.assumingMemoryBound(to: Float.self), count: count) {
+            [mapping] range in
+            precondition(range.lowerBound >= 0 && range.upperBound <= count, "BorrowedFloats: \(range) outside 0..<\(count)")
+            mapping.evict(UnsafeRawBufferPointer(start: UnsafeRawPointer(bitPattern: address + range.lowerBound * stride),
+                                                 count: range.count * stride))
+        }
     }
 
     /// The tensor's elements converted exactly to `Float`, last axis fastest. The file's pages

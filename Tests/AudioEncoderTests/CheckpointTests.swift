@@ -38,6 +38,27 @@ import Testing
         #expect(worstCosine >= 1 - 1e-6)
     }
 
+    @Test func aSafetensorsFileLendsFc1InPlaceWithTheSameEmbeddings() throws {
+        let copied = try VGGishWeights.load(path: Fixture.vggish("tiny_vggish.pth"), architecture: Self.tiny)
+        #expect(copied.inPlace.isEmpty, "a torch checkpoint is copied whole")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vggish-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("tiny.safetensors").path
+        try SafetensorsWriter.write(copied.tensors.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, to: path)
+        let mapped = try VGGishWeights.load(path: path, architecture: Self.tiny)
+        #expect(Array(mapped.inPlace.keys) == [VGGishWeights.streamedWeight])
+        #expect(mapped.tensors[VGGishWeights.streamedWeight] == nil, "fc1_1 is not also copied")
+        let examples = try Goldens.tensor("logmel.wav44")
+        let fromFile = VGGish(weights: mapped).embed(examples)
+        let fromCopy = VGGish(weights: copied).embed(examples)
+        let difference = maxAbsDifference(fromFile, try Goldens.tensor("tiny.embedding"))
+        print("tiny VGGish from safetensors (fc1_1 read in place): max |Δ| \(difference) against torchvggish "
+              + "(tolerance 1e-5); the same bits as from the copied checkpoint")
+        #expect(fromFile.data.map(\.bitPattern) == fromCopy.data.map(\.bitPattern))
+        #expect(difference <= 1e-5)
+    }
+
     @Test(arguments: ["tiny_pca_numpy_legacy.pth", "tiny_pca_tensors.pth"])
     func pcaParametersAreRead(_ file: String) throws {
         // numpy float64 arrays (as torchvggish's published PCA file) or float32 tensors, means [16] or [16, 1].

@@ -61,4 +61,81 @@ import Testing
         #expect(borrowed.data.map(\.bitPattern) == owned.data.map(\.bitPattern))
         #expect(Array(borrowed.data[0..<9]) == Array(values[63..<72]))
     }
+
+    /// Deterministic values in [-1, 1).
+    static func values(_ count: Int, seed: UInt64) -> [Float] {
+        var state = seed
+        return (0..<count).map { _ in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Float(Int64(bitPattern: state >> 11) % 2_000_000) / 1_000_000 - 1
+        }
+    }
+
+    /// This process's resident kB of the mapping that holds `address` (`/proc/self/smaps`).
+    static func residentKB(ofMappingHolding address: UnsafeRawPointer) throws -> Int {
+        let target = UInt(bitPattern: Int(bitPattern: address))
+        var inside = false
+        let handle = try #require(FileHandle(forReadingAtPath: "/proc/self/smaps"))  // size 0: read to the end
+        defer { try? handle.close() }
+        let text = String(decoding: try handle.readToEnd() ?? Data(), as: UTF8.self)
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            if let range = fields.first, range.contains("-"), !range.hasSuffix(":") {
+                let bounds = range.split(separator: "-").compactMap { UInt($0, radix: 16) }
+                inside = bounds.count == 2 && bounds[0] <= target && target < bounds[1]
+            } else if inside, fields.first == "Rss:", fields.count >= 2, let kB = Int(fields[1]) {
+                return kB
+            }
+        }
+        throw CocoaError(.fileReadUnknown)
+    }
+
+    @Test func aStreamedLinearMultipliesABorrowedWeightAsItsOwnAndAsFloat64() throws {
+        let (rows, inputs, outputs) = (3, 300, 200)
+        let (w, b, x) = (Self.values(outputs * inputs, seed: 1), Self.values(outputs, seed: 2),
+                         Self.values(rows * inputs, seed: 3))
+        let directory = try TemporaryDirectory()
+        let path = directory.path("linear.safetensors")
+        try SafetensorsWriter.write([("w", Tensor(shape: [outputs, inputs], data: w))], to: path)
+        let file = try SafetensorsFile(path: path)
+        let view = try #require(file.borrowed("w"))
+        let input = Tensor(shape: [rows, inputs], data: x)
+        let borrowed = StreamedLinear(borrowing: view, bias: b, inFeatures: inputs, outFeatures: outputs,
+                                      blockRows: 64)(input, activation: .relu)
+        let owned = StreamedLinear(weight: w, bias: b, inFeatures: inputs, outFeatures: outputs,
+                                   blockRows: 64)(input, activation: .relu)
+        #expect(borrowed.shape == [rows, outputs])
+        #expect(borrowed.data.map(\.bitPattern) == owned.data.map(\.bitPattern))
+        var worst = 0.0
+        for r in 0..<rows {
+            for o in 0..<outputs {
+                var sum = Double(b[o])
+                for i in 0..<inputs { sum += Double(x[r * inputs + i]) * Double(w[o * inputs + i]) }
+                worst = max(worst, abs(max(sum, 0) - Double(borrowed.data[r * outputs + o])))
+            }
+        }
+        print("StreamedLinear against float64: max |difference| \(worst) (tolerance 1e-4)")
+        #expect(worst < 1e-4)
+    }
+
+    @Test func aStreamedLinearLeavesItsBorrowedWeightUnresident() throws {
+        let (inputs, outputs, blockRows) = (2048, 1024, 64)  // 8 MiB of weight, blocks of 512 KiB
+        let directory = try TemporaryDirectory()
+        let path = directory.path("large.safetensors")
+        try SafetensorsWriter.write([("w", Tensor(shape: [outputs, inputs], data: Self.values(outputs * inputs, seed: 4)))],
+                                    to: path)
+        let file = try SafetensorsFile(path: path)
+        let view = try #require(file.borrowed("w"))
+        let layer = StreamedLinear(borrowing: view, bias: nil, inFeatures: inputs, outFeatures: outputs,
+                                   blockRows: blockRows)
+        _ = layer(Tensor(shape: [2, inputs], data: Self.values(2 * inputs, seed: 5)))
+        let afterCall = try Self.residentKB(ofMappingHolding: view.base)
+        // The measure itself: reading the whole weight in place makes it resident.
+        var sum: Float = 0
+        for i in stride(from: 0, to: view.count, by: 1024) { sum += view.base[i] }
+        let afterReading = try Self.residentKB(ofMappingHolding: view.base)
+        print("mapping resident after a call: \(afterCall) kB; after reading every page: \(afterReading) kB (sum \(sum))")
+        #expect(afterCall <= 1024, "at most a block and its edges, 512 KiB + pages")
+        #expect(afterReading >= 8 * 1024 - 64)
+    }
 }
