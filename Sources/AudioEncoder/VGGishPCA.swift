@@ -56,7 +56,7 @@ public struct VGGishPCA: Sendable {
     /// Loads the parameters in `path` (safetensors or PyTorch checkpoint; numpy arrays or
     /// tensors inside a checkpoint, float64 converted to Float).
     public static func load(path: String, width: Int = 128) throws(WeightLoadError) -> VGGishPCA {
-        let loader = StrictLoader(try NamedTensors(path: path))
+        let loader = StrictLoader(try WeightFile.source(path))
         let pca = try VGGishPCA(loader, width: width)
         try loader.finish()
         return pca

@@ -57,13 +57,7 @@ public struct VGGishWeights: Sendable {
     public static func load(path: String, architecture: VGGishArchitecture = .standard)
         throws(WeightLoadError) -> VGGishWeights
     {
-        let source: any WeightSource
-        if (try? WeightFile.format(of: path)) == .safetensors {
-            do { source = try SafetensorsFile(path: path) } catch { throw .file(.safetensors(error)) }
-        } else {
-            source = try NamedTensors(path: path)
-        }
-        return try VGGishWeights(StrictLoader(source), architecture: architecture)
+        try VGGishWeights(StrictLoader(try WeightFile.source(path)), architecture: architecture)
     }
 
     /// Deterministic full-size weights (see ``VGGishSeededWeights``), with PCA parameters.

@@ -24,6 +24,16 @@ public enum WeightFile {
         throw .unknownFormat(file: path, reason: "it starts with bytes \(shown.isEmpty ? "(none: empty file)" : shown)")
     }
 
+    /// The file's tensors as a ``WeightSource``: a safetensors file mapped (float32 tensors can
+    /// be read in place, ``SafetensorsFile/borrowed(_:)``; the others are converted as asked
+    /// for), a PyTorch checkpoint read whole (``NamedTensors``).
+    public static func source(_ path: String) throws(WeightLoadError) -> any WeightSource {
+        let kind: Format
+        do { kind = try format(of: path) } catch { throw .file(error) }
+        guard kind == .safetensors else { return try NamedTensors(path: path) }
+        do { return try SafetensorsFile(path: path) } catch { throw .file(.safetensors(error)) }
+    }
+
     /// Every float tensor of the file, by name, in file order.
     public static func read(_ path: String) throws(WeightFileError) -> [(name: String, tensor: Tensor)] {
         switch try format(of: path) {
