@@ -221,35 +221,60 @@ public struct Conv2D: Sendable {
     /// K times.
     public static let directPatchLimit = 16
 
+    /// Runs the layer's path. Each path is a function of its own, never inlined, so that a
+    /// profile's call stacks name it (`pointwise`, `winograd`, `direct`, `im2col`).
     private func run(_ input: UnsafePointer<Float>, _ g: WindowGeometry, _ out: UnsafeMutablePointer<Float>,
                      _ activation: Activation, accumulate: Bool, buffers: BufferPool?) {
-        let beta: Float = accumulate ? 1 : 0
-        let m = g.outputPixels
-        guard m > 0 else { return }
+        guard g.outputPixels > 0 else { return }
+        if isPointwise && strideH == 1 && strideW == 1 {
+            pointwise(input, g, out, activation, accumulate: accumulate)
+        } else if let winograd {
+            bias.withUnsafeBufferPointer { b in
+                winograd.run(input, g, bias: b.baseAddress!, out, activation, accumulate: accumulate,
+                             buffers: buffers)
+            }
+        } else if patchSize <= Self.directPatchLimit {
+            weight.withUnsafeBufferPointer { w in
+                bias.withUnsafeBufferPointer { b in
+                    directConvolution(input, g, w.baseAddress!, b.baseAddress!, out, activation,
+                                      accumulate: accumulate)
+                }
+            }
+        } else {
+            im2colConvolution(input, g, out, activation, accumulate: accumulate, buffers: buffers)
+        }
+    }
+
+    /// A stride-1 1×1 convolution: `[N·H·W, Cin] · [Cin, Cout]`, the input already the GEMM operand.
+    @inline(never)
+    private func pointwise(_ input: UnsafePointer<Float>, _ g: WindowGeometry, _ out: UnsafeMutablePointer<Float>,
+                           _ activation: Activation, accumulate: Bool) {
         weight.withUnsafeBufferPointer { w in
             bias.withUnsafeBufferPointer { b in
-                if isPointwise && strideH == 1 && strideW == 1 {
-                    // [N·H·W, Cin] · [Cin, Cout]: the input is already the GEMM operand.
-                    GEMM.multiply(m: m, n: outChannels, k: inChannels, a: input, lda: inChannels,
-                                  b: w.baseAddress!, ldb: outChannels, c: out, ldc: outChannels, beta: beta)
-                    addBiasAndActivate(out, rows: m, columns: outChannels, bias: b.baseAddress, activation: activation)
-                    return
-                }
-                if let winograd {
-                    winograd.run(input, g, bias: b.baseAddress!, out, activation, accumulate: accumulate,
-                                 buffers: buffers)
-                    return
-                }
-                if patchSize <= Self.directPatchLimit {
-                    directConvolution(input, g, w.baseAddress!, b.baseAddress!, out, activation, accumulate: accumulate)
-                    return
-                }
-                let rowsPerTile = tileRows(g)
-                let k = patchSize
-                // im2col writes every element of each tile it uses (zeros for padding taps).
-                var scratch = buffers?.take(rowsPerTile * k)
-                    ?? [Float](unsafeUninitializedCapacity: rowsPerTile * k) { _, count in count = rowsPerTile * k }
-                defer { buffers?.recycle(scratch) }
+                GEMM.multiply(m: g.outputPixels, n: outChannels, k: inChannels, a: input, lda: inChannels,
+                              b: w.baseAddress!, ldb: outChannels, c: out, ldc: outChannels,
+                              beta: accumulate ? 1 : 0)
+                addBiasAndActivate(out, rows: g.outputPixels, columns: outChannels, bias: b.baseAddress,
+                                   activation: activation)
+            }
+        }
+    }
+
+    /// Any other layer: tiles of `[rows, K]` patches (im2col, or the sampled pixels of a strided
+    /// 1×1 convolution) times `[K, Cout]`, the epilogue after each tile's GEMM.
+    @inline(never)
+    private func im2colConvolution(_ input: UnsafePointer<Float>, _ g: WindowGeometry,
+                                   _ out: UnsafeMutablePointer<Float>, _ activation: Activation,
+                                   accumulate: Bool, buffers: BufferPool?) {
+        let m = g.outputPixels
+        let rowsPerTile = tileRows(g)
+        let k = patchSize
+        // im2col writes every element of each tile it uses (zeros for padding taps).
+        var scratch = buffers?.take(rowsPerTile * k)
+            ?? [Float](unsafeUninitializedCapacity: rowsPerTile * k) { _, count in count = rowsPerTile * k }
+        defer { buffers?.recycle(scratch) }
+        weight.withUnsafeBufferPointer { w in
+            bias.withUnsafeBufferPointer { b in
                 scratch.withUnsafeMutableBufferPointer { cols in
                     var start = 0
                     while start < m {
@@ -262,7 +287,7 @@ public struct Conv2D: Sendable {
                         let tileOut = out + start * outChannels
                         GEMM.multiply(m: rows, n: outChannels, k: k, a: cols.baseAddress!, lda: k,
                                       b: w.baseAddress!, ldb: outChannels, c: tileOut, ldc: outChannels,
-                                      beta: beta)
+                                      beta: accumulate ? 1 : 0)
                         addBiasAndActivate(tileOut, rows: rows, columns: outChannels, bias: b.baseAddress,
                                            activation: activation)
                         start += rows
@@ -275,6 +300,7 @@ public struct Conv2D: Sendable {
     /// out[p, :] = activation((accumulate ? out[p, :] : 0) + bias + Σ_k patch_p[k]·W[k, :]) for
     /// every output pixel p, with the patch (`[K]`, zeros for padding taps) gathered on the fly:
     /// one pass over the output, the epilogue fused. For K ≤ `directPatchLimit`.
+    @inline(never)
     private func directConvolution(
         _ input: UnsafePointer<Float>, _ g: WindowGeometry, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
         _ out: UnsafeMutablePointer<Float>, _ activation: Activation, accumulate: Bool
