@@ -7,7 +7,13 @@ N(0, I) noise drawn independently per frame. Evidence is spread unevenly over th
 realistic rates. Class-conditional Gaussian with one covariance: a linear model on the mean
 features is close to the best possible rule.
 
-    python3 Scripts/bench/gaussian_world.py OUT COUNT WORLD SPLIT [STRENGTH, default 0.15]
+    python3 Scripts/bench/gaussian_world.py OUT COUNT WORLD SPLIT [STRENGTH, default 0.15] [--telling-frames[=TELLING]]
+
+With --telling-frames the visual evidence sits in one or two telling frames (TELLING × the
+prototype + noise; TELLING 1 unless given) among 16–32 distractor frames of pure noise, a third of which weakly show
+another class (DISTRACTOR × its prototype); the other modalities keep half their strength. The
+mean frame dilutes the telling frames, so a model that singles them out beats a linear model on
+the mean features there.
 
 writes OUT/features/*.safetensors, OUT/labels.jsonl, OUT/taxonomy.json (6 level-1 × 4 level-2
 classes). Use one WORLD and two SPLITs for training and test items. Needs numpy.
@@ -15,8 +21,13 @@ classes). Use one WORLD and two SPLITs for training and test items. Needs numpy.
 import json, os, struct, sys
 import numpy as np
 
-out, count, world, split = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-strength = float(sys.argv[5]) if len(sys.argv) > 5 else 0.15
+flags = [a for a in sys.argv[1:] if a.startswith("--telling-frames")]
+telling_frames = bool(flags)
+TELLING = float(flags[0].split("=", 1)[1]) if flags and "=" in flags[0] else 1.0
+DISTRACTOR = 0.35
+args = [a for a in sys.argv[1:] if not a.startswith("--telling-frames")]
+out, count, world, split = args[0], int(args[1]), int(args[2]), int(args[3])
+strength = float(args[4]) if len(args) > 4 else 0.15
 L1, C = 6, 4
 MODS = {  # name: (tensor, width, kind, strength, missing rate)
     "visual": ("visual.frames", 1536, "seq", 0.35, 0.0),
@@ -56,9 +67,17 @@ for i in range(count):
     for m, (tensor, d, kind, s, missing) in MODS.items():
         if r.random() < missing:
             continue
-        q = strength * s * r.uniform(0.3, 1.7)
+        q = strength * s * r.uniform(0.3, 1.7) * (0.5 if telling_frames else 1.0)
         one = lambda: q * prototypes[m][j] + r.normal(size=d)
-        if kind == "seq":
+        if telling_frames and m == "visual":
+            frames = [r.normal(size=d) for _ in range(int(r.integers(16, 33)))]
+            for t in range(len(frames)):
+                if r.random() < 1 / 3:
+                    frames[t] += DISTRACTOR * prototypes[m][int(r.integers(L1 * C))]
+            for t in r.choice(len(frames), size=int(r.integers(1, 3)), replace=False):
+                frames[t] = TELLING * prototypes[m][j] + r.normal(size=d)
+            tensors[tensor] = np.stack(frames)
+        elif kind == "seq":
             n = int(r.integers(8, 21)) if m == "visual" else int(r.integers(5, 31))
             tensors[tensor] = np.stack([one() for _ in range(n)])
         elif kind == "set":
@@ -67,7 +86,7 @@ for i in range(count):
             x = one()
             tensors[tensor] = x / np.linalg.norm(x) if m in ("title", "summary") else x
     write(f"{out}/features/{item}.safetensors", tensors,
-          {"encoders": json.dumps({"synthetic": f"gaussian-{world}-{strength}"}), "id": item, "source": "synthetic"})
+          {"encoders": json.dumps({"synthetic": f"gaussian-{world}-{strength}{f'-telling{TELLING}' if telling_frames else ''}"}), "id": item, "source": "synthetic"})
     labels.append({"id": item, "level1": f"c{j // C + 1:02d}", "level2": f"c{j // C + 1:02d}.{j % C + 1}"})
 with open(out + "/labels.jsonl", "w") as f:
     f.writelines(json.dumps(l) + "\n" for l in labels)

@@ -52,6 +52,9 @@ struct HeadCompare: ParsableCommand {
     @Option(help: "What an absent modality's block holds in every variant: zero or learned (vidtag train --absent).")
     var absent: HeadConfig.AbsentModality = .zero
 
+    @Option(help: "How NetVLAD's descriptors become one vector in every variant: weighted or flattened (vidtag train --netvlad).")
+    var netvlad: HeadConfig.NetVLADForm = .weighted
+
     @Option(help: "What the attention variants' scores read: own (each modality's block) or joint (the whole fused vector) (vidtag train --attention-scores).")
     var attentionScores: HeadConfig.AttentionScores = .own
 
@@ -63,6 +66,9 @@ struct HeadCompare: ParsableCommand {
 
     @Option(help: "Which epoch every variant keeps: last, best-loss or best-accuracy (vidtag train --keep).")
     var keep = TrainingOptions().keep
+
+    @Option(help: ArgumentHelp("Weight decay of NetVLAD's parameters in every variant (vidtag train --netvlad-weight-decay); 'shared' decays them with the rest, as heads trained before the option did.", valueName: "rate|shared"))
+    var netvladWeightDecay: String = "0"
 
     @Option(help: "Polyak averaging's decay in every variant; 0 is off (vidtag train --average-decay).")
     var averageDecay: Float = TrainingOptions().averageDecay
@@ -120,12 +126,20 @@ struct HeadCompare: ParsableCommand {
         setup.missingRate = missing
         setup.options.epochs = epochs
         setup.options.averageDecay = averageDecay
+        if netvladWeightDecay == "shared" {
+            setup.options.netvladWeightDecay = nil
+        } else if let rate = Float(netvladWeightDecay), rate >= 0 {
+            setup.options.netvladWeightDecay = rate
+        } else {
+            throw ValidationError("--netvlad-weight-decay is a rate ≥ 0 or 'shared', got '\(netvladWeightDecay)'")
+        }
         setup.options.keep = keep
         setup.hidden = hidden
         setup.skip = linearSkip
-        let (absent, scores) = (self.absent, attentionScores)
+        let (absent, scores, netvlad) = (self.absent, attentionScores, self.netvlad)
         setup.base = { config in
             config.absent = absent
+            config.netvlad = netvlad
             config.attentionScores = scores
         }
         var variants = HeadComparison.variants(modalDropout: modalDropout)
@@ -334,6 +348,7 @@ struct HeadSynth: ParsableCommand {
 }
 extension HeadConfig.AbsentModality: ExpressibleByArgument {}
 extension HeadConfig.AttentionScores: ExpressibleByArgument {}
+extension HeadConfig.NetVLADForm: ExpressibleByArgument {}
 extension LinearSkipChoice: ExpressibleByArgument {}
 extension TrainingOptions.EpochChoice: ExpressibleByArgument {}
 extension HiddenWidth: ExpressibleByArgument {
