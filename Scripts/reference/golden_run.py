@@ -44,10 +44,15 @@ def run(cfg, items, targets, prefix, seed, overrides, optim, scaled=None):
         res[f"{prefix}.grad.{name}"] = p.grad.numpy().astype(np.float32)
 
     # AdamW steps on the same batch: PyTorch's AdamW and clip_grad_norm_, a parameter group of
-    # its own for each scaled parameter.
+    # its own for each scaled parameter, and one for NetVLAD's parameters when the settings give
+    # them a weight decay of their own ("netvlad_weight_decay").
     o = optim
-    groups = [{"params": [p for name, p in model.named_parameters() if name not in scaled], "scale": 1.0}]
+    own_decay = lambda name: "netvlad_weight_decay" in o and name.startswith("netvlad.")
+    groups = [{"params": [p for name, p in model.named_parameters() if name not in scaled and not own_decay(name)],
+               "scale": 1.0}]
     groups += [{"params": [p], "scale": scaled[name][1]} for name, p in model.named_parameters() if name in scaled]
+    groups += [{"params": [p], "scale": 1.0, "weight_decay": o["netvlad_weight_decay"]}
+               for name, p in model.named_parameters() if own_decay(name) and name not in scaled]
     opt = torch.optim.AdamW(groups, lr=o["lr"], betas=(o["beta1"], o["beta2"]), eps=o["eps"],
                             weight_decay=o["weight_decay"])
     losses = []

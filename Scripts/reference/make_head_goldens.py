@@ -15,7 +15,8 @@ Variants: <fusion>_<classifier>, attention_hmc_flattened with the classic flatte
 suffixes for sequence pooling (mean, both), attention scaling (mean, residual) and learned
 absent blocks (learned), linear classifier channels (hidden0), the linear skip (skip), and
 linear_flat, the linear baseline; the last two with the standardisation given in the metadata.
-                                (clip 1.0, warm-up 3 + cosine over 10 steps)
+                                (clip 1.0, warm-up 3 + cosine over 10 steps; weight decay 0.1, none
+                                on NetVLAD's parameters, a parameter group of their own)
 metadata "config": the shared head config, the variants and the optimiser settings (JSON).
 
 Run by a developer (not CI), from the repository root:
@@ -76,7 +77,7 @@ VARIANTS = [("attention", "hmc", "weighted"), ("concat", "hmc", "weighted"), ("t
 STANDARDISATION = {m["name"]: {"mean": [round(0.1 * ((i * 7 + j) % 5) - 0.2, 3) for i in range(m["dim"])],
                                "scale": [round(0.5 + 0.1 * ((i * 3 + j) % 7), 3) for i in range(m["dim"])]}
                    for j, m in enumerate(BASE["modalities"])}
-OPTIM = {"lr": 0.01, "warmup": 3, "total": 10, "min_fraction": 0.1, "weight_decay": 0.1,
+OPTIM = {"lr": 0.01, "warmup": 3, "total": 10, "min_fraction": 0.1, "weight_decay": 0.1, "netvlad_weight_decay": 0.0,
          "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "clip": 1.0, "steps": 10}
 # Output biases that make some level-2 classes more probable than their parent at the start,
 # so that LH and its gradient are not zero.

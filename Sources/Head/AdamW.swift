@@ -26,9 +26,23 @@ public final class AdamW: @unchecked Sendable {
         self.weightDecay = weightDecay
     }
 
-    /// Parameter ranges that learn at `scale` × the learning rate (decay included), like a
-    /// PyTorch parameter group with its own `lr`; the rest at the learning rate itself.
-    public var scaledRanges: [(range: Range<Int>, scale: Float)] = []
+    /// A parameter group, like PyTorch's: a range of the flat buffer that learns at
+    /// `learningRateScale` × the learning rate (its decay scaled alike, as PyTorch's per-group
+    /// `lr` scales `lr·wd`) with a weight decay of its own (nil: `weightDecay`).
+    public struct Group: Sendable, Equatable {
+        public var range: Range<Int>
+        public var learningRateScale: Float
+        public var weightDecay: Float?
+
+        public init(range: Range<Int>, learningRateScale: Float = 1, weightDecay: Float? = nil) {
+            self.range = range
+            self.learningRateScale = learningRateScale
+            self.weightDecay = weightDecay
+        }
+    }
+
+    /// Disjoint groups; parameters in none of them learn at the learning rate with `weightDecay`.
+    public var groups: [Group] = []
 
     /// θ ← θ·(1 − lr·wd);  m ← β1 m + (1−β1) g;  v ← β2 v + (1−β2) g²;
     /// θ ← θ − (lr/(1−β1ᵗ)) · m / (√v/√(1−β2ᵗ) + ε)
@@ -36,18 +50,20 @@ public final class AdamW: @unchecked Sendable {
         precondition(parameters.count == m.count && gradients.count == m.count, "AdamW: layout mismatch")
         step += 1
         var start = 0
-        for (range, scale) in scaledRanges.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
-            precondition(range.lowerBound >= start && range.upperBound <= m.count,
-                         "AdamW: scaled ranges must be disjoint and inside the \(m.count) parameters")
-            update(start..<range.lowerBound, parameters, gradients, learningRate: lr)
-            update(range, parameters, gradients, learningRate: lr * scale)
-            start = range.upperBound
+        for group in groups.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
+            precondition(group.range.lowerBound >= start && group.range.upperBound <= m.count,
+                         "AdamW: groups must be disjoint and inside the \(m.count) parameters")
+            update(start..<group.range.lowerBound, parameters, gradients, learningRate: lr, weightDecay: weightDecay)
+            update(group.range, parameters, gradients, learningRate: lr * group.learningRateScale,
+                   weightDecay: group.weightDecay ?? weightDecay)
+            start = group.range.upperBound
         }
-        update(start..<m.count, parameters, gradients, learningRate: lr)
+        update(start..<m.count, parameters, gradients, learningRate: lr, weightDecay: weightDecay)
     }
 
     /// The update of `range` at the current step.
-    private func update(_ range: Range<Int>, _ parameters: FloatBuffer, _ gradients: FloatBuffer, learningRate lr: Float) {
+    private func update(_ range: Range<Int>, _ parameters: FloatBuffer, _ gradients: FloatBuffer, learningRate lr: Float,
+                        weightDecay: Float) {
         guard !range.isEmpty else { return }
         let t = Float(step)
         let correction1 = 1 - powf(beta1, t)

@@ -86,9 +86,7 @@ import Testing
         batch.fill(examples, examples.indices)
         let o = goldens.config.optimizer
         let optimizer = AdamW(parameterCount: model.parameterCount, weightDecay: o.weight_decay)
-        if let table = model.layout.entry(HeadModel.textTable), let scale = o.text_learning_rate_scale {
-            optimizer.scaledRanges = [(table.offset..<(table.offset + table.count), scale)]
-        }
+        optimizer.groups = o.trainingOptions.optimizerGroups(model.layout)
         optimizer.beta1 = o.beta1
         optimizer.beta2 = o.beta2
         optimizer.epsilon = o.eps

@@ -26,6 +26,17 @@ struct HeadGoldens {
             let steps: Int
             /// The text channel's table learns at this multiple of lr (its own parameter group).
             let text_learning_rate_scale: Float?
+            /// NetVLAD's parameters decay at this rate (their own parameter group); absent: weight_decay.
+            let netvlad_weight_decay: Float?
+
+            /// The same settings as `vidtag train`'s options, for their parameter groups.
+            var trainingOptions: TrainingOptions {
+                var options = TrainingOptions()
+                options.weightDecay = weight_decay
+                options.textLearningRateScale = text_learning_rate_scale ?? 1
+                options.netvladWeightDecay = netvlad_weight_decay
+                return options
+            }
         }
         let modalities: [Modality]
         let parents: [Int]

@@ -52,6 +52,11 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// The text channel's table learns at this multiple of the learning rate: each of its rows
     /// is updated only in the batches whose texts hold that n-gram.
     public var textLearningRateScale: Float = 10
+    /// AdamW's weight decay for NetVLAD's parameters (assignment weights and biases, centres,
+    /// shot weights); nil: `weightDecay`, as for heads trained before the option existed. Decay
+    /// pulls the assignment weights to zero, i.e. every frame equally into every cluster, and
+    /// NetVLAD then sees no more than the mean frame (docs/head.md, "NetVLAD without weight decay").
+    public var netvladWeightDecay: Float? = 0
 
     public init() {}
 
@@ -61,6 +66,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         case warmupFraction = "warmup_fraction", minLearningRateFraction = "min_learning_rate_fraction"
         case gradientClip = "gradient_clip", modalDropout = "modal_dropout", validationFraction = "validation_fraction"
         case averageDecay = "average_decay", textLearningRateScale = "text_learning_rate_scale"
+        case netvladWeightDecay = "netvlad_weight_decay"
     }
 
     /// Decodes options; a key may be absent (heads trained before it existed) and takes its
@@ -81,6 +87,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? seed
         averageDecay = try c.decodeIfPresent(Float.self, forKey: .averageDecay) ?? averageDecay
         textLearningRateScale = try c.decodeIfPresent(Float.self, forKey: .textLearningRateScale) ?? textLearningRateScale
+        netvladWeightDecay = try c.decodeIfPresent(Float.self, forKey: .netvladWeightDecay)
     }
 
     public func problem() -> String? {
@@ -88,16 +95,30 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         if batchSize < 1 { return "batch size must be at least 1" }
         if !(learningRate > 0) { return "the learning rate must be positive" }
         if weightDecay < 0 { return "weight decay must not be negative" }
+        if let netvladWeightDecay, netvladWeightDecay < 0 { return "NetVLAD's weight decay must not be negative" }
         if !(0..<1).contains(modalDropout) { return "modal dropout is a probability in [0, 1)" }
         if !(0..<1).contains(validationFraction) { return "the validation fraction is in [0, 1)" }
         if patience < 0 { return "patience must not be negative" }
         if !(0..<1).contains(averageDecay) { return "the average's decay is in [0, 1)" }
         if !(textLearningRateScale > 0) { return "the text channel's learning-rate scale must be positive" }
-        if learningRate * max(1, textLearningRateScale) * weightDecay >= 1 {
+        if learningRate * max(1, textLearningRateScale) * max(weightDecay, netvladWeightDecay ?? 0) >= 1 {
             return "learning rate × weight decay (× the text channel's scale, \(textLearningRateScale)) must stay under 1: "
                 + "each step shrinks the parameters by that factor"
         }
         return nil
+    }
+
+    /// AdamW's parameter groups for a head with `layout`: the text channel's table at
+    /// `textLearningRateScale` × the learning rate, NetVLAD's tensors with `netvladWeightDecay`.
+    public func optimizerGroups(_ layout: ParameterLayout) -> [AdamW.Group] {
+        layout.entries.compactMap { entry in
+            let range = entry.offset..<(entry.offset + entry.shape.reduce(1, *))
+            if entry.name == HeadModel.textTable { return AdamW.Group(range: range, learningRateScale: textLearningRateScale) }
+            if entry.name.hasPrefix("netvlad."), let netvladWeightDecay {
+                return AdamW.Group(range: range, weightDecay: netvladWeightDecay)
+            }
+            return nil
+        }
     }
 }
 
@@ -211,9 +232,7 @@ public enum HeadTrainer {
         let config = config.fusion == .linear || config.linearSkip ? standardised(config, train) : config
         let model = HeadModel(config: config, seed: options.seed)
         let optimizer = AdamW(parameterCount: model.parameterCount, weightDecay: options.weightDecay)
-        if let table = model.layout.entry(HeadModel.textTable) {
-            optimizer.scaledRanges = [(table.offset..<(table.offset + table.count), options.textLearningRateScale)]
-        }
+        optimizer.groups = options.optimizerGroups(model.layout)
         let stepsPerEpoch = (train.count + options.batchSize - 1) / options.batchSize
         let totalSteps = stepsPerEpoch * options.epochs
         let schedule = LearningRateSchedule(

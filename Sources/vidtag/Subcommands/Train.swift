@@ -97,6 +97,9 @@ struct Train: ParsableCommand {
     @Option(help: "AdamW's decoupled weight decay (each step shrinks every parameter by learning rate × this).")
     var weightDecay: Float = 1
 
+    @Option(help: "Weight decay for NetVLAD's assignments, centres and shot weights (decay would pull every frame equally into every cluster).")
+    var netvladWeightDecay: Float = 0
+
     @Option(help: "Polyak averaging: the decay (e.g. 0.998) of a moving average of the parameters taken after every step; 0, the default, is off. Validation, the kept epoch and the saved head use the average.")
     var averageDecay: Float = 0
 
@@ -189,6 +192,7 @@ struct Train: ParsableCommand {
         o.batchSize = batchSize
         o.learningRate = learningRate
         o.weightDecay = weightDecay
+        o.netvladWeightDecay = netvladWeightDecay
         o.modalDropout = modalDropout
         o.validationFraction = validationFraction
         o.patience = patience
