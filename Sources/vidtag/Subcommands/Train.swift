@@ -94,7 +94,7 @@ struct Train: ParsableCommand {
     @Option(help: "Peak learning rate.")
     var learningRate: Float = 1e-3
 
-    @Option(help: "AdamW's decoupled weight decay (each step shrinks every parameter by learning rate × this).")
+    @Option(help: "AdamW's decoupled weight decay (each step shrinks every parameter but NetVLAD's by learning rate × this).")
     var weightDecay: Float = 1
 
     @Option(help: "Weight decay for NetVLAD's assignments, centres and shot weights (decay would pull every frame equally into every cluster).")
