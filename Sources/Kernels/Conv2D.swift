@@ -222,7 +222,8 @@ public struct Conv2D: Sendable {
     public static let directPatchLimit = 16
 
     /// Runs the layer's path. Each path is a function of its own, never inlined, so that a
-    /// profile's call stacks name it (`pointwise`, `winograd`, `direct`, `im2col`).
+    /// profile's call stacks name it (`pointwise`, `WinogradWeights.run`, `directConvolution`,
+    /// `im2colConvolution`; `Scripts/bench/profile_layers.py` reads these names).
     private func run(_ input: UnsafePointer<Float>, _ g: WindowGeometry, _ out: UnsafeMutablePointer<Float>,
                      _ activation: Activation, accumulate: Bool, buffers: BufferPool?) {
         guard g.outputPixels > 0 else { return }

@@ -67,8 +67,8 @@ struct HeadCompare: ParsableCommand {
     @Option(help: "Which epoch every variant keeps: last, best-loss or best-accuracy (vidtag train --keep).")
     var keep = TrainingOptions().keep
 
-    @Option(help: ArgumentHelp("Weight decay of NetVLAD's parameters in every variant (vidtag train --netvlad-weight-decay); 'shared' decays them with the rest, as heads trained before the option did.", valueName: "rate|shared"))
-    var netvladWeightDecay: String = "0"
+    @Option(help: "Weight decay of NetVLAD's parameters in every variant (vidtag train --netvlad-weight-decay); 1, the weight decay of the rest, is the rule heads had before the option.")
+    var netvladWeightDecay: Float = 0
 
     @Option(help: "Polyak averaging's decay in every variant; 0 is off (vidtag train --average-decay).")
     var averageDecay: Float = TrainingOptions().averageDecay
@@ -126,13 +126,8 @@ struct HeadCompare: ParsableCommand {
         setup.missingRate = missing
         setup.options.epochs = epochs
         setup.options.averageDecay = averageDecay
-        if netvladWeightDecay == "shared" {
-            setup.options.netvladWeightDecay = nil
-        } else if let rate = Float(netvladWeightDecay), rate >= 0 {
-            setup.options.netvladWeightDecay = rate
-        } else {
-            throw ValidationError("--netvlad-weight-decay is a rate ≥ 0 or 'shared', got '\(netvladWeightDecay)'")
-        }
+        guard netvladWeightDecay >= 0 else { throw ValidationError("--netvlad-weight-decay must not be negative, got \(netvladWeightDecay)") }
+        setup.options.netvladWeightDecay = netvladWeightDecay
         setup.options.keep = keep
         setup.hidden = hidden
         setup.skip = linearSkip

@@ -32,7 +32,6 @@ struct HeadGoldens {
             /// The same settings as `vidtag train`'s options, for their parameter groups.
             var trainingOptions: TrainingOptions {
                 var options = TrainingOptions()
-                options.weightDecay = weight_decay
                 options.textLearningRateScale = text_learning_rate_scale ?? 1
                 options.netvladWeightDecay = netvlad_weight_decay
                 return options
