@@ -127,6 +127,48 @@ public enum HeadComparison {
         return (mean, variance.squareRoot())
     }
 
+    /// The article's claims, one row per world kind, from the runs of the default (attention, modal
+    /// dropout), concat, attention without modal dropout and the linear baseline: each figure the
+    /// mean over worlds of a difference taken within a world (every variant trains and is tested
+    /// on the same items), ± its standard error (s.d./√worlds), in points. Kinds lacking a variant
+    /// show "—" for the columns that need it.
+    public static func claims(_ runs: [Run]) -> String {
+        let all = variants(modalDropout: 0.2)
+        let (attention, concat, noDropout, linear) = (all[0].name, all[1].name, all[5].name, all[7].name)
+        var lines = [
+            "| world | default − concat, L1 / L2 | default − linear baseline, L1 / L2 | L2 points lost with modalities missing, default / no modal dropout | modal dropout's cost on complete items (L2 points) |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for kind in SyntheticSpec.Kind.allCases {
+            let ofKind = runs.filter { ($0.kind ?? "standard") == kind.rawValue }
+            let worlds = Set(ofKind.map(\.world)).sorted()
+            func pairs(_ other: String) -> [(Run, Run)] {
+                worlds.compactMap { w in
+                    guard let a = ofKind.first(where: { $0.world == w && $0.variant == attention }),
+                          let b = ofKind.first(where: { $0.world == w && $0.variant == other }) else { return nil }
+                    return (a, b)
+                }
+            }
+            func cell(_ values: [Double]) -> String {
+                guard !values.isEmpty else { return "—" }
+                let (m, s) = meanStd(values.map { 100 * $0 })
+                return String(format: "%+.2f ± %.2f", m, s / Double(values.count).squareRoot())
+            }
+            func levels(_ other: String) -> String {
+                let p = pairs(other)
+                return p.isEmpty ? "—" : "\(cell(p.map { $0.level1 - $1.level1 })) / \(cell(p.map { $0.level2 - $1.level2 }))"
+            }
+            let dropout = pairs(noDropout)
+            guard !pairs(concat).isEmpty || !dropout.isEmpty || !pairs(linear).isEmpty else { continue }
+            let lost = dropout.isEmpty ? "—" : String(format: "%.2f / %.2f",
+                meanStd(dropout.map { 100 * ($0.0.level2 - $0.0.level2Missing) }).0,
+                meanStd(dropout.map { 100 * ($0.1.level2 - $0.1.level2Missing) }).0)
+            lines.append("| \(kind.rawValue) (\(worlds.count) worlds) | \(levels(concat)) | \(levels(linear)) | \(lost) | "
+                + "\(cell(dropout.map { $1.level2 - $0.level2 })) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+
     /// A Markdown table: mean ± sample standard deviation over worlds, accuracies in percent.
     public static func table(_ runs: [Run], variants: [Variant], missingRate: Double) -> String {
         let miss = String(format: "%.0f%%", 100 * missingRate)

@@ -106,6 +106,7 @@ struct HeadCompare: ParsableCommand {
                 print("\(kind.rawValue) worlds \(worlds); mean ± standard deviation over worlds, accuracies in %\n")
                 print(HeadComparison.table(ofKind, variants: variants, missingRate: missing) + "\n")
             }
+            print("The article's claims, paired by world (points, mean ± standard error)\n\n" + HeadComparison.claims(runs))
             return
         }
         if let threads { Threading.configure(threads: threads) }
@@ -153,6 +154,7 @@ struct HeadCompare: ParsableCommand {
             print("\(kind.rawValue) worlds \(worlds); mean ± standard deviation over worlds, accuracies in %\n")
             print(HeadComparison.table(ofKind, variants: variants, missingRate: missing) + "\n")
         }
+        print("The article's claims, paired by world (points, mean ± standard error)\n\n" + HeadComparison.claims(runs))
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

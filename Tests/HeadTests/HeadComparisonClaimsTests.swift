@@ -1,0 +1,25 @@
+import Testing
+@testable import SyntheticWorlds
+
+/// `vidtag-bench head compare`'s claims table pairs the variants world by world.
+@Suite struct HeadComparisonClaimsTests {
+    static func run(_ variant: Int, world: UInt64, l1: Double, l2: Double, l2Missing: Double) -> HeadComparison.Run {
+        HeadComparison.Run(variant: HeadComparison.variants(modalDropout: 0.2)[variant].name, kind: "linear", world: world,
+                           parameters: 1, hidden: 0, linearSkip: false, level1: l1, level2: l2, level1Missing: l1,
+                           level2Missing: l2Missing, consistency: 1, level1MacroF1: 1, level2MacroF1: 1, attention: [:],
+                           bestEpoch: 1, epochs: 1, trainSeconds: 0)
+    }
+
+    @Test func differencesAreTakenWithinEachWorld() {
+        // default (0), concat (1), no modal dropout (5) in worlds 1 and 2; no linear baseline.
+        let runs = [
+            Self.run(0, world: 1, l1: 0.90, l2: 0.80, l2Missing: 0.78), Self.run(0, world: 2, l1: 0.70, l2: 0.60, l2Missing: 0.57),
+            Self.run(1, world: 1, l1: 0.89, l2: 0.82, l2Missing: 0.70), Self.run(1, world: 2, l1: 0.70, l2: 0.58, l2Missing: 0.50),
+            Self.run(5, world: 1, l1: 0.88, l2: 0.81, l2Missing: 0.75), Self.run(5, world: 2, l1: 0.69, l2: 0.60, l2Missing: 0.55),
+        ]
+        let row = HeadComparison.claims(runs).split(separator: "\n").last.map(String.init)
+        // L1: +1, 0 → +0.50 ± 0.50; L2: −2, +2 → +0.00 ± 2.00; lost: default 2, 3 → 2.50, none 6, 5 → 5.50;
+        // dropout's cost: +1, 0 → +0.50 ± 0.50.
+        #expect(row == "| linear (2 worlds) | +0.50 ± 0.50 / +0.00 ± 2.00 | — | 2.50 / 5.50 | +0.50 ± 0.50 |")
+    }
+}
