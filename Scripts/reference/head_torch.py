@@ -17,13 +17,16 @@ Model (design.md §1), for a batch of items, M modalities in the order of `modal
                       (cfg["attention_scale"] convex), n * p (mean) or 1 - rho + rho * n * p (residual,
                       rho = cfg["attention_mix"], 0.5 when absent),
                       n the number of modalities present; or (appended) fused = concat(e_1, ..., e_M,
-                      sum_m p_m * e_m), (M+1) * P wide
+                      sum_m p_m * e_m), (M+1) * P wide, of which the hmc level-1 channel reads the
+                      first M * P columns alone (the blocks) when cfg["attention_reaches"] is
+                      "level2", all of them when it is "both" or missing
            concat:    fused = concat(e_m)
            (attention and concat, cfg["absent"] == "learned": an absent modality's block is a learned
            vector absent.<m> instead of zeros; "zero" when the key is missing)
            tfn:       fused = Linear(flatten(outer_m (1, e_m)))          (Zadeh et al. 2017)
            lmf:       fused = sum_i w_i prod_m (G_m (1, e_m))_i + bias     (Liu et al. 2018)
-  classifier: hmc:  h1 = ReLU(L1h(x)), logits1 = L1o(h1), h2 = ReLU(L2h([x, h1])), logits2 = L2o(h2)
+  classifier: hmc:  h1 = ReLU(L1h(x1)), logits1 = L1o(h1), h2 = ReLU(L2h([x, h1])), logits2 = L2o(h2),
+                    x1 = x, or its first M * P columns (above)
               flat: h2 = ReLU(L2h(x)), logits2 = L2o(h2), p1 = sum of children of p2
   loss: L1 + lambda * L2 + beta * sum_j relu(p2_j - p1_parent(j))^2   (flat: L2 only)
   linear (a baseline): logits2 = Linear([standardised mean frame / vector of each modality, zero
@@ -225,8 +228,11 @@ class Head(nn.Module):
             return
         p = cfg["tfn_width"] if fusion == "tfn" else cfg["width"]
         f = len(mods) * p if fusion in ("attention", "concat") else cfg["fused_width"]
+        self.level1_width = f   # the columns of the fused vector the hmc level-1 channel reads
         if fusion == "attention" and cfg.get("attention_scale") == "appended":
             f += p
+            if cfg.get("attention_reaches", "both") == "both":
+                self.level1_width = f
         form = cfg.get("netvlad", "weighted")
         pooling = cfg.get("pooling", "netvlad")
         if pooling != "mean":
@@ -249,7 +255,7 @@ class Head(nn.Module):
         c1, c2 = cfg["level1_count"], len(cfg["parents"])
         self.classifier = nn.Module()
         if cfg["classifier"] == "hmc":
-            self.classifier.level1 = Channel(f, cfg["hidden1"], c1)
+            self.classifier.level1 = Channel(self.level1_width, cfg["hidden1"], c1)
             self.classifier.level2 = Channel(f + cfg["hidden1"], cfg["hidden2"], c2)
         else:
             self.classifier.level2 = Channel(f, cfg["hidden2"], c2)
@@ -294,7 +300,7 @@ class Head(nn.Module):
         fused, attention = self.fusion(blocks, mask)
         out = {"fused": fused, "attention": attention}
         if cfg["classifier"] == "hmc":
-            out["logits1"], h1 = self.classifier.level1(fused)
+            out["logits1"], h1 = self.classifier.level1(fused[:, :self.level1_width])
             out["logits2"], _ = self.classifier.level2(torch.cat([fused, h1], dim=1))
             out["p1"] = torch.softmax(out["logits1"], dim=1)
         else:

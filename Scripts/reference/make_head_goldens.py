@@ -12,7 +12,8 @@ Writes Fixtures/head/head_goldens.safetensors:
   <variant>.grad.<param>        d(mean total loss)/d(param) for every parameter
   <variant>.adam_losses         [10] the loss before each of ten AdamW steps on the same batch
 Variants: <fusion>_<classifier>, attention_hmc_flattened with the classic flattened NetVLAD,
-suffixes for sequence pooling (mean, both), attention scaling (mean, residual) and learned
+suffixes for sequence pooling (mean, both), attention scaling (mean, residual, appended), the
+appended sum read by level 2 alone (level2), attention scores (own) and learned
 absent blocks (learned), linear classifier channels (hidden0), the linear skip (skip), and
 linear_flat, the linear baseline; the last two with the standardisation given in the metadata.
                                 (clip 1.0, warm-up 3 + cosine over 10 steps; weight decay 0.1, none
@@ -72,7 +73,9 @@ VARIANTS = [("attention", "hmc", "weighted"), ("concat", "hmc", "weighted"), ("t
             ("attention", "hmc", "weighted", "netvlad", "appended", "zero", None, "own"),
             ("attention", "hmc", "weighted", "netvlad", "appended", "learned", 0, "own"),
             ("attention", "hmc", "weighted", "netvlad", "appended", "zero", 0, "own", True),
-            ("concat", "flat", "weighted", "netvlad", "convex", "zero", None, "joint", True)]
+            ("concat", "flat", "weighted", "netvlad", "convex", "zero", None, "joint", True),
+            ("attention", "hmc", "weighted", "netvlad", "appended", "zero", None, "own", False, "level2"),
+            ("attention", "hmc", "weighted", "netvlad", "appended", "zero", 0, "own", False, "level2")]
 # The linear baseline's standardisation {mean, scale} per modality, as training would store it.
 STANDARDISATION = {m["name"]: {"mean": [round(0.1 * ((i * 7 + j) % 5) - 0.2, 3) for i in range(m["dim"])],
                                "scale": [round(0.5 + 0.1 * ((i * 3 + j) % 7), 3) for i in range(m["dim"])]}
@@ -118,24 +121,25 @@ tensors["targets"] = targets.astype(np.float32)
 
 
 def variant_name(fusion, classifier, form, pooling="netvlad", scale="convex", absent="zero", hidden=None, scores="joint",
-                 skip=False):
-    """<fusion>_<classifier>[_flattened][_<pooling>][_<attention scale>][_own][_learned][_hidden0][_skip], defaults
-    left out (own: attention scores from each modality's own block; hidden0: linear classifier channels; skip: the
-    linear skip)."""
+                 skip=False, reaches="both"):
+    """<fusion>_<classifier>[_flattened][_<pooling>][_<attention scale>][_level2][_own][_learned][_hidden0][_skip],
+    defaults left out (level2: the appended weighted sum read by level 2 alone; own: attention scores from each
+    modality's own block; hidden0: linear classifier channels; skip: the linear skip)."""
     parts = [fusion, classifier] + [x for x, default in ((form, "weighted"), (pooling, "netvlad"), (scale, "convex"),
-                                                         (scores, "joint"), (absent, "zero")) if x != default]
+                                                         (reaches, "both"), (scores, "joint"), (absent, "zero"))
+                                    if x != default]
     return "_".join(parts + ([] if hidden is None else [f"hidden{hidden}"]) + (["skip"] if skip else []))
 
 
 def run(fusion, classifier, form, pooling="netvlad", scale="convex", absent="zero", hidden=None, scores="joint",
-        skip=False):
+        skip=False, reaches="both"):
     cfg = dict(BASE, fusion=fusion, classifier=classifier, netvlad=form, pooling=pooling, attention_scale=scale,
-               absent=absent, attention_scores=scores, linear_skip=skip)
+               absent=absent, attention_scores=scores, linear_skip=skip, attention_reaches=reaches)
     if hidden is not None:
         cfg.update(hidden1=hidden, hidden2=hidden)
     if fusion == "linear" or skip:
         cfg["modalities"] = [dict(m, standardisation=STANDARDISATION[m["name"]]) for m in BASE["modalities"]]
-    name = variant_name(fusion, classifier, form, pooling, scale, absent, hidden, scores, skip)
+    name = variant_name(fusion, classifier, form, pooling, scale, absent, hidden, scores, skip, reaches)
     return golden_run.run(cfg, items, targets, name, SEED, OVERRIDES, OPTIM)
 
 

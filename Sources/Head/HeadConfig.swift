@@ -64,6 +64,15 @@ public struct HeadConfig: Codable, Equatable, Sendable {
         case appended
     }
 
+    /// Which of the HMC classifier's channels read the appended form's weighted sum Σ_m p_m·e_m.
+    public enum AttentionReach: String, Codable, Sendable, CaseIterable {
+        /// Both levels read the whole fused vector [e_1, …, e_M, Σ_m p_m·e_m].
+        case both
+        /// Level 2 reads the whole fused vector, level 1 the blocks [e_1, …, e_M] alone, as in
+        /// concatenation.
+        case level2
+    }
+
     /// What modal attention's scores s (B, M), the logits of its softmax, are computed from.
     public enum AttentionScores: String, Codable, Sendable, CaseIterable {
         /// s = E·Wᵀ + b over the whole fused vector E (W: M × M·P): each modality's score reads
@@ -113,6 +122,10 @@ public struct HeadConfig: Codable, Equatable, Sendable {
     /// scaled forms: 77.6% at level 2 against 75.9% (mean) and 72.7% (convex). Heads saved
     /// without the key were trained convex and load so.
     public var attentionScale: AttentionScale = .appended
+    /// Which levels read the appended weighted sum (HMC only). Level 2 alone measured better than
+    /// both on the standard worlds (+0.2 / +0.3 points at level 1 / level 2, every world;
+    /// docs/head.md). Heads saved without the key had both levels read it and load so.
+    public var attentionReaches: AttentionReach = .level2
     /// What attention's scores read. Own blocks measured better than the whole fused vector on
     /// the complementary worlds, where attention trailed concatenation most (level 1 +1.7 points,
     /// level 2 +1.1), and on the noisy ones (+0.4 / +0.8); within 0.6 points elsewhere
@@ -183,6 +196,13 @@ public struct HeadConfig: Codable, Equatable, Sendable {
     /// The width of each modality's block after projection.
     public var blockWidth: Int { fusion == .tfn ? tfnWidth : width }
 
+    /// The width of the fused vector's leading part that the HMC level-1 channel reads: the
+    /// blocks alone when the appended weighted sum reaches level 2 only, else all of it.
+    public var level1InputWidth: Int {
+        fusion == .attention && attentionScale == .appended && attentionReaches == .level2
+            ? modalityCount * width : fusedDimension
+    }
+
     /// The width of the fused vector (the embedding exposed for retrieval).
     public var fusedDimension: Int {
         switch fusion {
@@ -201,6 +221,7 @@ public struct HeadConfig: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case modalities, parents, fusion, classifier, clusters, netvlad, pooling, absent, width, hidden1, hidden2, lambda, beta
         case attentionScale = "attention_scale", attentionMix = "attention_mix", attentionScores = "attention_scores"
+        case attentionReaches = "attention_reaches"
         case textChannel = "text_channel", linearSkip = "linear_skip"
         case level1Count = "level1_count", tfnWidth = "tfn_width", lmfRank = "lmf_rank", fusedWidth = "fused_width"
     }
@@ -220,6 +241,7 @@ public struct HeadConfig: Codable, Equatable, Sendable {
         attentionScale = try c.decodeIfPresent(AttentionScale.self, forKey: .attentionScale) ?? .convex
         attentionMix = try c.decodeIfPresent(Float.self, forKey: .attentionMix) ?? 0.5
         attentionScores = try c.decodeIfPresent(AttentionScores.self, forKey: .attentionScores) ?? .joint
+        attentionReaches = try c.decodeIfPresent(AttentionReach.self, forKey: .attentionReaches) ?? .both
         absent = try c.decodeIfPresent(AbsentModality.self, forKey: .absent) ?? .zero
         width = try c.decodeIfPresent(Int.self, forKey: .width) ?? width
         tfnWidth = try c.decodeIfPresent(Int.self, forKey: .tfnWidth) ?? tfnWidth

@@ -17,8 +17,8 @@
 /// | `fusion.tfn.weight`, `.bias` | [F, (P+1)^M], [F] | TFN |
 /// | `fusion.lmf.factor.<m>` | [r·F, P+1] | LMF, one per modality |
 /// | `fusion.lmf.rank_weight`, `.bias` | [r], [F] | LMF |
-/// | `classifier.level1.hidden.weight`, `.bias` | [H1, F], [H1] | HMC with H1 > 0 |
-/// | `classifier.level1.out.weight`, `.bias` | [C1, H1] ([C1, F] when H1 = 0), [C1] | HMC |
+/// | `classifier.level1.hidden.weight`, `.bias` | [H1, F1], [H1] | HMC with H1 > 0 |
+/// | `classifier.level1.out.weight`, `.bias` | [C1, H1] ([C1, F1] when H1 = 0), [C1] | HMC; F1 = ``HeadConfig/level1InputWidth`` |
 /// | `classifier.level2.hidden.weight`, `.bias` | [H2, F+H1] (HMC) or [H2, F] (flat), [H2] | H2 > 0 |
 /// | `classifier.level2.out.weight`, `.bias` | [C2, H2] ([C2, F+H1] or [C2, F] when H2 = 0), [C2] | |
 /// | `skip.level1.weight` | [C1, S] | the linear skip (HMC), S = ΣD over the modalities but the text channel's |
@@ -98,7 +98,7 @@ public struct ParameterLayout: Sendable {
         }
         switch c.classifier {
         case .hmc:
-            Self.appendChannel("classifier.level1", input: f, hidden: c.hidden1, classes: c.level1Count, to: &t)
+            Self.appendChannel("classifier.level1", input: c.level1InputWidth, hidden: c.hidden1, classes: c.level1Count, to: &t)
             Self.appendChannel("classifier.level2", input: f + c.hidden1, hidden: c.hidden2, classes: c.level2Count, to: &t)
         case .flat:
             Self.appendChannel("classifier.level2", input: f, hidden: c.hidden2, classes: c.level2Count, to: &t)

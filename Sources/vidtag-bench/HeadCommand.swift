@@ -58,6 +58,9 @@ struct HeadCompare: ParsableCommand {
     @Option(help: "What the attention variants' scores read: own (each modality's block) or joint (the whole fused vector) (vidtag train --attention-scores).")
     var attentionScores: HeadConfig.AttentionScores = .own
 
+    @Option(help: "Which HMC levels of the attention variants read the appended weighted sum: level2 or both (vidtag train --attention-reaches).")
+    var attentionReaches: HeadConfig.AttentionReach = .level2
+
     @Option(help: ArgumentHelp("Hidden width of the classifier channels in every variant: auto (chosen on the validation loss), or a width, 0 for linear channels (vidtag train --hidden).", valueName: "auto|N"))
     var hidden: HiddenWidth = .auto
 
@@ -132,11 +135,12 @@ struct HeadCompare: ParsableCommand {
         setup.options.keep = keep
         setup.hidden = hidden
         setup.skip = linearSkip
-        let (absent, scores, netvlad) = (self.absent, attentionScores, self.netvlad)
+        let (absent, scores, reaches, netvlad) = (self.absent, attentionScores, attentionReaches, self.netvlad)
         setup.base = { config in
             config.absent = absent
             config.netvlad = netvlad
             config.attentionScores = scores
+            config.attentionReaches = reaches
         }
         var variants = HeadComparison.variants(modalDropout: modalDropout)
         if !only.isEmpty {
@@ -345,6 +349,7 @@ struct HeadSynth: ParsableCommand {
 }
 extension HeadConfig.AbsentModality: ExpressibleByArgument {}
 extension HeadConfig.AttentionScores: ExpressibleByArgument {}
+extension HeadConfig.AttentionReach: ExpressibleByArgument {}
 extension HeadConfig.NetVLADForm: ExpressibleByArgument {}
 extension LinearSkipChoice: ExpressibleByArgument {}
 extension TrainingOptions.EpochChoice: ExpressibleByArgument {}

@@ -221,13 +221,14 @@ import Testing
                            u: named["u\(prefix)"]!.pointer, c: named["c\(prefix)"]!.pointer)
     }
 
-    /// With hidden channels, and with linear ones (hidden widths 0).
-    @Test(arguments: [(5, 7), (0, 0)]) func hmcClassifier(h1: Int, h2: Int) {
+    /// With hidden channels, and with linear ones (hidden widths 0); level 1 reading the whole
+    /// fused row (6 wide) or its first 4 columns (the appended attention reaching level 2 alone).
+    @Test(arguments: [(5, 7, 6), (0, 0, 6), (5, 7, 4), (0, 0, 4)]) func hmcClassifier(h1: Int, h2: Int, f1: Int) {
         let data = TestData(seed: 5)
         defer { withExtendedLifetime(data) {} }
         let (b, f, c1, c2) = (4, 6, 3, 7)
         let fused = data.normal(b * f)
-        let shapes = Self.channelShapes("1", input: f, hidden: h1, classes: c1)
+        let shapes = Self.channelShapes("1", input: f1, hidden: h1, classes: c1)
             + Self.channelShapes("2", input: f + h1, hidden: h2, classes: c2)
         let params = shapes.map { data.normal($0.1, scale: 0.5) }
         let grads = shapes.map { data.zeros($0.1) }
@@ -241,7 +242,7 @@ import Testing
         func forward() -> Double {
             HMCClassifier.forward(logits1: l1.pointer, logits2: l2.pointer, h1: hid1.pointer, g: g.pointer, h2: hid2.pointer,
                                   fused: fused.pointer, weights: weights(params), batch: b, fusedWidth: f,
-                                  hidden1: h1, hidden2: h2, level1: c1, level2: c2)
+                                  level1Width: f1, hidden1: h1, hidden2: h2, level1: c1, level2: c2)
             return probe(l1.pointer, r1) + probe(l2.pointer, r2)
         }
         let pattern = { (hid1.array(b * h1) + hid2.array(b * h2)).map { $0 > 0 } }
@@ -251,14 +252,15 @@ import Testing
                                dg: data.zeros(b * (f + h1)).pointer, dh2: data.zeros(b * h2).pointer,
                                dlogits1: data.copy(r1).pointer, dlogits2: data.copy(r2).pointer, h1: hid1.pointer,
                                g: g.pointer, h2: hid2.pointer, fused: fused.pointer, weights: weights(params),
-                               batch: b, fusedWidth: f, hidden1: h1, hidden2: h2, level1: c1, level2: c2)
+                               batch: b, fusedWidth: f, level1Width: f1, hidden1: h1, hidden2: h2, level1: c1,
+                               level2: c2)
         var results = shapes.indices.map {
             GradientCheck.check(shapes[$0].0, values: params[$0].pointer, count: shapes[$0].1, analytic: grads[$0].array(),
                                 h: 1e-2, pattern: pattern, loss: forward)
         }
         results.append(GradientCheck.check("fused", values: fused.pointer, count: b * f, analytic: dfused.array(), h: 1e-3,
                                            pattern: pattern, loss: forward))
-        report(results, "HMC, hidden \(h1)/\(h2)")
+        report(results, "HMC, hidden \(h1)/\(h2), level 1 reads \(f1) of \(f)")
     }
 
     @Test(arguments: [7, 0]) func flatClassifier(h2: Int) {
@@ -351,7 +353,7 @@ import Testing
                       "concat_hmc_hidden0", "attention_flat_residual_hidden0", "attention_hmc_residual_own",
                       "attention_hmc_residual_own_hidden0", "attention_hmc_appended_own",
                       "attention_hmc_appended_own_learned_hidden0", "attention_hmc_appended_own_hidden0_skip",
-                      "concat_flat_skip"])
+                      "concat_flat_skip", "attention_hmc_appended_level2_own", "attention_hmc_appended_level2_own_hidden0"])
     func wholeHead(variant: String) throws { try checkWholeHead(HeadGoldens(), variant) }
 
     /// The whole head with the text channel's three bags (their table shared).

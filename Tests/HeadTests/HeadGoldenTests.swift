@@ -45,7 +45,7 @@ import Testing
                            "concat_hmc_hidden0", "attention_flat_residual_hidden0", "attention_hmc_residual_own",
                            "attention_hmc_residual_own_hidden0", "attention_hmc_appended_own",
                            "attention_hmc_appended_own_learned_hidden0", "attention_hmc_appended_own_hidden0_skip",
-                           "concat_flat_skip"]
+                           "concat_flat_skip", "attention_hmc_appended_level2_own", "attention_hmc_appended_level2_own_hidden0"]
 
     @Test(arguments: Self.variants)
     func forwardAndGradientsMatchPyTorch(variant: String) throws {

@@ -81,8 +81,9 @@ struct HeadGoldens {
 
     /// The head config of a variant such as "tfn_hmc", "attention_hmc_flattened" or
     /// "attention_hmc_both_residual": fusion, classifier, then in this order whichever differ from
-    /// the reference's defaults: NetVLAD form, sequence pooling, attention scale, attention scores
-    /// (`own`), absent blocks, linear channels (`hidden0`).
+    /// the reference's defaults: NetVLAD form, sequence pooling, attention scale, the appended sum
+    /// reaching level 2 alone (`level2`), attention scores (`own`), absent blocks, linear channels
+    /// (`hidden0`).
     func headConfig(_ variant: String) -> HeadConfig {
         let parts = variant.split(separator: "_").map(String.init)
         var c = HeadConfig(modalities: modalities, parents: config.parents, level1Count: config.level1_count)
@@ -93,6 +94,8 @@ struct HeadGoldens {
         if let form = rest.first.flatMap(HeadConfig.NetVLADForm.init(rawValue:)) { c.netvlad = form; rest = rest.dropFirst() }
         if let pooling = rest.first.flatMap(HeadConfig.SequencePooling.init(rawValue:)) { c.pooling = pooling; rest = rest.dropFirst() }
         if let scale = rest.first.flatMap(HeadConfig.AttentionScale.init(rawValue:)) { c.attentionScale = scale; rest = rest.dropFirst() }
+        c.attentionReaches = .both  // likewise
+        if rest.first == "level2" { c.attentionReaches = .level2; rest = rest.dropFirst() }
         c.attentionScores = .joint  // likewise
         if rest.first == "own" { c.attentionScores = .own; rest = rest.dropFirst() }
         c.absent = .zero  // likewise

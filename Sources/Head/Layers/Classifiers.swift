@@ -2,8 +2,8 @@
 /// https://proceedings.mlr.press/v80/wehrmann18a.html), and the flat baseline, both made of
 /// ``MLPChannel``s.
 ///
-/// HMC, from the fused vector x (B, F):
-///   h1 = ReLU(x·W1ᵀ + b1) (B, H1),        logits1 = h1·U1ᵀ + c1 (B, C1)
+/// HMC, from the fused vector x (B, F), of which level 1 reads the leading F1 ≤ F columns x₁:
+///   h1 = ReLU(x₁·W1ᵀ + b1) (B, H1),       logits1 = h1·U1ᵀ + c1 (B, C1)
 ///   g  = [x, h1] (B, F+H1)                 the level-2 channel also sees the level-1 state
 ///   h2 = ReLU(g·W2ᵀ + b2) (B, H2),        logits2 = h2·U2ᵀ + c2 (B, C2)
 /// Flat: h2 = ReLU(x·W2ᵀ + b2), logits2 = h2·U2ᵀ + c2; level 1 is derived from the tree.
@@ -13,15 +13,15 @@ enum HMCClassifier {
     }
 
     /// - logits1: (B, C1); logits2: (B, C2); h1: (B, H1); g: (B, F+H1); h2: (B, H2).
-    /// - fused: (B, F).
+    /// - fused: (B, F); level1Width: F1.
     static func forward(
         logits1: UnsafeMutablePointer<Float>, logits2: UnsafeMutablePointer<Float>,
         h1: UnsafeMutablePointer<Float>, g: UnsafeMutablePointer<Float>, h2: UnsafeMutablePointer<Float>,
         fused: UnsafePointer<Float>, weights w: Weights,
-        batch: Int, fusedWidth f: Int, hidden1: Int, hidden2: Int, level1: Int, level2: Int
+        batch: Int, fusedWidth f: Int, level1Width: Int, hidden1: Int, hidden2: Int, level1: Int, level2: Int
     ) {
         MLPChannel.forward(logits: logits1, hidden: h1, input: fused, weights: w.level1, batch: batch,
-                           inputWidth: f, hiddenWidth: hidden1, classes: level1)
+                           inputWidth: level1Width, inputStride: f, hiddenWidth: hidden1, classes: level1)
         let gw = f + hidden1
         for b in 0..<batch {
             (g + b * gw).update(from: fused + b * f, count: f)
@@ -38,7 +38,7 @@ enum HMCClassifier {
         dlogits1: UnsafePointer<Float>, dlogits2: UnsafePointer<Float>,
         h1: UnsafePointer<Float>, g: UnsafePointer<Float>, h2: UnsafePointer<Float>,
         fused: UnsafePointer<Float>, weights w: Weights,
-        batch: Int, fusedWidth f: Int, hidden1: Int, hidden2: Int, level1: Int, level2: Int
+        batch: Int, fusedWidth f: Int, level1Width: Int, hidden1: Int, hidden2: Int, level1: Int, level2: Int
     ) {
         let gw = f + hidden1
         dh2.update(repeating: 0, count: batch * hidden2)
@@ -52,7 +52,8 @@ enum HMCClassifier {
             (dh1 + b * hidden1).update(from: src + f, count: hidden1)
         }
         MLPChannel.backward(dinput: dfused, grads: d.level1, dhidden: dh1, dlogits: dlogits1, hidden: h1, input: fused,
-                            weights: w.level1, batch: batch, inputWidth: f, hiddenWidth: hidden1, classes: level1)
+                            weights: w.level1, batch: batch, inputWidth: level1Width, inputStride: f,
+                            hiddenWidth: hidden1, classes: level1)
     }
 }
 

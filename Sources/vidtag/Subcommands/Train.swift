@@ -56,6 +56,9 @@ struct Train: ParsableCommand {
     @Option(help: "How attention's weights p enter the fused vector: appended (the blocks unweighted, then their weighted sum Σ p_m·e_m), or each block scaled by convex (p, the weights summing to 1), mean (n·p, mean 1) or residual (1 − ρ + ρ·n·p), n being the modalities present.")
     var attentionScale: HeadConfig.AttentionScale = .appended
 
+    @Option(help: "Which HMC levels read the appended weighted sum: level2 (level 1 reads the modality blocks alone) or both.")
+    var attentionReaches: HeadConfig.AttentionReach = .level2
+
     @Option(help: "What attention's scores read: own (each modality's score reads its own block) or joint (every score reads the whole fused vector).")
     var attentionScores: HeadConfig.AttentionScores = .own
 
@@ -179,6 +182,7 @@ struct Train: ParsableCommand {
         config.attentionScale = attentionScale
         config.attentionMix = attentionMix
         config.attentionScores = attentionScores
+        config.attentionReaches = attentionReaches
         config.absent = absent
         config.width = width
         config.tfnWidth = tfnWidth
@@ -340,6 +344,7 @@ extension HeadConfig.NetVLADForm: ExpressibleByArgument {}
 extension HeadConfig.SequencePooling: ExpressibleByArgument {}
 extension HeadConfig.AttentionScale: ExpressibleByArgument {}
 extension HeadConfig.AttentionScores: ExpressibleByArgument {}
+extension HeadConfig.AttentionReach: ExpressibleByArgument {}
 extension HeadConfig.AbsentModality: ExpressibleByArgument {}
 extension TrainingOptions.EpochChoice: ExpressibleByArgument {}
 extension HiddenWidth: ExpressibleByArgument {
