@@ -122,10 +122,11 @@ public struct HeadConfig: Codable, Equatable, Sendable {
     /// scaled forms: 77.6% at level 2 against 75.9% (mean) and 72.7% (convex). Heads saved
     /// without the key were trained convex and load so.
     public var attentionScale: AttentionScale = .appended
-    /// Which levels read the appended weighted sum (HMC only). Level 2 alone measured better than
-    /// both on the standard worlds (+0.2 / +0.3 points at level 1 / level 2, every world;
-    /// docs/head.md). Heads saved without the key had both levels read it and load so.
-    public var attentionReaches: AttentionReach = .level2
+    /// Which levels read the appended weighted sum (HMC only). Level 2 alone gained level-1
+    /// accuracy on the standard, linear and few-frames worlds (+0.1 to +0.4 points) but lost
+    /// level 2 on the redundant ones (−0.5), so both stay the default (docs/head.md, "Attention's
+    /// sum for level 2 alone"). Heads saved without the key had both levels read it.
+    public var attentionReaches: AttentionReach = .both
     /// What attention's scores read. Own blocks measured better than the whole fused vector on
     /// the complementary worlds, where attention trailed concatenation most (level 1 +1.7 points,
     /// level 2 +1.1), and on the noisy ones (+0.4 / +0.8); within 0.6 points elsewhere

@@ -58,8 +58,8 @@ struct HeadCompare: ParsableCommand {
     @Option(help: "What the attention variants' scores read: own (each modality's block) or joint (the whole fused vector) (vidtag train --attention-scores).")
     var attentionScores: HeadConfig.AttentionScores = .own
 
-    @Option(help: "Which HMC levels of the attention variants read the appended weighted sum: level2 or both (vidtag train --attention-reaches).")
-    var attentionReaches: HeadConfig.AttentionReach = .level2
+    @Option(help: "Which HMC levels of the attention variants read the appended weighted sum: both or level2 (vidtag train --attention-reaches).")
+    var attentionReaches: HeadConfig.AttentionReach = .both
 
     @Option(help: ArgumentHelp("Hidden width of the classifier channels in every variant: auto (chosen on the validation loss), or a width, 0 for linear channels (vidtag train --hidden).", valueName: "auto|N"))
     var hidden: HiddenWidth = .auto

@@ -56,8 +56,8 @@ struct Train: ParsableCommand {
     @Option(help: "How attention's weights p enter the fused vector: appended (the blocks unweighted, then their weighted sum Σ p_m·e_m), or each block scaled by convex (p, the weights summing to 1), mean (n·p, mean 1) or residual (1 − ρ + ρ·n·p), n being the modalities present.")
     var attentionScale: HeadConfig.AttentionScale = .appended
 
-    @Option(help: "Which HMC levels read the appended weighted sum: level2 (level 1 reads the modality blocks alone) or both.")
-    var attentionReaches: HeadConfig.AttentionReach = .level2
+    @Option(help: "Which HMC levels read the appended weighted sum: both or level2 (level 1 reads the modality blocks alone).")
+    var attentionReaches: HeadConfig.AttentionReach = .both
 
     @Option(help: "What attention's scores read: own (each modality's score reads its own block) or joint (every score reads the whole fused vector).")
     var attentionScores: HeadConfig.AttentionScores = .own
