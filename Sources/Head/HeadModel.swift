@@ -181,7 +181,8 @@ public final class HeadModel: @unchecked Sendable {
             logits1 = ws.get("logits1", bsz * c1)
             HMCClassifier.forward(logits1: logits1!, logits2: logits2, h1: ws.get("h1", bsz * c.hidden1),
                                   g: ws.get("g", bsz * (f + c.hidden1)), h2: ws.get("h2", bsz * c.hidden2),
-                                  fused: fused, weights: hmcWeights(param), batch: bsz, fusedWidth: f, level1Width: c.level1InputWidth,
+                                  fused: fused, weights: hmcWeights(param), batch: bsz, fusedWidth: f,
+                                  level1Width: c.level1InputWidth,
                                   hidden1: c.hidden1, hidden2: c.hidden2, level1: c1, level2: c2)
         case .flat:
             FlatClassifier.forward(logits2: logits2, h2: ws.get("h2", bsz * c.hidden2), fused: fused,

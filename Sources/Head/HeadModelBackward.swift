@@ -65,7 +65,8 @@ extension HeadModel {
                                    dg: ws.get("dg", bsz * (f + c.hidden1)), dh2: ws.get("dh2", bsz * c.hidden2),
                                    dlogits1: dlogits1!, dlogits2: dlogits2, h1: ws.get("h1", bsz * c.hidden1),
                                    g: ws.get("g", bsz * (f + c.hidden1)), h2: ws.get("h2", bsz * c.hidden2),
-                                   fused: fused, weights: hmcWeights(param), batch: bsz, fusedWidth: f, level1Width: c.level1InputWidth,
+                                   fused: fused, weights: hmcWeights(param), batch: bsz, fusedWidth: f,
+                                   level1Width: c.level1InputWidth,
                                    hidden1: c.hidden1, hidden2: c.hidden2, level1: c.level1Count, level2: c.level2Count)
         case .flat:
             FlatClassifier.backward(dfused: dfused, grads: flatWeights(grad), dh2: ws.get("dh2", bsz * c.hidden2),

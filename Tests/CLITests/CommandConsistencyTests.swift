@@ -111,4 +111,12 @@ import Testing
         #expect(result.status == 1 && result.stderr.contains("--force"), "\(result.stderr)")
         #expect(try String(contentsOf: head.appendingPathComponent("head.json"), encoding: .utf8) == "{}")
     }
+
+    /// An option that would change nothing for the chosen head is refused, not ignored.
+    @Test func attentionReachingLevel2AloneNeedsAppendedAttention() throws {
+        let result = try CLI.run(["train", "--features", "/nonexistent", "--labels", "/nonexistent", "--taxonomy", "/nonexistent",
+                                  "--output", Self.folder("reach").path, "--fusion", "concat", "--attention-reaches", "level2"])
+        #expect(result.status != 0 && result.stderr.contains("--attention-reaches level2 needs --fusion attention"),
+                "\(result.stderr)")
+    }
 }

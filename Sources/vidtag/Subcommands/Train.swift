@@ -160,6 +160,10 @@ struct Train: ParsableCommand {
         if charNgrams == .on && fusion != .attention && fusion != .concat {
             throw ValidationError("--char-ngrams on needs --fusion attention or concat (got \(fusion.rawValue))")
         }
+        if attentionReaches == .level2 && (fusion != .attention || attentionScale != .appended || classifier != .hmc) {
+            throw ValidationError("--attention-reaches level2 needs --fusion attention, --attention-scale appended and "
+                                  + "--classifier hmc (got \(fusion.rawValue), \(attentionScale.rawValue), \(classifier.rawValue))")
+        }
     }
 
     /// The text channel to load the features with: nil when off, or when the fusion cannot take it.
