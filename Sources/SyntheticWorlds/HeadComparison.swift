@@ -153,6 +153,7 @@ public enum HeadComparison {
                 guard !values.isEmpty else { return "—" }
                 let (m, s) = meanStd(values.map { 100 * $0 })
                 return String(format: "%+.2f ± %.2f", m, s / Double(values.count).squareRoot())
+                    .replacingOccurrences(of: "-", with: "−")
             }
             func levels(_ other: String) -> String {
                 let p = pairs(other)
