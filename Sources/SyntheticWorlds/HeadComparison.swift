@@ -133,8 +133,13 @@ public enum HeadComparison {
     /// on the same items), ± its standard error (s.d./√worlds), in points. Kinds lacking a variant
     /// show "—" for the columns that need it.
     public static func claims(_ runs: [Run]) -> String {
-        let all = variants(modalDropout: 0.2)
-        let (attention, concat, noDropout, linear) = (all[0].name, all[1].name, all[5].name, all[7].name)
+        func name(_ fusion: HeadConfig.Fusion, dropout: Bool) -> String {
+            variants(modalDropout: 0.2).first {
+                $0.fusion == fusion && ($0.classifier == .hmc || fusion == .linear) && ($0.modalDropout > 0) == dropout
+            }!.name
+        }
+        let (attention, concat) = (name(.attention, dropout: true), name(.concat, dropout: true))
+        let (noDropout, linear) = (name(.attention, dropout: false), name(.linear, dropout: false))
         var lines = [
             "| world | default − concat, L1 / L2 | default − linear baseline, L1 / L2 | L2 points lost with modalities missing, default / no modal dropout | modal dropout's cost on complete items (L2 points) |",
             "| --- | --- | --- | --- | --- |",
