@@ -123,7 +123,7 @@ public struct HeadConfig: Codable, Equatable, Sendable {
     /// without the key were trained convex and load so.
     public var attentionScale: AttentionScale = .appended
     /// Which levels read the appended weighted sum (HMC only). Level 2 alone gained level-1
-    /// accuracy on the standard, linear and few-frames worlds (+0.1 to +0.4 points) but lost
+    /// accuracy on the standard, linear and few-frames worlds (+0.1 to +0.3 points) but lost
     /// level 2 on the redundant ones (−0.5), so both stay the default (docs/head.md, "Attention's
     /// sum for level 2 alone"). Heads saved without the key had both levels read it.
     public var attentionReaches: AttentionReach = .both

@@ -113,7 +113,6 @@ struct HeadCompare: ParsableCommand {
             return
         }
         if let threads { Threading.configure(threads: threads) }
-        guard (0..<1).contains(averageDecay) else { throw ValidationError("--average-decay is in [0, 1), got \(averageDecay)") }
         let seeds = worlds.split(separator: ",").compactMap { UInt64($0.trimmingCharacters(in: .whitespaces)) }
         guard !seeds.isEmpty else { throw ValidationError("--worlds needs at least one seed") }
         let kindList = kinds == "all" ? SyntheticSpec.Kind.allCases
@@ -130,9 +129,9 @@ struct HeadCompare: ParsableCommand {
         setup.missingRate = missing
         setup.options.epochs = epochs
         setup.options.averageDecay = averageDecay
-        guard netvladWeightDecay >= 0 else { throw ValidationError("--netvlad-weight-decay must not be negative, got \(netvladWeightDecay)") }
         setup.options.netvladWeightDecay = netvladWeightDecay
         setup.options.keep = keep
+        if let problem = setup.options.problem() { throw ValidationError(problem) }
         setup.hidden = hidden
         setup.skip = linearSkip
         let (absent, scores, reaches, netvlad) = (self.absent, attentionScores, attentionReaches, self.netvlad)
