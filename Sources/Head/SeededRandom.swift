@@ -21,9 +21,13 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     public mutating func next() -> UInt64 { generator.next() }
 
     /// Uniform in 0..<n (multiply-shift; the bias is below 2⁻³² for the sizes used here).
+    ///
+    /// The product is parenthesised because Swift's `>>` binds tighter than `&*`: written without
+    /// the parentheses (`x &* UInt64(n) >> 32`, as before this was found) it is x·(n >> 32), always 0,
+    /// and every shuffle was a rotation by one place (docs/head.md, "Shuffling that did not shuffle").
     public mutating func below(_ n: Int) -> Int {
         precondition(n > 0, "SeededRandom.below: n must be positive")
-        return Int((next() >> 32) &* UInt64(n) >> 32)
+        return Int(((next() >> 32) &* UInt64(n)) >> 32)
     }
 
     /// Uniform in [0, 1) with 53 bits.

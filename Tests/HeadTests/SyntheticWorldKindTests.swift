@@ -31,6 +31,18 @@ import Testing
         }
     }
 
+    /// Counts drawn from a range take values across it (they all sat at their minimum while
+    /// `SeededRandom.below` returned 0): children per level-1 class, frames per few-frames video.
+    @Test func drawnCountsCoverTheirRanges() {
+        let spec = SyntheticSpec.world(.fewFrames)
+        let world = SyntheticWorld(spec: spec, seed: 5)
+        let children = Set(world.taxonomy.childRanges.map(\.count))
+        let frames = Set((0..<40).map { world.item($0, split: 1).tensors["visual.frames"]!.shape[0] })
+        print("children per level-1 class \(children.sorted()) (spec \(spec.minChildren)…\(spec.maxChildren)); frames \(frames.sorted())")
+        #expect(children.count >= 3 && children.isSubset(of: Set(spec.minChildren...spec.maxChildren)))
+        #expect(frames.count >= 8)
+    }
+
     @Test func aspectsAreSharedOrDisjoint() {
         let shared = Self.world(.redundant)
         #expect(shared.visualMask == shared.audioMask && shared.audioMask == shared.titleMask
