@@ -133,13 +133,12 @@ public enum HeadComparison {
     /// on the same items), ± its standard error (s.d./√worlds), in points. Kinds lacking a variant
     /// show "—" for the columns that need it.
     public static func claims(_ runs: [Run]) -> String {
-        func name(_ fusion: HeadConfig.Fusion, dropout: Bool) -> String {
-            variants(modalDropout: 0.2).first {
-                $0.fusion == fusion && ($0.classifier == .hmc || fusion == .linear) && ($0.modalDropout > 0) == dropout
-            }!.name
+        let all = variants(modalDropout: 0.2)
+        func name(_ fusion: HeadConfig.Fusion, _ classifier: HeadConfig.Classifier, dropout: Bool) -> String {
+            all.first { $0.fusion == fusion && $0.classifier == classifier && ($0.modalDropout > 0) == dropout }!.name
         }
-        let (attention, concat) = (name(.attention, dropout: true), name(.concat, dropout: true))
-        let (noDropout, linear) = (name(.attention, dropout: false), name(.linear, dropout: false))
+        let (attention, concat) = (name(.attention, .hmc, dropout: true), name(.concat, .hmc, dropout: true))
+        let (noDropout, linear) = (name(.attention, .hmc, dropout: false), name(.linear, .flat, dropout: false))
         var lines = [
             "| world | default − concat, L1 / L2 | default − linear baseline, L1 / L2 | L2 points lost with modalities missing, default / no modal dropout | modal dropout's cost on complete items (L2 points) |",
             "| --- | --- | --- | --- | --- |",
