@@ -122,11 +122,12 @@ public struct HeadConfig: Codable, Equatable, Sendable {
     /// scaled forms: 77.6% at level 2 against 75.9% (mean) and 72.7% (convex). Heads saved
     /// without the key were trained convex and load so.
     public var attentionScale: AttentionScale = .appended
-    /// Which levels read the appended weighted sum (HMC only). Level 2 alone gained level-1
-    /// accuracy on the standard, linear and few-frames worlds (+0.1 to +0.3 points) but lost
-    /// level 2 on the redundant ones (−0.5), so both stay the default (docs/head.md, "Attention's
-    /// sum for level 2 alone"). Heads saved without the key had both levels read it.
-    public var attentionReaches: AttentionReach = .both
+    /// Which levels read the appended weighted sum (HMC only). With level 1 reading the blocks
+    /// alone, as concatenation does, attention's level-1 deficit against concatenation on the
+    /// complementary worlds went (−0.57 to +0.25 points) and level 2 rose on six kinds of seven
+    /// (docs/head.md, "Attention's sum for level 2 alone"). Heads saved without the key had
+    /// both levels read it and load so.
+    public var attentionReaches: AttentionReach = .level2
     /// What attention's scores read. Own blocks measured better than the whole fused vector on
     /// the complementary worlds, where attention trailed concatenation most (level 1 +1.7 points,
     /// level 2 +1.1), and on the noisy ones (+0.4 / +0.8); within 0.6 points elsewhere

@@ -58,8 +58,8 @@ struct HeadCompare: ParsableCommand {
     @Option(help: "What the attention variants' scores read: own (each modality's block) or joint (the whole fused vector) (vidtag train --attention-scores).")
     var attentionScores: HeadConfig.AttentionScores = .own
 
-    @Option(help: "Which HMC levels of the attention variants read the appended weighted sum: both or level2 (vidtag train --attention-reaches).")
-    var attentionReaches: HeadConfig.AttentionReach = .both
+    @Option(help: "Which HMC levels of the attention variants read the appended weighted sum: level2 or both (vidtag train --attention-reaches).")
+    var attentionReaches: HeadConfig.AttentionReach = .level2
 
     @Option(help: ArgumentHelp("Hidden width of the classifier channels in every variant: auto (chosen on the validation loss), or a width, 0 for linear channels (vidtag train --hidden).", valueName: "auto|N"))
     var hidden: HiddenWidth = .auto
@@ -78,6 +78,9 @@ struct HeadCompare: ParsableCommand {
 
     @Option(help: "Modal dropout rate of the variants that use it.")
     var modalDropout = 0.2
+
+    @Option(help: ArgumentHelp("The share of the epochs that use modal dropout (vidtag train --modal-dropout-until).", valueName: "share"))
+    var modalDropoutUntil = TrainingOptions().modalDropoutUntil
 
     @Option(help: "Share of modalities dropped at test time for the robustness columns.")
     var missing = 0.1
@@ -131,6 +134,7 @@ struct HeadCompare: ParsableCommand {
         setup.options.averageDecay = averageDecay
         setup.options.netvladWeightDecay = netvladWeightDecay
         setup.options.keep = keep
+        setup.options.modalDropoutUntil = modalDropoutUntil
         if let problem = setup.options.problem() { throw ValidationError(problem) }
         setup.hidden = hidden
         setup.skip = linearSkip

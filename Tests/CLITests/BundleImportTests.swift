@@ -97,10 +97,17 @@ import Weights
         let summary = CLI.object(train.lines.last ?? "")
         #expect(summary["train"] as? Int == 6 && summary["validation"] as? Int == 0 && summary["best_epoch"] as? Int == 3)
         #expect(train.stderr.contains("epoch 3:"), "progress without --quiet")
+        // concat, for which --attention-reaches means nothing: its default is not refused, and not recorded as level2.
         let quiet = try CLI.run(["train", "--quiet", "--features", path("features"), "--labels", path("labels.jsonl"),
                                  "--taxonomy", path("bundle/taxonomy.json"), "--output", path("head-quiet"), "--width", "8",
-                                 "--clusters", "2", "--epochs", "3", "--validation-fraction", "0.2", "--threads", "1"])
+                                 "--clusters", "2", "--epochs", "3", "--validation-fraction", "0.2", "--threads", "1",
+                                 "--fusion", "concat"])
         #expect(quiet.status == 0 && !quiet.stderr.contains("epoch 1:") && quiet.stderr.contains("warning:"), "\(quiet.stderr)")
+        func reaches(_ head: String) throws -> String? {
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path(head + "/head.json"))))
+            return ((json as? [String: Any])?["config"] as? [String: Any])?["attention_reaches"] as? String
+        }
+        #expect(try reaches("head") == "level2" && reaches("head-quiet") == "both")
 
         // 4. Import again with the head (hard links: no second copy), 5. verify.
         let withHead = try importBundle("bundle-with-head", ["--head", path("head"), "--name", "mine"])

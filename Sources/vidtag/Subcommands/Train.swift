@@ -38,6 +38,9 @@ struct Train: ParsableCommand {
     @Option(help: "Modal dropout: probability of dropping each present modality of a training item.")
     var modalDropout = 0.2
 
+    @Option(help: ArgumentHelp("The share of the epochs, from the first, that use modal dropout (0.5: the first 20 of 40); the rest train on the items as they are. 1: every epoch.", valueName: "share"))
+    var modalDropoutUntil = TrainingOptions().modalDropoutUntil
+
     @Option(name: .customLong("lambda"), help: "λ, the weight of the level-2 cross-entropy.")
     var lambda: Float = 2
 
@@ -56,8 +59,8 @@ struct Train: ParsableCommand {
     @Option(help: "How attention's weights p enter the fused vector: appended (the blocks unweighted, then their weighted sum Σ p_m·e_m), or each block scaled by convex (p, the weights summing to 1), mean (n·p, mean 1) or residual (1 − ρ + ρ·n·p), n being the modalities present.")
     var attentionScale: HeadConfig.AttentionScale = .appended
 
-    @Option(help: "Which HMC levels read the appended weighted sum: both or level2 (level 1 reads the modality blocks alone).")
-    var attentionReaches: HeadConfig.AttentionReach = .both
+    @Option(help: "Which HMC levels read the appended weighted sum: level2 (level 1 reads the modality blocks alone; the default with --fusion attention, --attention-scale appended and --classifier hmc) or both.")
+    var attentionReaches: HeadConfig.AttentionReach?
 
     @Option(help: "What attention's scores read: own (each modality's score reads its own block) or joint (every score reads the whole fused vector).")
     var attentionScores: HeadConfig.AttentionScores = .own
@@ -160,11 +163,14 @@ struct Train: ParsableCommand {
         if charNgrams == .on && fusion != .attention && fusion != .concat {
             throw ValidationError("--char-ngrams on needs --fusion attention or concat (got \(fusion.rawValue))")
         }
-        if attentionReaches == .level2 && (fusion != .attention || attentionScale != .appended || classifier != .hmc) {
+        if attentionReaches == .level2 && !reachesApply {
             throw ValidationError("--attention-reaches level2 needs --fusion attention, --attention-scale appended and "
                                   + "--classifier hmc (got \(fusion.rawValue), \(attentionScale.rawValue), \(classifier.rawValue))")
         }
     }
+
+    /// Whether --attention-reaches means anything: an HMC head with the appended attention.
+    var reachesApply: Bool { fusion == .attention && attentionScale == .appended && classifier == .hmc }
 
     /// The text channel to load the features with: nil when off, or when the fusion cannot take it.
     var textChannel: CharNgrams? {
@@ -186,7 +192,7 @@ struct Train: ParsableCommand {
         config.attentionScale = attentionScale
         config.attentionMix = attentionMix
         config.attentionScores = attentionScores
-        config.attentionReaches = attentionReaches
+        config.attentionReaches = reachesApply ? attentionReaches ?? .level2 : .both
         config.absent = absent
         config.width = width
         config.tfnWidth = tfnWidth
@@ -202,6 +208,7 @@ struct Train: ParsableCommand {
         o.weightDecay = weightDecay
         o.netvladWeightDecay = netvladWeightDecay
         o.modalDropout = modalDropout
+        o.modalDropoutUntil = modalDropoutUntil
         o.validationFraction = validationFraction
         o.patience = patience
         o.keep = keep
