@@ -125,7 +125,7 @@ public struct HeadConfig: Codable, Equatable, Sendable {
     /// Which levels read the appended weighted sum (HMC only). With level 1 reading the blocks
     /// alone, as concatenation does, attention's level-1 deficit against concatenation on the
     /// complementary worlds went (−0.57 to +0.25 points) and level 2 rose on six kinds of seven
-    /// (docs/head.md, "Attention's sum for level 2 alone"). Heads saved without the key had
+    /// (docs/head.md, "Measured again on the corrected worlds"). Heads saved without the key had
     /// both levels read it and load so.
     public var attentionReaches: AttentionReach = .level2
     /// What attention's scores read. Own blocks measured better than the whole fused vector on

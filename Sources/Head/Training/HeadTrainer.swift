@@ -29,7 +29,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// first half only gained 2.9 level-2 points over every epoch and cost nothing on complete
     /// items, but it lost level 1 where every modality carries its own part (−0.9 points) and
     /// level 2 where the evidence is linear (−1.0), and robustness on the standard worlds, so
-    /// every epoch (1) is the default (docs/head.md, "Modal dropout in the first half only").
+    /// every epoch (1) is the default (docs/head.md, "Measured again on the corrected worlds").
     public var modalDropoutUntil: Double = 1
     /// Share of the labelled items held out for validation and early stopping.
     public var validationFraction: Double = 0.1
