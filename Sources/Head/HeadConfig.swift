@@ -198,11 +198,19 @@ public struct HeadConfig: Codable, Equatable, Sendable {
     /// The width of each modality's block after projection.
     public var blockWidth: Int { fusion == .tfn ? tfnWidth : width }
 
+    /// Whether ``attentionReaches`` changes anything: for an HMC classifier over appended attention.
+    public static func attentionReachApplies(fusion: Fusion, scale: AttentionScale, classifier: Classifier) -> Bool {
+        fusion == .attention && scale == .appended && classifier == .hmc
+    }
+
+    public var attentionReachApplies: Bool {
+        Self.attentionReachApplies(fusion: fusion, scale: attentionScale, classifier: classifier)
+    }
+
     /// The width of the fused vector's leading part that the HMC level-1 channel reads: the
     /// blocks alone when the appended weighted sum reaches level 2 only, else all of it.
     public var level1InputWidth: Int {
-        fusion == .attention && attentionScale == .appended && attentionReaches == .level2
-            ? modalityCount * width : fusedDimension
+        attentionReachApplies && attentionReaches == .level2 ? modalityCount * width : fusedDimension
     }
 
     /// The width of the fused vector (the embedding exposed for retrieval).

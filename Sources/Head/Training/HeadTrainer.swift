@@ -319,10 +319,10 @@ extension HeadTrainer {
         var sums = [Double](repeating: 0, count: 4)
         var correct = (level1: 0, level2: 0)
         var lr: Float = 0
+        let rate = options.modalDropout(inEpoch: epoch)
         for s in 0..<stepsPerEpoch {
             let indices = order[(s * options.batchSize)..<min((s + 1) * options.batchSize, order.count)]
-            batch.fill(train, indices, dropout: options.modalDropout(inEpoch: epoch), random: &dropout,
-                       dropoutReachesSkip: false)
+            batch.fill(train, indices, dropout: rate, random: &dropout, dropoutReachesSkip: false)
             let terms = model.forward(batch)
             let hits = Self.correct(model, batch)
             correct = (correct.level1 + hits.level1, correct.level2 + hits.level2)

@@ -163,14 +163,12 @@ struct Train: ParsableCommand {
         if charNgrams == .on && fusion != .attention && fusion != .concat {
             throw ValidationError("--char-ngrams on needs --fusion attention or concat (got \(fusion.rawValue))")
         }
-        if attentionReaches == .level2 && !reachesApply {
+        if attentionReaches == .level2
+            && !HeadConfig.attentionReachApplies(fusion: fusion, scale: attentionScale, classifier: classifier) {
             throw ValidationError("--attention-reaches level2 needs --fusion attention, --attention-scale appended and "
                                   + "--classifier hmc (got \(fusion.rawValue), \(attentionScale.rawValue), \(classifier.rawValue))")
         }
     }
-
-    /// Whether --attention-reaches means anything: an HMC head with the appended attention.
-    var reachesApply: Bool { fusion == .attention && attentionScale == .appended && classifier == .hmc }
 
     /// The text channel to load the features with: nil when off, or when the fusion cannot take it.
     var textChannel: CharNgrams? {
@@ -192,7 +190,8 @@ struct Train: ParsableCommand {
         config.attentionScale = attentionScale
         config.attentionMix = attentionMix
         config.attentionScores = attentionScores
-        config.attentionReaches = reachesApply ? attentionReaches ?? .level2 : .both
+        // Recorded as level2 only where it changes something (a concat head says "both").
+        config.attentionReaches = config.attentionReachApplies ? attentionReaches ?? .level2 : .both
         config.absent = absent
         config.width = width
         config.tfnWidth = tfnWidth
