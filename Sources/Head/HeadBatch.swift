@@ -14,6 +14,9 @@ public final class HeadBatch: @unchecked Sendable {
     public private(set) var targets1: [Int] = []
     public private(set) var targets2: [Int] = []
     public private(set) var ids: [String] = []
+    /// (B) each item's weight in the loss: `droppedWeight` for the items modal dropout changed,
+    /// 1 for the others; empty when every weight is 1.
+    public private(set) var lossWeights: [Float] = []
     /// (B, S) the linear skip's input (``LinearSkip``), when the config has one; else empty.
     public private(set) var skipInputs: [Float] = []
 
@@ -27,8 +30,10 @@ public final class HeadBatch: @unchecked Sendable {
     /// through ``ModalDropout/keep(present:rate:random:)`` first. `dropoutReachesSkip` false (modal
     /// dropout in training) hides the dropped modalities from the network alone: the linear
     /// skip still reads them; true (missing modalities at evaluation) hides them from both.
+    /// `droppedWeight` is the loss weight of the items that lost a modality (``lossWeights``).
     public func fill(_ examples: [HeadExample], _ indices: some Collection<Int>,
-                     dropout rate: Double = 0, random: inout SeededRandom, dropoutReachesSkip: Bool = true) {
+                     dropout rate: Double = 0, random: inout SeededRandom, dropoutReachesSkip: Bool = true,
+                     droppedWeight: Float = 1) {
         let b = indices.count
         let m = config.modalityCount
         count = b
@@ -41,6 +46,7 @@ public final class HeadBatch: @unchecked Sendable {
             let present = examples[index].present
             kept.append(rate > 0 ? ModalDropout.keep(present: present, rate: rate, random: &random) : present)
         }
+        lossWeights = droppedWeight == 1 ? [] : zip(indices, kept).map { examples[$0].present == $1 ? 1 : droppedWeight }
         for (j, spec) in config.modalities.enumerated() {
             let isPacked = spec.kind == .sequence || spec.kind == .bag
             let d = spec.kind == .bag ? 1 : spec.dim

@@ -84,8 +84,9 @@ public final class HeadModel: @unchecked Sendable {
 
     // MARK: - Forward
 
-    /// Runs the head on `batch`; returns the mean loss terms over its labelled items (zeros
-    /// when none is labelled). Probabilities, attention and the fused vectors are then readable.
+    /// Runs the head on `batch`; returns the mean loss terms over its labelled items, each
+    /// times its ``HeadBatch/lossWeights`` entry (zeros when none is labelled). Probabilities,
+    /// attention and the fused vectors are then readable.
     @discardableResult
     public func forward(_ batch: HeadBatch) -> LossTerms {
         precondition(batch.config == config, "HeadModel.forward: batch built for another config")
@@ -105,7 +106,8 @@ public final class HeadModel: @unchecked Sendable {
         var labelled = 0
         for b in 0..<bsz where batch.targets2[b] >= 0 {
             labelled += 1
-            for t in 0..<4 { sums[t] += Double(terms[b * 4 + t]) }
+            let w = batch.lossWeights.isEmpty ? 1 : Double(batch.lossWeights[b])
+            for t in 0..<4 { sums[t] += w * Double(terms[b * 4 + t]) }
         }
         let n = Double(max(labelled, 1))
         return LossTerms(level1: sums[0] / n, level2: sums[1] / n, hierarchy: sums[2] / n, total: sums[3] / n,

@@ -12,7 +12,7 @@ extension HeadModel {
         let dlogits1: UnsafeMutablePointer<Float>? = c.classifier == .hmc ? ws.get("dlogits1", bsz * c.level1Count) : nil
         HierarchicalLoss.backward(dlogits1: dlogits1, dlogits2: dlogits2, p1: ws.get("p1", bsz * c.level1Count),
                                   p2: ws.get("p2", bsz * c.level2Count), targets1: batch.targets1,
-                                  targets2: batch.targets2, parents: c.parents, childRanges: childRanges,
+                                  targets2: batch.targets2, weights: batch.lossWeights, parents: c.parents, childRanges: childRanges,
                                   lambda: c.lambda, beta: c.beta, batch: bsz, level1: c.level1Count, level2: c.level2Count)
         if c.fusion == .linear {
             linearBackward(batch, dlogits2: dlogits2)

@@ -82,6 +82,9 @@ struct HeadCompare: ParsableCommand {
     @Option(help: ArgumentHelp("The share of the epochs that use modal dropout (vidtag train --modal-dropout-until).", valueName: "share"))
     var modalDropoutUntil = TrainingOptions().modalDropoutUntil
 
+    @Option(help: ArgumentHelp("The loss weight of training items that modal dropout changed (vidtag train --modal-dropout-weight).", valueName: "weight"))
+    var modalDropoutWeight = TrainingOptions().modalDropoutWeight
+
     @Option(help: "Share of modalities dropped at test time for the robustness columns.")
     var missing = 0.1
 
@@ -135,6 +138,7 @@ struct HeadCompare: ParsableCommand {
         setup.options.netvladWeightDecay = netvladWeightDecay
         setup.options.keep = keep
         setup.options.modalDropoutUntil = modalDropoutUntil
+        setup.options.modalDropoutWeight = modalDropoutWeight
         if let problem = setup.options.problem() { throw ValidationError(problem) }
         setup.hidden = hidden
         setup.skip = linearSkip

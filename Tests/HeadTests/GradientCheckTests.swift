@@ -305,7 +305,13 @@ import Testing
 
     @Test func flatLoss() { lossCheck(lambda: 1, beta: 0, flat: true, name: "flat L2") }
 
-    func lossCheck(lambda: Float, beta: Float, flat: Bool, name: String) {
+    /// Per-example weights (``TrainingOptions/modalDropoutWeight``): the weighted mean loss
+    /// through both classifiers' logits.
+    @Test(arguments: [false, true]) func weightedLoss(flat: Bool) {
+        lossCheck(lambda: 2, beta: 1.5, flat: flat, name: "weighted", weights: [1, 0.05, 1, 0.5, 0.05])
+    }
+
+    func lossCheck(lambda: Float, beta: Float, flat: Bool, name: String, weights: [Float] = []) {
         let data = TestData(seed: 7)
         defer { withExtendedLifetime(data) {} }
         let parents = [0, 0, 1, 1, 1, 2, 2]
@@ -319,7 +325,7 @@ import Testing
                                      logits1: flat ? nil : logits1.pointer, logits2: logits2.pointer,
                                      targets1: t1, targets2: t2, parents: parents, childRanges: ranges,
                                      lambda: lambda, beta: beta, batch: b, level1: c1, level2: c2)
-            return (0..<b).reduce(0) { $0 + Double(terms[$1 * 4 + 3]) } / Double(b)
+            return (0..<b).reduce(0) { $0 + Double(weights.isEmpty ? 1 : weights[$1]) * Double(terms[$1 * 4 + 3]) } / Double(b)
         }
         _ = forward()
         if !flat && beta > 0 {
@@ -328,7 +334,7 @@ import Testing
         }
         let d1 = data.zeros(b * c1), d2 = data.zeros(b * c2)
         HierarchicalLoss.backward(dlogits1: flat ? nil : d1.pointer, dlogits2: d2.pointer, p1: p1.pointer, p2: p2.pointer,
-                                  targets1: t1, targets2: t2, parents: parents, childRanges: ranges,
+                                  targets1: t1, targets2: t2, weights: weights, parents: parents, childRanges: ranges,
                                   lambda: lambda, beta: beta, batch: b, level1: c1, level2: c2)
         // which level-2 classes violate the hierarchy (the kink of max(0, ·))
         let pattern = {
@@ -355,6 +361,12 @@ import Testing
                       "attention_hmc_appended_own_learned_hidden0", "attention_hmc_appended_own_hidden0_skip",
                       "concat_flat_skip", "attention_hmc_appended_level2_own", "attention_hmc_appended_level2_own_hidden0"])
     func wholeHead(variant: String) throws { try checkWholeHead(HeadGoldens(), variant) }
+
+    /// The whole head with the items that modal dropout changed weighing 0.05 in the loss.
+    @Test(arguments: ["attention_hmc_appended_level2_own_hidden0", "attention_flat"])
+    func wholeHeadWithDroppedItemsWeighted(variant: String) throws {
+        try checkWholeHead(HeadGoldens(), variant, droppedWeight: 0.05)
+    }
 
     /// The whole head with the text channel's three bags (their table shared).
     @Test(arguments: ["attention_hmc_residual", "concat_hmc"])
@@ -401,14 +413,18 @@ import Testing
     /// output bias crosses it and a third of the entries would be skipped).
     static let wholeHeadSeeds = ["concat_hmc_hidden0": UInt64(12)]
 
-    func checkWholeHead(_ goldens: HeadGoldens, _ variant: String) throws {
+    func checkWholeHead(_ goldens: HeadGoldens, _ variant: String, droppedWeight: Float = 1) throws {
         let config = goldens.headConfig(variant)
         let model = HeadModel(config: config, seed: Self.wholeHeadSeeds[variant] ?? 11)
         let examples = try goldens.examples()
         let batch = HeadBatch(config: config)
         var random = SeededRandom(seed: 3)
         // As in training: modal dropout hides modalities from the network, not from the linear skip.
-        batch.fill(examples + examples, Array(0..<(2 * examples.count)), dropout: 0.3, random: &random, dropoutReachesSkip: false)
+        batch.fill(examples + examples, Array(0..<(2 * examples.count)), dropout: 0.3, random: &random, dropoutReachesSkip: false,
+                   droppedWeight: droppedWeight)
+        if droppedWeight != 1 {
+            #expect(batch.lossWeights.contains(droppedWeight) && batch.lossWeights.contains(1), "the check needs both kinds of items")
+        }
         model.forward(batch)
         model.backward()
         let gradients = model.namedGradients()

@@ -4,7 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// The loss L = L1 + λ·L2 + β·LH, averaged over the labelled examples:
+/// The loss L = L1 + λ·L2 + β·LH, averaged over the labelled examples (each example's terms
+/// times its weight w_b when weights are given: modal dropout's ``HeadBatch/lossWeights``):
 ///   L1 = −log p1[y1],  L2 = −log p2[y2]  (cross-entropies, from log-softmax for accuracy)
 ///   LH = Σ_j max(0, p2_j − p1_parent(j))²  HMCN's hierarchical-violation penalty
 ///        (Wehrmann et al. 2018, eq. 6), used because the article's formula is an image we do
@@ -69,11 +70,12 @@ enum HierarchicalLoss {
         return logf(sum) + peak - x[target]
     }
 
-    /// dlogits (overwritten) of the batch-mean loss over the `labelled` examples.
+    /// dlogits (overwritten) of the batch-mean loss over the `labelled` examples; `weights` (B)
+    /// scale each example's term (empty: all 1).
     static func backward(
         dlogits1: UnsafeMutablePointer<Float>?, dlogits2: UnsafeMutablePointer<Float>,
         p1: UnsafePointer<Float>, p2: UnsafePointer<Float>,
-        targets1: [Int], targets2: [Int], parents: [Int], childRanges: [Range<Int>],
+        targets1: [Int], targets2: [Int], weights: [Float] = [], parents: [Int], childRanges: [Range<Int>],
         lambda: Float, beta: Float, batch: Int, level1 c1: Int, level2 c2: Int
     ) {
         let labelled = targets2.prefix(batch).filter { $0 >= 0 }.count
@@ -90,6 +92,7 @@ enum HierarchicalLoss {
                 // flat: L = L2
                 for j in 0..<c2 { d2[j] = scale * q2[j] }
                 d2[targets2[b]] -= scale
+                if !weights.isEmpty { for j in 0..<c2 { d2[j] *= weights[b] } }
                 continue
             }
             let d1 = dlogits1 + b * c1, q1 = p1 + b * c1
@@ -107,6 +110,10 @@ enum HierarchicalLoss {
             d1[targets1[b]] -= scale
             for j in 0..<c2 { d2[j] = scale * (lambda * q2[j] + beta * q2[j] * (gp2[j] - dot2)) }
             d2[targets2[b]] -= scale * lambda
+            if !weights.isEmpty {
+                for i in 0..<c1 { d1[i] *= weights[b] }
+                for j in 0..<c2 { d2[j] *= weights[b] }
+            }
         }
     }
 }

@@ -31,6 +31,13 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// level 2 where the evidence is linear (−1.0), and robustness on the standard worlds, so
     /// every epoch (1) is the default (docs/head.md, "Measured again on the corrected worlds").
     public var modalDropoutUntil: Double = 1
+    /// The loss weight of a training item that modal dropout changed (the others weigh 1).
+    /// AdamW scales each parameter's step by its own gradient history, so a small weight mostly
+    /// lowers the pull of those items on what the complete items also train, not on what only
+    /// they train: 0.05 removed most of dropout's cost where every feature is Gaussian given
+    /// the class, but not where a few frames tell (docs/head.md, "Where modal dropout's cost
+    /// comes from"). 1 (the default) weighs them as any other item.
+    public var modalDropoutWeight: Double = 1
     /// Share of the labelled items held out for validation and early stopping.
     public var validationFraction: Double = 0.1
     /// Stop after this many epochs without a better validation figure (the loss, or the
@@ -72,7 +79,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         case batchSize = "batch_size", learningRate = "learning_rate", weightDecay = "weight_decay"
         case warmupFraction = "warmup_fraction", minLearningRateFraction = "min_learning_rate_fraction"
         case gradientClip = "gradient_clip", modalDropout = "modal_dropout", validationFraction = "validation_fraction"
-        case modalDropoutUntil = "modal_dropout_until"
+        case modalDropoutUntil = "modal_dropout_until", modalDropoutWeight = "modal_dropout_weight"
         case averageDecay = "average_decay", textLearningRateScale = "text_learning_rate_scale"
         case netvladWeightDecay = "netvlad_weight_decay"
     }
@@ -90,6 +97,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         gradientClip = try c.decodeIfPresent(Float.self, forKey: .gradientClip) ?? gradientClip
         modalDropout = try c.decodeIfPresent(Double.self, forKey: .modalDropout) ?? modalDropout
         modalDropoutUntil = try c.decodeIfPresent(Double.self, forKey: .modalDropoutUntil) ?? 1
+        modalDropoutWeight = try c.decodeIfPresent(Double.self, forKey: .modalDropoutWeight) ?? 1
         validationFraction = try c.decodeIfPresent(Double.self, forKey: .validationFraction) ?? validationFraction
         patience = try c.decodeIfPresent(Int.self, forKey: .patience) ?? patience
         keep = try c.decodeIfPresent(EpochChoice.self, forKey: .keep) ?? .bestAccuracy
@@ -107,6 +115,9 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         if let netvladWeightDecay, netvladWeightDecay < 0 { return "NetVLAD's weight decay must not be negative" }
         if !(0..<1).contains(modalDropout) { return "modal dropout is a probability in [0, 1)" }
         if !(0...1).contains(modalDropoutUntil) { return "modal dropout's share of the epochs is in [0, 1]" }
+        if !(modalDropoutWeight > 0 && modalDropoutWeight <= 1) {
+            return "the loss weight of items modal dropout changed is in (0, 1]"
+        }
         if !(0..<1).contains(validationFraction) { return "the validation fraction is in [0, 1)" }
         if patience < 0 { return "patience must not be negative" }
         if !(0..<1).contains(averageDecay) { return "the average's decay is in [0, 1)" }
@@ -322,7 +333,8 @@ extension HeadTrainer {
         let rate = options.modalDropout(inEpoch: epoch)
         for s in 0..<stepsPerEpoch {
             let indices = order[(s * options.batchSize)..<min((s + 1) * options.batchSize, order.count)]
-            batch.fill(train, indices, dropout: rate, random: &dropout, dropoutReachesSkip: false)
+            batch.fill(train, indices, dropout: rate, random: &dropout, dropoutReachesSkip: false,
+                       droppedWeight: Float(options.modalDropoutWeight))
             let terms = model.forward(batch)
             let hits = Self.correct(model, batch)
             correct = (correct.level1 + hits.level1, correct.level2 + hits.level2)

@@ -41,6 +41,9 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("The share of the epochs, from the first, that use modal dropout (0.5: the first 20 of 40); the rest train on the items as they are. 1: every epoch.", valueName: "share"))
     var modalDropoutUntil = TrainingOptions().modalDropoutUntil
 
+    @Option(help: ArgumentHelp("The loss weight of a training item that modal dropout changed, in (0, 1]; the others weigh 1.", valueName: "weight"))
+    var modalDropoutWeight = TrainingOptions().modalDropoutWeight
+
     @Option(name: .customLong("lambda"), help: "λ, the weight of the level-2 cross-entropy.")
     var lambda: Float = 2
 
@@ -208,6 +211,7 @@ struct Train: ParsableCommand {
         o.netvladWeightDecay = netvladWeightDecay
         o.modalDropout = modalDropout
         o.modalDropoutUntil = modalDropoutUntil
+        o.modalDropoutWeight = modalDropoutWeight
         o.validationFraction = validationFraction
         o.patience = patience
         o.keep = keep
