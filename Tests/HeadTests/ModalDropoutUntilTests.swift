@@ -33,19 +33,11 @@ import Testing
         #expect(options.modalDropoutUntil == 1)
     }
 
-    static func train(dropout: Double, until: Double) -> [Float] {
-        let world = SyntheticWorld(spec: Small.spec, seed: 4)
-        let items = world.examples(count: 96, split: 1)
-        var options = Small.options(epochs: 4)
-        (options.modalDropout, options.modalDropoutUntil) = (dropout, until)
-        return HeadTrainer.train(config: Small.config(world), options: options, train: items, validation: []).model.parameters.array()
-    }
-
     /// The trainer follows the schedule: a share of 0 trains exactly as no dropout; a share of
     /// ½ differs from both no dropout and dropout in every epoch.
     @Test func theTrainerFollowsTheSchedule() {
-        let none = Self.train(dropout: 0, until: 1), never = Self.train(dropout: 0.2, until: 0)
-        let half = Self.train(dropout: 0.2, until: 0.5), every = Self.train(dropout: 0.2, until: 1)
+        let none = Small.trainedWithModalDropout(0), never = Small.trainedWithModalDropout(0.2, until: 0)
+        let half = Small.trainedWithModalDropout(0.2, until: 0.5), every = Small.trainedWithModalDropout(0.2)
         #expect(never == none)
         #expect(half != none)
         #expect(half != every)

@@ -60,19 +60,11 @@ import Testing
         #expect(abs(half - expected) < 1e-6 * one, "loss at ½ \(half), expected \(expected)")
     }
 
-    static func train(dropout: Double, weight: Double) -> [Float] {
-        let world = SyntheticWorld(spec: Small.spec, seed: 4)
-        let items = world.examples(count: 96, split: 1)
-        var options = Small.options(epochs: 4)
-        (options.modalDropout, options.modalDropoutWeight) = (dropout, weight)
-        return HeadTrainer.train(config: Small.config(world), options: options, train: items, validation: []).model.parameters.array()
-    }
-
     /// The trainer uses the weight: without dropout it changes nothing; with dropout, 0.05 trains
     /// differently from 1 (and from no dropout).
     @Test func theTrainerUsesTheWeight() {
-        let none = Self.train(dropout: 0, weight: 1), noneSmall = Self.train(dropout: 0, weight: 0.05)
-        let every = Self.train(dropout: 0.2, weight: 1), small = Self.train(dropout: 0.2, weight: 0.05)
+        let none = Small.trainedWithModalDropout(0), noneSmall = Small.trainedWithModalDropout(0, weight: 0.05)
+        let every = Small.trainedWithModalDropout(0.2), small = Small.trainedWithModalDropout(0.2, weight: 0.05)
         #expect(noneSmall == none)
         #expect(small != every)
         #expect(small != none)
