@@ -15,7 +15,8 @@ public final class HeadBatch: @unchecked Sendable {
     public private(set) var targets2: [Int] = []
     public private(set) var ids: [String] = []
     /// (B) each item's weight in the loss: `droppedWeight` for the items modal dropout changed,
-    /// 1 for the others; empty when every weight is 1.
+    /// 1 for the others; empty (every weight 1, nothing to multiply) without dropout or with a
+    /// weight of 1.
     public private(set) var lossWeights: [Float] = []
     /// (B, S) the linear skip's input (``LinearSkip``), when the config has one; else empty.
     public private(set) var skipInputs: [Float] = []
@@ -46,7 +47,8 @@ public final class HeadBatch: @unchecked Sendable {
             let present = examples[index].present
             kept.append(rate > 0 ? ModalDropout.keep(present: present, rate: rate, random: &random) : present)
         }
-        lossWeights = droppedWeight == 1 ? [] : zip(indices, kept).map { examples[$0].present == $1 ? 1 : droppedWeight }
+        lossWeights = droppedWeight == 1 || rate == 0
+            ? [] : zip(indices, kept).map { examples[$0].present == $1 ? 1 : droppedWeight }
         for (j, spec) in config.modalities.enumerated() {
             let isPacked = spec.kind == .sequence || spec.kind == .bag
             let d = spec.kind == .bag ? 1 : spec.dim
