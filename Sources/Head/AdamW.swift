@@ -44,26 +44,32 @@ public final class AdamW: @unchecked Sendable {
     /// Disjoint groups; parameters in none of them learn at the learning rate with `weightDecay`.
     public var groups: [Group] = []
 
-    /// θ ← θ·(1 − lr·wd);  m ← β1 m + (1−β1) g;  v ← β2 v + (1−β2) g²;
+    /// θ ← θ·(1 − lr·wd);  m ← β1 m + (1−β1) g;  v ← β2 v + (1−β2) g'²;
     /// θ ← θ − (lr/(1−β1ᵗ)) · m / (√v/√(1−β2ᵗ) + ε)
-    public func update(parameters: FloatBuffer, gradients: FloatBuffer, learningRate lr: Float) {
-        precondition(parameters.count == m.count && gradients.count == m.count, "AdamW: layout mismatch")
+    /// g' is `secondMomentGradients` when given, else g (PyTorch's AdamW). A weighted loss
+    /// passes its unweighted gradient as g': the step of a parameter that only down-weighted
+    /// items train then shrinks with their weight instead of being normalised back to full size.
+    public func update(parameters: FloatBuffer, gradients: FloatBuffer, secondMomentGradients: FloatBuffer? = nil,
+                       learningRate lr: Float) {
+        precondition(parameters.count == m.count && gradients.count == m.count
+                     && (secondMomentGradients?.count ?? m.count) == m.count, "AdamW: layout mismatch")
         step += 1
+        let squared = secondMomentGradients ?? gradients
         var start = 0
         for group in groups.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
             precondition(group.range.lowerBound >= start && group.range.upperBound <= m.count,
                          "AdamW: groups must be disjoint and inside the \(m.count) parameters")
-            update(start..<group.range.lowerBound, parameters, gradients, learningRate: lr, weightDecay: weightDecay)
-            update(group.range, parameters, gradients, learningRate: lr * group.learningRateScale,
+            update(start..<group.range.lowerBound, parameters, gradients, squared, learningRate: lr, weightDecay: weightDecay)
+            update(group.range, parameters, gradients, squared, learningRate: lr * group.learningRateScale,
                    weightDecay: group.weightDecay ?? weightDecay)
             start = group.range.upperBound
         }
-        update(start..<m.count, parameters, gradients, learningRate: lr, weightDecay: weightDecay)
+        update(start..<m.count, parameters, gradients, squared, learningRate: lr, weightDecay: weightDecay)
     }
 
     /// The update of `range` at the current step.
-    private func update(_ range: Range<Int>, _ parameters: FloatBuffer, _ gradients: FloatBuffer, learningRate lr: Float,
-                        weightDecay: Float) {
+    private func update(_ range: Range<Int>, _ parameters: FloatBuffer, _ gradients: FloatBuffer, _ squared: FloatBuffer,
+                        learningRate lr: Float, weightDecay: Float) {
         guard !range.isEmpty else { return }
         let t = Float(step)
         let correction1 = 1 - powf(beta1, t)
@@ -72,13 +78,14 @@ public final class AdamW: @unchecked Sendable {
         let decay = 1 - lr * weightDecay
         let (b1, b2, eps) = (beta1, beta2, epsilon)
         let p = parameters.pointer + range.lowerBound, g = gradients.pointer + range.lowerBound
+        let g2 = squared.pointer + range.lowerBound
         let mm = m.pointer + range.lowerBound, vv = v.pointer + range.lowerBound
         // elementwise, so splitting over threads changes nothing in the result
         Threading.parallelFor(range.count, minChunk: 1 << 16) { range in
             for i in range {
                 let grad = g[i]
                 let mi = b1 * mm[i] + (1 - b1) * grad
-                let vi = b2 * vv[i] + (1 - b2) * grad * grad
+                let vi = b2 * vv[i] + (1 - b2) * g2[i] * g2[i]
                 mm[i] = mi
                 vv[i] = vi
                 p[i] = p[i] * decay - stepSize * mi / (vi.squareRoot() / correction2Root + eps)
@@ -87,10 +94,10 @@ public final class AdamW: @unchecked Sendable {
     }
 
     /// Scales `gradients` so their global L2 norm is at most `maxNorm`, as
-    /// `torch.nn.utils.clip_grad_norm_` (factor min(1, maxNorm/(norm + 1e-6))); returns the norm
-    /// before clipping. maxNorm ≤ 0 only measures.
+    /// `torch.nn.utils.clip_grad_norm_` (factor min(1, maxNorm/(norm + 1e-6))), and `alongside`
+    /// by the same factor; returns the norm before clipping. maxNorm ≤ 0 only measures.
     @discardableResult
-    public static func clip(_ gradients: FloatBuffer, maxNorm: Float) -> Float {
+    public static func clip(_ gradients: FloatBuffer, maxNorm: Float, alongside: FloatBuffer? = nil) -> Float {
         let g = gradients.pointer, count = gradients.count
         var squares: Double = 0
         for i in 0..<count { squares += Double(g[i]) * Double(g[i]) }
@@ -98,8 +105,11 @@ public final class AdamW: @unchecked Sendable {
         if maxNorm > 0 {
             let factor = min(1, maxNorm / (norm + 1e-6))
             if factor < 1 {
-                Threading.parallelFor(count, minChunk: 1 << 16) { range in
-                    for i in range { g[i] *= factor }
+                for buffer in [gradients, alongside].compactMap({ $0 }) {
+                    let x = buffer.pointer
+                    Threading.parallelFor(buffer.count, minChunk: 1 << 16) { range in
+                        for i in range { x[i] *= factor }
+                    }
                 }
             }
         }

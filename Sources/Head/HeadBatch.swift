@@ -14,9 +14,11 @@ public final class HeadBatch: @unchecked Sendable {
     public private(set) var targets1: [Int] = []
     public private(set) var targets2: [Int] = []
     public private(set) var ids: [String] = []
+    /// (B) whether modal dropout changed the item (hid a modality it has).
+    public private(set) var changed: [Bool] = []
     /// (B) each item's weight in the loss: `droppedWeight` for the items modal dropout changed,
-    /// 1 for the others; empty (every weight 1, nothing to multiply) without dropout or with a
-    /// weight of 1.
+    /// 1 for the others (or what ``weigh(_:)`` set); empty (every weight 1, nothing to
+    /// multiply) without dropout or with a weight of 1.
     public private(set) var lossWeights: [Float] = []
     /// (B, S) the linear skip's input (``LinearSkip``), when the config has one; else empty.
     public private(set) var skipInputs: [Float] = []
@@ -47,8 +49,8 @@ public final class HeadBatch: @unchecked Sendable {
             let present = examples[index].present
             kept.append(rate > 0 ? ModalDropout.keep(present: present, rate: rate, random: &random) : present)
         }
-        lossWeights = droppedWeight == 1 || rate == 0
-            ? [] : zip(indices, kept).map { examples[$0].present == $1 ? 1 : droppedWeight }
+        changed = zip(indices, kept).map { examples[$0].present != $1 }
+        lossWeights = droppedWeight == 1 || rate == 0 ? [] : changed.map { $0 ? droppedWeight : 1 }
         for (j, spec) in config.modalities.enumerated() {
             let isPacked = spec.kind == .sequence || spec.kind == .bag
             let d = spec.kind == .bag ? 1 : spec.dim
@@ -84,6 +86,13 @@ public final class HeadBatch: @unchecked Sendable {
             let seen = dropoutReachesSkip ? kept : indices.map { examples[$0].present }
             fillSkip(examples, indices, seen: seen)
         }
+    }
+
+    /// Sets the items' loss weights (B), for weights that depend on more than the batch
+    /// (``ModalDropoutWeight/belief``).
+    public func weigh(_ weights: [Float]) {
+        precondition(weights.count == count, "HeadBatch.weigh: \(weights.count) weights for \(count) items")
+        lossWeights = weights
     }
 
     /// skipInputs (B, S): per item and skip modality, the standardised mean of its rows where

@@ -1,8 +1,11 @@
 /// The hand-written backward pass of ``HeadModel``, stage by stage from the loss back to
 /// NetVLAD (the forward pass's data flow reversed; see ``HeadModel``).
 extension HeadModel {
-    /// Sets ``gradients`` to ∂L/∂parameters for the last forward pass (which needs targets).
-    public func backward() {
+    /// Sets ``gradients`` to ∂L/∂parameters for the last forward pass (which needs targets);
+    /// `weighted` false: of the loss with every item weighing 1, whatever the batch's
+    /// ``HeadBatch/lossWeights`` (the forward pass's stored values are only read, so both can
+    /// follow one forward pass).
+    public func backward(weighted: Bool = true) {
         guard let batch = lastBatch else { preconditionFailure("HeadModel.backward before forward") }
         let c = config, ws = workspace, bsz = batch.count
         gradients.zero()
@@ -12,7 +15,7 @@ extension HeadModel {
         let dlogits1: UnsafeMutablePointer<Float>? = c.classifier == .hmc ? ws.get("dlogits1", bsz * c.level1Count) : nil
         HierarchicalLoss.backward(dlogits1: dlogits1, dlogits2: dlogits2, p1: ws.get("p1", bsz * c.level1Count),
                                   p2: ws.get("p2", bsz * c.level2Count), targets1: batch.targets1,
-                                  targets2: batch.targets2, weights: batch.lossWeights, parents: c.parents, childRanges: childRanges,
+                                  targets2: batch.targets2, weights: weighted ? batch.lossWeights : [], parents: c.parents, childRanges: childRanges,
                                   lambda: c.lambda, beta: c.beta, batch: bsz, level1: c.level1Count, level2: c.level2Count)
         if c.fusion == .linear {
             linearBackward(batch, dlogits2: dlogits2)

@@ -82,7 +82,7 @@ struct HeadCompare: ParsableCommand {
     @Option(help: ArgumentHelp("The share of the epochs that use modal dropout (vidtag train --modal-dropout-until).", valueName: "share"))
     var modalDropoutUntil = TrainingOptions().modalDropoutUntil
 
-    @Option(help: ArgumentHelp("The loss weight of training items that modal dropout changed (vidtag train --modal-dropout-weight).", valueName: "weight"))
+    @Option(help: ArgumentHelp("The loss weight of training items that modal dropout changed, a number in (0, 1] or 'belief' (vidtag train --modal-dropout-weight).", valueName: "weight"))
     var modalDropoutWeight = TrainingOptions().modalDropoutWeight
 
     @Option(help: "Share of modalities dropped at test time for the robustness columns.")
@@ -361,5 +361,8 @@ extension HeadConfig.NetVLADForm: ExpressibleByArgument {}
 extension LinearSkipChoice: ExpressibleByArgument {}
 extension TrainingOptions.EpochChoice: ExpressibleByArgument {}
 extension HiddenWidth: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+}
+extension ModalDropoutWeight: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
 }

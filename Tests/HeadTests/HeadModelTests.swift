@@ -61,7 +61,7 @@ enum Small {
 
     /// The parameters of a head trained 4 epochs on 96 items of world 4 with these modal
     /// dropout options (the schedule and weight tests compare them).
-    static func trainedWithModalDropout(_ rate: Double, until: Double = 1, weight: Double = 1) -> [Float] {
+    static func trainedWithModalDropout(_ rate: Double, until: Double = 1, weight: ModalDropoutWeight = .one) -> [Float] {
         let world = SyntheticWorld(spec: spec, seed: 4)
         var o = options(epochs: 4)
         (o.modalDropout, o.modalDropoutUntil, o.modalDropoutWeight) = (rate, until, weight)

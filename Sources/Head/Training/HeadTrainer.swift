@@ -31,13 +31,9 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// level 2 where the evidence is linear (−1.0), and robustness on the standard worlds, so
     /// every epoch (1) is the default (docs/head.md, "Measured again on the corrected worlds").
     public var modalDropoutUntil: Double = 1
-    /// The loss weight of a training item that modal dropout changed (the others weigh 1).
-    /// AdamW scales each parameter's step by its own gradient history, so a small weight mostly
-    /// lowers the pull of those items on what the complete items also train, not on what only
-    /// they train: 0.05 removed most of dropout's cost where every feature is Gaussian given
-    /// the class, but not where a few frames tell (docs/head.md, "Where modal dropout's cost
-    /// comes from"). 1 (the default) weighs them as any other item.
-    public var modalDropoutWeight: Double = 1
+    /// The loss weight of a training item that modal dropout changed (the others weigh 1):
+    /// ``ModalDropoutWeight``. 1 (the default) weighs them as any other item.
+    public var modalDropoutWeight = ModalDropoutWeight.one
     /// Share of the labelled items held out for validation and early stopping.
     public var validationFraction: Double = 0.1
     /// Stop after this many epochs without a better validation figure (the loss, or the
@@ -97,7 +93,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         gradientClip = try c.decodeIfPresent(Float.self, forKey: .gradientClip) ?? gradientClip
         modalDropout = try c.decodeIfPresent(Double.self, forKey: .modalDropout) ?? modalDropout
         modalDropoutUntil = try c.decodeIfPresent(Double.self, forKey: .modalDropoutUntil) ?? 1
-        modalDropoutWeight = try c.decodeIfPresent(Double.self, forKey: .modalDropoutWeight) ?? 1
+        modalDropoutWeight = try c.decodeIfPresent(ModalDropoutWeight.self, forKey: .modalDropoutWeight) ?? .one
         validationFraction = try c.decodeIfPresent(Double.self, forKey: .validationFraction) ?? validationFraction
         patience = try c.decodeIfPresent(Int.self, forKey: .patience) ?? patience
         keep = try c.decodeIfPresent(EpochChoice.self, forKey: .keep) ?? .bestAccuracy
@@ -115,9 +111,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         if let netvladWeightDecay, netvladWeightDecay < 0 { return "NetVLAD's weight decay must not be negative" }
         if !(0..<1).contains(modalDropout) { return "modal dropout is a probability in [0, 1)" }
         if !(0...1).contains(modalDropoutUntil) { return "modal dropout's share of the epochs is in [0, 1]" }
-        if !(modalDropoutWeight > 0 && modalDropoutWeight <= 1) {
-            return "the loss weight of items modal dropout changed is in (0, 1]"
-        }
+        if let problem = modalDropoutWeight.problem { return problem }
         if !(0..<1).contains(validationFraction) { return "the validation fraction is in [0, 1)" }
         if patience < 0 { return "patience must not be negative" }
         if !(0..<1).contains(averageDecay) { return "the average's decay is in [0, 1)" }
@@ -317,6 +311,33 @@ public enum HeadTrainer {
 }
 
 extension HeadTrainer {
+    /// Fills `batch` with `train[indices]` through modal dropout at `rate`, weighs the items it
+    /// changed by `weight` and runs the forward pass; returns its loss terms. `belief` first runs
+    /// the whole items, to compare each changed item's level-2 loss with (its terms are then
+    /// unweighted: the weights come from that same pass).
+    @discardableResult
+    static func forward(_ model: HeadModel, _ train: [HeadExample], _ indices: ArraySlice<Int>, batch: HeadBatch,
+                        rate: Double, weight: ModalDropoutWeight, random: inout SeededRandom) -> LossTerms {
+        guard case .belief = weight, rate > 0 else {
+            let fixed = if case let .fixed(w) = weight { Float(w) } else { Float(1) }
+            batch.fill(train, indices, dropout: rate, random: &random, dropoutReachesSkip: false, droppedWeight: fixed)
+            return model.forward(batch)
+        }
+        batch.fill(train, indices)
+        model.forward(batch)
+        let whole = level2Losses(model)
+        batch.fill(train, indices, dropout: rate, random: &random, dropoutReachesSkip: false)
+        let terms = model.forward(batch)
+        batch.weigh(ModalDropoutWeight.belief(whole: whole, kept: level2Losses(model), changed: batch.changed))
+        return terms
+    }
+
+    /// (B) the last forward pass's level-2 cross-entropy per item (0 without a level-2 label).
+    private static func level2Losses(_ model: HeadModel) -> [Float] {
+        let terms = model.lossTerms
+        return stride(from: 1, to: terms.count, by: 4).map { terms[$0] }
+    }
+
     /// One pass over the training items in `order`: forward, backward, clipping, an AdamW step
     /// at the schedule's rate and the parameters' average, per batch; the epoch's training
     /// figures (its validation figures are left for the caller).
@@ -331,17 +352,29 @@ extension HeadTrainer {
         var correct = (level1: 0, level2: 0)
         var lr: Float = 0
         let rate = options.modalDropout(inEpoch: epoch)
+        var unweighted: FloatBuffer?
         for s in 0..<stepsPerEpoch {
             let indices = order[(s * options.batchSize)..<min((s + 1) * options.batchSize, order.count)]
-            batch.fill(train, indices, dropout: rate, random: &dropout, dropoutReachesSkip: false,
-                       droppedWeight: Float(options.modalDropoutWeight))
-            let terms = model.forward(batch)
+            let terms = forward(model, train, indices, batch: batch, rate: rate, weight: options.modalDropoutWeight,
+                                random: &dropout)
             let hits = Self.correct(model, batch)
             correct = (correct.level1 + hits.level1, correct.level2 + hits.level2)
-            model.backward()
-            AdamW.clip(model.gradients, maxNorm: options.gradientClip)
             lr = schedule(step)
-            optimizer.update(parameters: model.parameters, gradients: model.gradients, learningRate: lr)
+            if batch.lossWeights.isEmpty {
+                model.backward()
+                AdamW.clip(model.gradients, maxNorm: options.gradientClip)
+                optimizer.update(parameters: model.parameters, gradients: model.gradients, learningRate: lr)
+            } else {
+                // The weights act through AdamW's first moment only (ModalDropoutWeight).
+                let g = unweighted ?? FloatBuffer(count: model.parameterCount)
+                unweighted = g
+                model.backward(weighted: false)
+                g.pointer.update(from: model.gradients.pointer, count: g.count)
+                model.backward()
+                AdamW.clip(model.gradients, maxNorm: options.gradientClip, alongside: g)
+                optimizer.update(parameters: model.parameters, gradients: model.gradients, secondMomentGradients: g,
+                                 learningRate: lr)
+            }
             average?.update(model.parameters)
             step += 1
             for (t, v) in [terms.level1, terms.level2, terms.hierarchy, terms.total].enumerated() {

@@ -41,7 +41,7 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("The share of the epochs, from the first, that use modal dropout (0.5: the first 20 of 40); the rest train on the items as they are. 1: every epoch.", valueName: "share"))
     var modalDropoutUntil = TrainingOptions().modalDropoutUntil
 
-    @Option(help: ArgumentHelp("The loss weight of a training item that modal dropout changed, in (0, 1]; the others weigh 1.", valueName: "weight"))
+    @Option(help: ArgumentHelp("The loss weight of a training item that modal dropout changed (the others weigh 1): a number in (0, 1], or 'belief': the share of the head's probability of the item's level-2 class that survives the drop, so that items which lost what told their class weigh little.", valueName: "weight"))
     var modalDropoutWeight = TrainingOptions().modalDropoutWeight
 
     @Option(name: .customLong("lambda"), help: "λ, the weight of the level-2 cross-entropy.")
@@ -362,5 +362,8 @@ extension HeadConfig.AttentionReach: ExpressibleByArgument {}
 extension HeadConfig.AbsentModality: ExpressibleByArgument {}
 extension TrainingOptions.EpochChoice: ExpressibleByArgument {}
 extension HiddenWidth: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+}
+extension ModalDropoutWeight: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
 }
