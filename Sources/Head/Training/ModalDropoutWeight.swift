@@ -9,8 +9,8 @@ import Foundation
 /// not differentiated. An item that lost what told its class (the telling frames, where the
 /// other modalities say little) weighs almost nothing: fitting its label from what is left
 /// teaches the weak modalities noise that then costs the whole items. An item that lost little
-/// keeps its weight, and with it the robustness dropout is for (docs/head.md, "Where modal
-/// dropout's cost comes from").
+/// keeps its weight, and with it the robustness dropout is for (docs/head.md, "Which dropped
+/// items cost").
 ///
 /// Either weight acts through AdamW's first moment only; the second moment comes from the
 /// unweighted gradient (``HeadTrainer``), because AdamW divides each parameter's step by its
