@@ -328,7 +328,9 @@ extension HeadTrainer {
         let whole = level2Losses(model)
         batch.fill(train, indices, dropout: rate, random: &random, dropoutReachesSkip: false)
         let terms = model.forward(batch)
-        batch.weigh(ModalDropoutWeight.belief(whole: whole, kept: level2Losses(model), changed: batch.changed))
+        if batch.changed.contains(true) {
+            batch.weigh(ModalDropoutWeight.beliefWeights(whole: whole, kept: level2Losses(model), changed: batch.changed))
+        }
         return terms
     }
 

@@ -46,7 +46,7 @@ public enum ModalDropoutWeight: Equatable, Sendable, CustomStringConvertible {
     /// `belief`'s weights for a batch: (B) min(1, exp(L2_whole − L2_kept)) for the items dropout
     /// changed, 1 for the others. `whole`, `kept`: (B) level-2 cross-entropies of the items
     /// whole and as dropout left them (0 for items without a level-2 label: they weigh 1).
-    static func belief(whole: [Float], kept: [Float], changed: [Bool]) -> [Float] {
+    static func beliefWeights(whole: [Float], kept: [Float], changed: [Bool]) -> [Float] {
         precondition(whole.count == changed.count && kept.count == changed.count, "belief: one loss per item")
         return changed.indices.map { b in changed[b] ? min(1, expf(whole[b] - kept[b])) : 1 }
     }
