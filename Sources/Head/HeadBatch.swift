@@ -16,9 +16,8 @@ public final class HeadBatch: @unchecked Sendable {
     public private(set) var ids: [String] = []
     /// (B) whether modal dropout changed the item (hid a modality it has).
     public private(set) var changed: [Bool] = []
-    /// (B) each item's weight in the loss: `droppedWeight` for the items modal dropout changed,
-    /// 1 for the others (or what ``weigh(_:)`` set); empty (every weight 1, nothing to
-    /// multiply) without dropout or with a weight of 1.
+    /// (B) each item's weight in the loss, as ``weigh(_:)`` set it after the last fill (the
+    /// trainer's ``ModalDropoutWeight``); empty (every weight 1, nothing to multiply) until then.
     public private(set) var lossWeights: [Float] = []
     /// (B, S) the linear skip's input (``LinearSkip``), when the config has one; else empty.
     public private(set) var skipInputs: [Float] = []
@@ -33,10 +32,8 @@ public final class HeadBatch: @unchecked Sendable {
     /// through ``ModalDropout/keep(present:rate:random:)`` first. `dropoutReachesSkip` false (modal
     /// dropout in training) hides the dropped modalities from the network alone: the linear
     /// skip still reads them; true (missing modalities at evaluation) hides them from both.
-    /// `droppedWeight` is the loss weight of the items that lost a modality (``lossWeights``).
     public func fill(_ examples: [HeadExample], _ indices: some Collection<Int>,
-                     dropout rate: Double = 0, random: inout SeededRandom, dropoutReachesSkip: Bool = true,
-                     droppedWeight: Float = 1) {
+                     dropout rate: Double = 0, random: inout SeededRandom, dropoutReachesSkip: Bool = true) {
         let b = indices.count
         let m = config.modalityCount
         count = b
@@ -50,7 +47,7 @@ public final class HeadBatch: @unchecked Sendable {
             kept.append(rate > 0 ? ModalDropout.keep(present: present, rate: rate, random: &random) : present)
         }
         changed = zip(indices, kept).map { examples[$0].present != $1 }
-        lossWeights = droppedWeight == 1 || rate == 0 ? [] : changed.map { $0 ? droppedWeight : 1 }
+        lossWeights = []
         for (j, spec) in config.modalities.enumerated() {
             let isPacked = spec.kind == .sequence || spec.kind == .bag
             let d = spec.kind == .bag ? 1 : spec.dim
@@ -88,10 +85,9 @@ public final class HeadBatch: @unchecked Sendable {
         }
     }
 
-    /// Sets the items' loss weights (B), for weights that depend on more than the batch
-    /// (``ModalDropoutWeight/belief``).
+    /// Sets the items' loss weights: (B), or empty for every item weighing 1.
     public func weigh(_ weights: [Float]) {
-        precondition(weights.count == count, "HeadBatch.weigh: \(weights.count) weights for \(count) items")
+        precondition(weights.isEmpty || weights.count == count, "HeadBatch.weigh: \(weights.count) weights for \(count) items")
         lossWeights = weights
     }
 

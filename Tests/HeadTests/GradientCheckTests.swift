@@ -420,8 +420,8 @@ import Testing
         let batch = HeadBatch(config: config)
         var random = SeededRandom(seed: 3)
         // As in training: modal dropout hides modalities from the network, not from the linear skip.
-        batch.fill(examples + examples, Array(0..<(2 * examples.count)), dropout: 0.3, random: &random, dropoutReachesSkip: false,
-                   droppedWeight: droppedWeight)
+        batch.fill(examples + examples, Array(0..<(2 * examples.count)), dropout: 0.3, random: &random, dropoutReachesSkip: false)
+        batch.weigh(ModalDropoutWeight.fixed(Double(droppedWeight)).weights(changed: batch.changed))
         if droppedWeight != 1 {
             #expect(batch.lossWeights.contains(droppedWeight) && batch.lossWeights.contains(1), "the check needs both kinds of items")
         }

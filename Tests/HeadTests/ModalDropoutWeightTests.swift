@@ -41,22 +41,27 @@ import Testing
     }
 
     /// The items whose modalities dropout changed get the weight, the others 1; no weights at
-    /// all without dropout or with a weight of 1.
+    /// all without dropout or with a weight of 1; the trainer's forward pass weighs the batch so.
     @Test func theBatchWeighsTheItemsDropoutChanged() {
         let world = SyntheticWorld(spec: Small.spec, seed: 4)
         let items = world.examples(count: 64, split: 1)
-        let batch = HeadBatch(config: Small.config(world))
+        let config = Small.config(world)
+        let batch = HeadBatch(config: config)
         var random = SeededRandom(seed: 2)
-        batch.fill(items, items.indices, dropout: 0.3, random: &random, dropoutReachesSkip: false, droppedWeight: 0.05)
+        batch.fill(items, items.indices, dropout: 0.3, random: &random, dropoutReachesSkip: false)
         let m = batch.config.modalityCount
         let changed = items.indices.map { r in (0..<m).contains { items[r].present[$0] && batch.mask[r * m + $0] == 0 } }
         #expect(changed.contains(true) && changed.contains(false), "the check needs both kinds of items")
-        #expect(batch.changed == changed)
-        #expect(batch.lossWeights == changed.map { $0 ? 0.05 : 1 })
-        batch.fill(items, items.indices, dropout: 0, random: &random, droppedWeight: 0.05)
-        #expect(batch.lossWeights.isEmpty && !batch.changed.contains(true))
-        batch.fill(items, items.indices, dropout: 0.3, random: &random, dropoutReachesSkip: false)
-        #expect(batch.lossWeights.isEmpty)
+        #expect(batch.changed == changed && batch.lossWeights.isEmpty)
+        #expect(ModalDropoutWeight.fixed(0.05).weights(changed: batch.changed) == changed.map { $0 ? 0.05 : 1 })
+        #expect(ModalDropoutWeight.one.weights(changed: batch.changed).isEmpty)
+        batch.fill(items, items.indices, dropout: 0, random: &random)
+        #expect(!batch.changed.contains(true) && ModalDropoutWeight.fixed(0.05).weights(changed: batch.changed).isEmpty)
+
+        random = SeededRandom(seed: 2)
+        HeadTrainer.forward(HeadModel(config: config, seed: 3), items, ArraySlice(items.indices), batch: batch, rate: 0.3,
+                            weight: .fixed(0.05), random: &random)
+        #expect(batch.changed == changed && batch.lossWeights == changed.map { $0 ? 0.05 : 1 })
     }
 
     /// The mean loss is Σ w_b·L_b / B, affine in the weight of the changed items: the loss at
@@ -69,7 +74,8 @@ import Testing
         func loss(_ weight: Float) -> Double {
             let batch = HeadBatch(config: config)
             var random = SeededRandom(seed: 2)
-            batch.fill(items, items.indices, dropout: 0.3, random: &random, dropoutReachesSkip: false, droppedWeight: weight)
+            batch.fill(items, items.indices, dropout: 0.3, random: &random, dropoutReachesSkip: false)
+            batch.weigh(ModalDropoutWeight.fixed(Double(weight)).weights(changed: batch.changed))
             return model.forward(batch).total
         }
         let (one, small, half) = (loss(1), loss(0.05), loss(0.5))
@@ -118,7 +124,8 @@ import Testing
             let batch = HeadBatch(config: config)
             var random = SeededRandom(seed: 3)
             batch.fill(examples + examples, Array(0..<(2 * examples.count)), dropout: 0.3, random: &random,
-                       dropoutReachesSkip: false, droppedWeight: 0.05)
+                       dropoutReachesSkip: false)
+            batch.weigh(ModalDropoutWeight.fixed(0.05).weights(changed: batch.changed))
             model.forward(batch)
             model.backward()
             let once = model.gradients.array()

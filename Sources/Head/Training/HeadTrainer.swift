@@ -312,15 +312,16 @@ public enum HeadTrainer {
 
 extension HeadTrainer {
     /// Fills `batch` with `train[indices]` through modal dropout at `rate`, weighs the items it
-    /// changed by `weight` and runs the forward pass; returns its loss terms. `belief` first runs
-    /// the whole items, to compare each changed item's level-2 loss with (its terms are then
-    /// unweighted: the weights come from that same pass).
+    /// changed by `weight` and runs the forward pass; returns its loss terms. A fixed weight
+    /// weighs them before the pass (its terms are weighted); `belief` first runs the whole items,
+    /// to compare each changed item's level-2 loss with, and weighs after the pass whose losses it
+    /// reads (its terms are unweighted).
     @discardableResult
     static func forward(_ model: HeadModel, _ train: [HeadExample], _ indices: ArraySlice<Int>, batch: HeadBatch,
                         rate: Double, weight: ModalDropoutWeight, random: inout SeededRandom) -> LossTerms {
         guard case .belief = weight, rate > 0 else {
-            let fixed = if case let .fixed(w) = weight { Float(w) } else { Float(1) }
-            batch.fill(train, indices, dropout: rate, random: &random, dropoutReachesSkip: false, droppedWeight: fixed)
+            batch.fill(train, indices, dropout: rate, random: &random, dropoutReachesSkip: false)
+            batch.weigh(weight.weights(changed: batch.changed))
             return model.forward(batch)
         }
         batch.fill(train, indices)
@@ -328,9 +329,7 @@ extension HeadTrainer {
         let whole = level2Losses(model)
         batch.fill(train, indices, dropout: rate, random: &random, dropoutReachesSkip: false)
         let terms = model.forward(batch)
-        if batch.changed.contains(true) {
-            batch.weigh(ModalDropoutWeight.beliefWeights(whole: whole, kept: level2Losses(model), changed: batch.changed))
-        }
+        batch.weigh(weight.weights(changed: batch.changed, whole: whole, kept: level2Losses(model)))
         return terms
     }
 

@@ -43,12 +43,19 @@ public enum ModalDropoutWeight: Equatable, Sendable, CustomStringConvertible {
         return nil
     }
 
-    /// `belief`'s weights for a batch: (B) min(1, exp(L2_whole − L2_kept)) for the items dropout
-    /// changed, 1 for the others. `whole`, `kept`: (B) level-2 cross-entropies of the items
+    /// A batch's loss weights (B): w, or for `belief` min(1, exp(L2_whole − L2_kept)), for the
+    /// items dropout changed, 1 for the others; empty (nothing to multiply) when no item changed
+    /// or the weight is 1. `whole`, `kept` (belief only): (B) level-2 cross-entropies of the items
     /// whole and as dropout left them (0 for items without a level-2 label: they weigh 1).
-    static func beliefWeights(whole: [Float], kept: [Float], changed: [Bool]) -> [Float] {
-        precondition(whole.count == changed.count && kept.count == changed.count, "belief: one loss per item")
-        return changed.indices.map { b in changed[b] ? min(1, expf(whole[b] - kept[b])) : 1 }
+    func weights(changed: [Bool], whole: [Float] = [], kept: [Float] = []) -> [Float] {
+        guard changed.contains(true), self != .one else { return [] }
+        switch self {
+        case let .fixed(w):
+            return changed.map { $0 ? Float(w) : 1 }
+        case .belief:
+            precondition(whole.count == changed.count && kept.count == changed.count, "belief: one loss per item")
+            return changed.indices.map { b in changed[b] ? min(1, expf(whole[b] - kept[b])) : 1 }
+        }
     }
 }
 
