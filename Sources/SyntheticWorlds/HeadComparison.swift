@@ -61,6 +61,9 @@ public enum HeadComparison {
         public var hidden: Int?
         /// Whether the head has the linear skip (nil for the linear baseline and runs saved before it existed).
         public var linearSkip: Bool?
+        /// Each candidate `auto` trained ("0", "256", "0 + linear skip") → its kept epoch's
+        /// validation loss, the figure it chose by (nil in runs saved before it was recorded).
+        public var validationLoss: [String: Double]?
         public var level1: Double
         public var level2: Double
         public var level1Missing: Double
@@ -96,8 +99,9 @@ public enum HeadComparison {
                 options.modalDropout = variant.modalDropout
                 options.seed = worldSeed
                 let start = ContinuousClock.now
-                let result = HeadTrainer.train(config: config, hidden: setup.hidden, skip: setup.skip, options: options,
-                                               train: train, validation: validation).result
+                let choice = HeadTrainer.train(config: config, hidden: setup.hidden, skip: setup.skip, options: options,
+                                               train: train, validation: validation)
+                let result = choice.result
                 let seconds = (ContinuousClock.now - start).seconds
                 let clean = HeadEvaluator(dropRate: 0, seed: worldSeed)
                 let missing = HeadEvaluator(dropRate: setup.missingRate, seed: worldSeed)
@@ -106,17 +110,25 @@ public enum HeadComparison {
                 let run = Run(variant: variant.name, kind: setup.kind.rawValue, world: worldSeed, parameters: result.model.parameterCount,
                               hidden: config.fusion == .linear ? nil : result.model.config.hidden1,
                               linearSkip: config.fusion == .linear ? nil : result.model.config.linearSkip,
+                              validationLoss: choice.validationLoss,
                               level1: m0.level1Accuracy, level2: m0.level2Accuracy, level1Missing: m1.level1Accuracy,
                               level2Missing: m1.level2Accuracy, consistency: m0.consistency,
                               level1MacroF1: m0.level1MacroF1, level2MacroF1: m0.level2MacroF1, attention: m0.attention,
                               bestEpoch: result.bestEpoch, epochs: result.history.count, trainSeconds: seconds)
-                log(String(format: "  %@%@: L1 %.2f%% L2 %.2f%% | %.0f%% missing: L1 %.2f%% L2 %.2f%% | consistency %.2f%% | kept epoch %d of %d, %.0f s",
+                log(String(format: "  %@%@: L1 %.2f%% L2 %.2f%% | %.0f%% missing: L1 %.2f%% L2 %.2f%% | consistency %.2f%% | kept epoch %d of %d, %.0f s%@",
                            variant.name, run.hidden.map { " (hidden \($0)\(run.linearSkip == true ? " + linear skip" : ""))" } ?? "", 100 * run.level1, 100 * run.level2, 100 * setup.missingRate, 100 * run.level1Missing,
-                           100 * run.level2Missing, 100 * run.consistency, run.bestEpoch, run.epochs, seconds))
+                           100 * run.level2Missing, 100 * run.consistency, run.bestEpoch, run.epochs, seconds, Self.describe(choice.validationLoss)))
                 runs.append(run)
             }
         }
         return runs
+    }
+
+    /// " | validation loss 0: 2.250, 256: 2.790" when `auto` compared candidates, else "".
+    static func describe(_ losses: [String: Double]) -> String {
+        guard losses.count > 1 else { return "" }
+        let order = losses.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
+        return " | validation loss " + order.map { String(format: "%@: %.3f", $0.key, $0.value) }.joined(separator: ", ")
     }
 
     static func meanStd(_ values: [Double]) -> (Double, Double) {

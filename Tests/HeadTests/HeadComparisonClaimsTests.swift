@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SyntheticWorlds
 
@@ -5,7 +6,7 @@ import Testing
 @Suite struct HeadComparisonClaimsTests {
     static func run(_ variant: Int, world: UInt64, l1: Double, l2: Double, l2Missing: Double) -> HeadComparison.Run {
         HeadComparison.Run(variant: HeadComparison.variants(modalDropout: 0.2)[variant].name, kind: "linear", world: world,
-                           parameters: 1, hidden: 0, linearSkip: false, level1: l1, level2: l2, level1Missing: l1,
+                           parameters: 1, hidden: 0, linearSkip: false, validationLoss: nil, level1: l1, level2: l2, level1Missing: l1,
                            level2Missing: l2Missing, consistency: 1, level1MacroF1: 1, level2MacroF1: 1, attention: [:],
                            bestEpoch: 1, epochs: 1, trainSeconds: 0)
     }
@@ -21,5 +22,17 @@ import Testing
         // L1: +1, 0 → +0.50 ± 0.50; L2: −2, +2 → +0.00 ± 2.00; lost: default 2, 3 → 2.50, none 6, 5 → 5.50;
         // dropout's cost: +1, 0 → +0.50 ± 0.50.
         #expect(row == "| linear (2 worlds) | +0.50 ± 0.50 / +0.00 ± 2.00 | — | 2.50 / 5.50 | +0.50 ± 0.50 |")
+    }
+
+    @Test func autosCandidatesAreRecordedByValidationLoss() throws {
+        #expect(HeadComparison.describe(["256": 2.79, "0": 2.25, "0 + linear skip": 2.5])
+                == " | validation loss 0: 2.250, 0 + linear skip: 2.500, 256: 2.790")
+        #expect(HeadComparison.describe(["0": 2.25]) == "")
+        // Runs saved before the field existed still load.
+        var json = try JSONEncoder().encode(Self.run(0, world: 1, l1: 0.9, l2: 0.8, l2Missing: 0.7))
+        var object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        object["validationLoss"] = nil
+        json = try JSONSerialization.data(withJSONObject: object)
+        #expect(try JSONDecoder().decode(HeadComparison.Run.self, from: json).validationLoss == nil)
     }
 }
