@@ -28,11 +28,14 @@ import Testing
         #expect(HeadComparison.describe(["256": 2.79, "0": 2.25, "0 + linear skip": 2.5])
                 == " | validation loss 0: 2.250, 0 + linear skip: 2.500, 256: 2.790")
         #expect(HeadComparison.describe(["0": 2.25]) == "")
-        // Runs saved before the field existed still load.
-        var json = try JSONEncoder().encode(Self.run(0, world: 1, l1: 0.9, l2: 0.8, l2Missing: 0.7))
+        // Saved with the run, and runs saved before the field existed still load.
+        var run = Self.run(0, world: 1, l1: 0.9, l2: 0.8, l2Missing: 0.7)
+        run.validationLoss = ["0": 2.25, "256": 2.79]
+        let json = try JSONEncoder().encode(run)
+        #expect(try JSONDecoder().decode(HeadComparison.Run.self, from: json).validationLoss == ["0": 2.25, "256": 2.79])
         var object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
         object["validationLoss"] = nil
-        json = try JSONSerialization.data(withJSONObject: object)
-        #expect(try JSONDecoder().decode(HeadComparison.Run.self, from: json).validationLoss == nil)
+        let old = try JSONSerialization.data(withJSONObject: object)
+        #expect(try JSONDecoder().decode(HeadComparison.Run.self, from: old).validationLoss == nil)
     }
 }
