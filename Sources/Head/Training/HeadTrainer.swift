@@ -361,21 +361,20 @@ extension HeadTrainer {
             let hits = Self.correct(model, batch)
             correct = (correct.level1 + hits.level1, correct.level2 + hits.level2)
             lr = schedule(step)
-            if batch.lossWeights.isEmpty {
-                model.backward()
-                AdamW.clip(model.gradients, maxNorm: options.gradientClip)
-                optimizer.update(parameters: model.parameters, gradients: model.gradients, learningRate: lr)
-            } else {
-                // The weights act through AdamW's first moment only (ModalDropoutWeight).
+            // With loss weights, they act through AdamW's first moment only (ModalDropoutWeight):
+            // the second moment comes from the unweighted gradient, clipped by the same factor.
+            var secondMoment: FloatBuffer?
+            if !batch.lossWeights.isEmpty {
                 let g = unweighted ?? FloatBuffer(count: model.parameterCount)
                 unweighted = g
                 model.backward(weighted: false)
                 g.pointer.update(from: model.gradients.pointer, count: g.count)
-                model.backward()
-                AdamW.clip(model.gradients, maxNorm: options.gradientClip, alongside: g)
-                optimizer.update(parameters: model.parameters, gradients: model.gradients, secondMomentGradients: g,
-                                 learningRate: lr)
+                secondMoment = g
             }
+            model.backward()
+            AdamW.clip(model.gradients, maxNorm: options.gradientClip, alongside: secondMoment)
+            optimizer.update(parameters: model.parameters, gradients: model.gradients, secondMomentGradients: secondMoment,
+                             learningRate: lr)
             average?.update(model.parameters)
             step += 1
             for (t, v) in [terms.level1, terms.level2, terms.hierarchy, terms.total].enumerated() {
