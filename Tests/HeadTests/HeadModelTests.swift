@@ -248,6 +248,24 @@ enum Small {
         #expect(model.level2Probabilities == before)
     }
 
+    /// The text channel's bags hold n-gram ids, one float per row: the skip's standardisation
+    /// leaves them out (it once read them `dim` floats per row, past the ids' end, and a NaN
+    /// there made the trained head fail to save).
+    @Test func linearSkipStandardisesNoTextBag() throws {
+        let world = SyntheticWorld(spec: Small.easySpec, seed: 6)
+        var (config, examples) = SentenceEmbeddingsTests.withBag(world, count: 40, split: 1)
+        config.linearSkip = true
+        let bag = try #require(config.modalities.firstIndex { $0.kind == .bag })
+        #expect(examples.allSatisfy { $0.features[bag].count == $0.rows[bag] && $0.rows[bag] * config.modalities[bag].dim > $0.features[bag].count })
+        let standardised = HeadTrainer.standardised(config, examples)
+        #expect(standardised.modalities[bag].standardisation == nil)
+        for j in standardised.skipModalities {
+            let st = try #require(standardised.modalities[j].standardisation, "\(standardised.modalities[j].name)")
+            #expect((st.mean + st.scale).allSatisfy { $0.isFinite })
+        }
+        _ = try JSONEncoder().encode(standardised)
+    }
+
     /// The linear skip reads each modality's standardised mean frame or vector (float64 again
     /// here), every modality an item has while modal dropout hides some from the network in
     /// training, and only the kept ones when modalities go missing at evaluation. Its weights

@@ -412,11 +412,12 @@ extension HeadTrainer {
 
     /// `config` with each modality's standardisation (the linear baseline's and the skip's) taken from the
     /// items of `examples` that have it: the mean and 1/standard deviation of the pooled vector
-    /// (the mean frame for sequences). A modality no item has keeps none.
+    /// (the mean frame for sequences). A modality no item has keeps none, and so do the text
+    /// channel's bags, which neither reads (their rows are n-gram ids, one float each, not `dim`-wide).
     static func standardised(_ config: HeadConfig, _ examples: [HeadExample]) -> HeadConfig {
         var config = config
-        for (j, spec) in config.modalities.enumerated() {
-            let d = spec.dim
+        for j in config.skipModalities {
+            let d = config.modalities[j].dim
             var sum = [Double](repeating: 0, count: d), squares = [Double](repeating: 0, count: d)
             var count = 0
             for example in examples where example.rows[j] > 0 {
