@@ -28,6 +28,8 @@ public struct HeadEvaluator {
         /// Mean loss over the labelled items.
         public var loss: Double
         public var labelled: Int
+        /// (N) each item's loss (L1 + λ·L2 + β·LH; 0 for an unlabelled item).
+        public var itemLosses: [Float]
     }
 
     public func run(_ model: HeadModel, _ examples: [HeadExample], embeddings wantEmbeddings: Bool = false) -> Output {
@@ -35,7 +37,7 @@ public struct HeadEvaluator {
         let batch = HeadBatch(config: config)
         var random = SeededRandom(seed: seed, stream: "evaluation-dropout")
         let ranges = config.childRanges
-        var out = Output(ids: [], predictions: [], attention: [], mask: [], embeddings: [], loss: 0, labelled: 0)
+        var out = Output(ids: [], predictions: [], attention: [], mask: [], embeddings: [], loss: 0, labelled: 0, itemLosses: [])
         var lossSum: Double = 0
         var start = 0
         while start < examples.count {
@@ -44,6 +46,8 @@ public struct HeadEvaluator {
             let terms = model.forward(batch)
             lossSum += terms.total * Double(terms.count)
             out.labelled += terms.count
+            let items = model.lossTerms
+            out.itemLosses += stride(from: 3, to: items.count, by: 4).map { items[$0] }
             let p1 = model.level1Probabilities, p2 = model.level2Probabilities
             let c1 = config.level1Count, c2 = config.level2Count
             p1.withUnsafeBufferPointer { q1 in

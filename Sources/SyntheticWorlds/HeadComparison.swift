@@ -64,6 +64,12 @@ public enum HeadComparison {
         /// Each candidate `auto` trained ("0", "256", "0 + linear skip") → its kept epoch's
         /// validation loss, the figure it chose by (nil in runs saved before it was recorded).
         public var validationLoss: [String: Double]?
+        /// Each candidate → the standard error of its validation loss's paired difference from the
+        /// lowest (``ValidationChoice``; nil in runs saved before it was recorded).
+        public var standardError: [String: Double]?
+        /// Each candidate `auto` trained → its figures on the test items, the kept one's included, so
+        /// that the choice can be judged (nil with one candidate and in runs saved before).
+        public var candidates: [String: CandidateFigures]?
         public var level1: Double
         public var level2: Double
         public var level1Missing: Double
@@ -75,6 +81,15 @@ public enum HeadComparison {
         public var bestEpoch: Int
         public var epochs: Int
         public var trainSeconds: Double
+    }
+
+    /// A candidate's test figures, and its kept epoch's validation level-2 accuracy (accuracies as
+    /// fractions).
+    public struct CandidateFigures: Sendable, Codable, Equatable {
+        public var level1: Double
+        public var level2: Double
+        public var level2Missing: Double
+        public var validationLevel2: Double?
     }
 
     public static func run(setup: Setup, variants: [Variant], log: (String) -> Void) -> [Run] {
@@ -105,30 +120,47 @@ public enum HeadComparison {
                 let seconds = (ContinuousClock.now - start).seconds
                 let clean = HeadEvaluator(dropRate: 0, seed: worldSeed)
                 let missing = HeadEvaluator(dropRate: setup.missingRate, seed: worldSeed)
-                let m0 = clean.metrics(clean.run(result.model, test), examples: test, config: config, taxonomy: world.taxonomy)
-                let m1 = missing.metrics(missing.run(result.model, test), examples: test, config: config, taxonomy: world.taxonomy)
+                func figures(_ model: HeadModel) -> (clean: EvaluationMetrics, missing: EvaluationMetrics) {
+                    (clean.metrics(clean.run(model, test), examples: test, config: config, taxonomy: world.taxonomy),
+                     missing.metrics(missing.run(model, test), examples: test, config: config, taxonomy: world.taxonomy))
+                }
+                let (m0, m1) = figures(result.model)
+                var candidates: [String: CandidateFigures]?
+                if choice.candidates.count > 1 {
+                    candidates = Dictionary(uniqueKeysWithValues: choice.candidates.map { name, trained in
+                        let (c0, c1) = trained.model === result.model ? (m0, m1) : figures(trained.model)
+                        return (name, CandidateFigures(level1: c0.level1Accuracy, level2: c0.level2Accuracy, level2Missing: c1.level2Accuracy,
+                                                       validationLevel2: trained.history[trained.bestEpoch - 1].validationLevel2))
+                    })
+                }
                 let run = Run(variant: variant.name, kind: setup.kind.rawValue, world: worldSeed, parameters: result.model.parameterCount,
                               hidden: config.fusion == .linear ? nil : result.model.config.hidden1,
                               linearSkip: config.fusion == .linear ? nil : result.model.config.linearSkip,
-                              validationLoss: choice.validationLoss,
+                              validationLoss: choice.validationLoss, standardError: choice.standardError, candidates: candidates,
                               level1: m0.level1Accuracy, level2: m0.level2Accuracy, level1Missing: m1.level1Accuracy,
                               level2Missing: m1.level2Accuracy, consistency: m0.consistency,
                               level1MacroF1: m0.level1MacroF1, level2MacroF1: m0.level2MacroF1, attention: m0.attention,
                               bestEpoch: result.bestEpoch, epochs: result.history.count, trainSeconds: seconds)
                 log(String(format: "  %@%@: L1 %.2f%% L2 %.2f%% | %.0f%% missing: L1 %.2f%% L2 %.2f%% | consistency %.2f%% | kept epoch %d of %d, %.0f s%@",
                            variant.name, run.hidden.map { " (hidden \($0)\(run.linearSkip == true ? " + linear skip" : ""))" } ?? "", 100 * run.level1, 100 * run.level2, 100 * setup.missingRate, 100 * run.level1Missing,
-                           100 * run.level2Missing, 100 * run.consistency, run.bestEpoch, run.epochs, seconds, Self.describe(choice.validationLoss)))
+                           100 * run.level2Missing, 100 * run.consistency, run.bestEpoch, run.epochs, seconds,
+                           Self.describe(choice.validationLoss, choice.standardError, candidates)))
                 runs.append(run)
             }
         }
         return runs
     }
 
-    /// " | validation loss 0: 2.250, 256: 2.790" when `auto` compared candidates, else "".
-    static func describe(_ losses: [String: Double]) -> String {
+    /// " | validation loss 256: 2.417, 0: 2.566 ± 0.094 | test L2 256: 75.70, 0: 78.38" when `auto`
+    /// compared candidates, else "".
+    static func describe(_ losses: [String: Double], _ errors: [String: Double]?, _ candidates: [String: CandidateFigures]?) -> String {
         guard losses.count > 1 else { return "" }
-        let order = losses.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
-        return " | validation loss " + order.map { String(format: "%@: %.3f", $0.key, $0.value) }.joined(separator: ", ")
+        let order = losses.sorted { ($0.value, $0.key) < ($1.value, $1.key) }.map(\.key)
+        let test = candidates.map { c in
+            " | test L2 " + order.compactMap { name in c[name].map { String(format: "%@: %.2f", name, 100 * $0.level2) } }
+                .joined(separator: ", ")
+        } ?? ""
+        return " | validation loss " + WidthChoice.describe(losses, errors) + test
     }
 
     static func meanStd(_ values: [Double]) -> (Double, Double) {

@@ -95,6 +95,13 @@ import Weights
         let on = try #require(losses["on"]), off = try #require(losses["off"])
         #expect(names.contains("title") == (on <= off), "the kept head has the title's embedding iff its loss was lower")
         #expect(names.contains("title_chars"))
+        // --hidden auto's candidates, with the margin its choice allowed.
+        let training = document["training"] as? [String: Any] ?? [:]
+        let hidden = training["hidden_validation_loss"] as? [String: Double] ?? [:]
+        let errors = training["hidden_validation_standard_error"] as? [String: Double] ?? [:]
+        #expect(hidden.count > 1 && Set(hidden.keys) == Set(errors.keys), "\(hidden) \(errors)")
+        #expect(errors.values.contains(0) && errors.values.allSatisfy { $0 >= 0 }, "the lowest has no margin: \(errors)")
+        #expect(train.contains("the lowest validation loss ("), "\(train)")
     }
 
     @Test func englishTitlesLeaveItOff() throws {

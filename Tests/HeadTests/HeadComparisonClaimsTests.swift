@@ -25,17 +25,23 @@ import Testing
     }
 
     @Test func autosCandidatesAreRecordedByValidationLoss() throws {
-        #expect(HeadComparison.describe(["256": 2.79, "0": 2.25, "0 + linear skip": 2.5])
+        #expect(HeadComparison.describe(["256": 2.79, "0": 2.25, "0 + linear skip": 2.5], nil, nil)
                 == " | validation loss 0: 2.250, 0 + linear skip: 2.500, 256: 2.790")
-        #expect(HeadComparison.describe(["0": 2.25]) == "")
-        // Saved with the run, and runs saved before the field existed still load.
+        let figures = ["0": HeadComparison.CandidateFigures(level1: 0.9, level2: 0.7838, level2Missing: 0.75),
+                       "256": HeadComparison.CandidateFigures(level1: 0.9, level2: 0.757, level2Missing: 0.74)]
+        #expect(HeadComparison.describe(["256": 2.417, "0": 2.566], ["256": 0, "0": 0.0943], figures)
+                == " | validation loss 256: 2.417, 0: 2.566 ± 0.094 | test L2 256: 75.70, 0: 78.38")
+        #expect(HeadComparison.describe(["0": 2.25], nil, nil) == "")
+        // Saved with the run, and runs saved before the fields existed still load.
         var run = Self.run(0, world: 1, l1: 0.9, l2: 0.8, l2Missing: 0.7)
-        run.validationLoss = ["0": 2.25, "256": 2.79]
+        (run.validationLoss, run.standardError, run.candidates) = (["0": 2.25, "256": 2.79], ["0": 0, "256": 0.1], figures)
         let json = try JSONEncoder().encode(run)
-        #expect(try JSONDecoder().decode(HeadComparison.Run.self, from: json).validationLoss == ["0": 2.25, "256": 2.79])
+        let decoded = try JSONDecoder().decode(HeadComparison.Run.self, from: json)
+        #expect(decoded.validationLoss == ["0": 2.25, "256": 2.79] && decoded.standardError == ["0": 0, "256": 0.1])
+        #expect(decoded.candidates == figures)
         var object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
-        object["validationLoss"] = nil
-        let old = try JSONSerialization.data(withJSONObject: object)
-        #expect(try JSONDecoder().decode(HeadComparison.Run.self, from: old).validationLoss == nil)
+        for key in ["validationLoss", "standardError", "candidates"] { object[key] = nil }
+        let old = try JSONDecoder().decode(HeadComparison.Run.self, from: try JSONSerialization.data(withJSONObject: object))
+        #expect(old.validationLoss == nil && old.standardError == nil && old.candidates == nil)
     }
 }

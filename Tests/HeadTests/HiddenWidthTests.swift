@@ -2,7 +2,8 @@ import Testing
 @testable import Head
 @testable import SyntheticWorlds
 
-/// `--hidden auto` and `--linear-skip auto`: one head per candidate, the lower validation loss kept.
+/// `--hidden auto` and `--linear-skip auto`: one head per candidate, the lowest validation loss kept
+/// and every candidate's distance from it measured (``ValidationChoice``).
 @Suite struct HiddenWidthTests {
     @Test func parsesAutoAndWidths() {
         #expect(HiddenWidth("auto") == .auto)
@@ -13,7 +14,7 @@ import Testing
     }
 
     /// `--hidden auto --linear-skip auto`: widths 0 and 256 without the skip, then 0 with it.
-    @Test func autoKeepsTheCandidateWithTheLowerValidationLoss() {
+    @Test func autoKeepsTheCandidateWithTheLowestValidationLoss() {
         let world = SyntheticWorld(spec: Small.easySpec, seed: 6)
         let (train, validation) = HeadTrainer.split(world.examples(count: 300, split: 1), fraction: 0.2, seed: 1)
         let config = Small.config(world)
@@ -21,24 +22,28 @@ import Testing
         let choice = HeadTrainer.train(config: config, hidden: .auto, skip: .auto, options: options, train: train,
                                        validation: validation)
         let candidates = HiddenWidth.candidates.map { ($0, false) } + [(HiddenWidth.candidates[0], true)]
-        // Each candidate alone, as --hidden N --linear-skip on|off trains it.
-        var losses: [String: Double] = [:]
-        var parameters: [String: [Float]] = [:]
+        // Each candidate alone, as --hidden N --linear-skip on|off trains it, and its loss on each validation item.
+        var itemLosses: [[Float]] = []
+        var parameters: [[Float]] = []
         for (width, skip) in candidates {
             let single = HeadTrainer.train(config: config, hidden: .width(width), skip: skip ? .on : .off, options: options,
                                            train: train, validation: validation)
             let name = WidthChoice.name(width: width, skip: skip)
-            losses[name] = single.result.history[single.result.bestEpoch - 1].validationLoss!
-            parameters[name] = single.result.model.parameters.array()
-            #expect(single.width == width && single.linearSkip == skip)
+            let output = HeadEvaluator().run(single.result.model, validation)
+            itemLosses.append(zip(validation, output.itemLosses).filter { $0.0.level2 >= 0 }.map(\.1))
+            parameters.append(single.result.model.parameters.array())
+            let epochLoss = single.result.history[single.result.bestEpoch - 1].validationLoss!
+            #expect(abs(choice.validationLoss[name]! - epochLoss) <= 1e-5 * epochLoss, "\(name): the kept epoch's loss")
+            #expect(single.width == width && single.linearSkip == skip && single.validationLoss.isEmpty)
         }
-        let expected = candidates.min { losses[WidthChoice.name(width: $0.0, skip: $0.1)]! < losses[WidthChoice.name(width: $1.0, skip: $1.1)]! }!
-        print("hidden and skip auto: validation losses \(losses), kept \(WidthChoice.name(width: choice.width, skip: choice.linearSkip))")
-        #expect(choice.validationLoss == losses)
-        #expect(choice.width == expected.0 && choice.linearSkip == expected.1)
-        #expect(choice.result.model.config.hidden2 == expected.0)
-        #expect(choice.result.model.parameters.array() == parameters[WidthChoice.name(width: expected.0, skip: expected.1)],
-                "the kept head is that candidate's head")
+        let (expected, comparisons) = ValidationChoice.choose(itemLosses)
+        let names = candidates.map { WidthChoice.name(width: $0.0, skip: $0.1) }
+        print("hidden and skip auto: \(WidthChoice.describe(choice.validationLoss, choice.standardError)), kept \(choice.name)")
+        #expect(choice.standardError == Dictionary(uniqueKeysWithValues: zip(names, comparisons.map(\.standardError))))
+        #expect(choice.name == names[expected])
+        #expect(choice.result.model.config.hidden2 == candidates[expected].0)
+        #expect(choice.result.model.parameters.array() == parameters[expected], "the kept head is that candidate's head")
+        #expect(choice.candidates.map(\.name) == names)
     }
 
     @Test func skipCandidates() {
@@ -69,6 +74,6 @@ import Testing
         let (train, validation) = HeadTrainer.split(world.examples(count: 100, split: 1), fraction: 0.2, seed: 1)
         let choice = HeadTrainer.train(config: Small.config(world, fusion: .linear), hidden: .auto, skip: .auto,
                                        options: Small.options(epochs: 1), train: train, validation: validation)
-        #expect(choice.validationLoss.count == 1, "one training, no choice: \(choice.validationLoss)")
+        #expect(choice.validationLoss.isEmpty && choice.candidates.count == 1, "one training, no choice: \(choice.validationLoss)")
     }
 }

@@ -24,6 +24,10 @@ public struct HeadCheckpoint: Sendable {
         /// With `--hidden auto` or `--linear-skip auto`: each candidate tried ("0", "256",
         /// "0 + linear skip") → its kept epoch's validation loss.
         public var hiddenValidationLoss: [String: Double]?
+        /// The same candidates → the standard error of their per-item validation losses' mean
+        /// difference from the lowest's, how clear the choice was (``ValidationChoice``; absent in
+        /// heads trained before).
+        public var hiddenValidationStandardError: [String: Double]?
         /// With `--sentence-embeddings auto` beside the text channel: "on" / "off" → the
         /// validation loss of the head trained with / without the sentence embeddings.
         public var sentenceEmbeddingsValidationLoss: [String: Double]?
@@ -31,6 +35,7 @@ public struct HeadCheckpoint: Sendable {
         enum CodingKeys: String, CodingKey {
             case options, history
             case hiddenValidationLoss = "hidden_validation_loss"
+            case hiddenValidationStandardError = "hidden_validation_standard_error"
             case sentenceEmbeddingsValidationLoss = "sentence_embeddings_validation_loss"
             case trainCount = "train_count", validationCount = "validation_count", bestEpoch = "best_epoch"
             case epochsRun = "epochs_run", validationLevel1Accuracy = "validation_level1_accuracy"
@@ -39,11 +44,13 @@ public struct HeadCheckpoint: Sendable {
 
         public init(options: TrainingOptions, trainCount: Int, validationCount: Int, bestEpoch: Int, epochsRun: Int,
                     validationLevel1Accuracy: Double?, validationLevel2Accuracy: Double?, history: [EpochFigures]? = nil,
-                    hiddenValidationLoss: [String: Double]? = nil, sentenceEmbeddingsValidationLoss: [String: Double]? = nil) {
+                    hiddenValidationLoss: [String: Double]? = nil, hiddenValidationStandardError: [String: Double]? = nil,
+                    sentenceEmbeddingsValidationLoss: [String: Double]? = nil) {
             (self.options, self.trainCount, self.validationCount, self.bestEpoch, self.epochsRun) =
                 (options, trainCount, validationCount, bestEpoch, epochsRun)
             (self.validationLevel1Accuracy, self.validationLevel2Accuracy) = (validationLevel1Accuracy, validationLevel2Accuracy)
             (self.history, self.hiddenValidationLoss) = (history, hiddenValidationLoss)
+            self.hiddenValidationStandardError = hiddenValidationStandardError
             self.sentenceEmbeddingsValidationLoss = sentenceEmbeddingsValidationLoss
         }
     }

@@ -37,13 +37,18 @@ public enum HiddenWidth: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// A head trained with ``HiddenWidth/auto`` or ``LinearSkipChoice/auto``: the kept one and
-/// every candidate's validation loss.
+/// A head trained with ``HiddenWidth/auto`` or ``LinearSkipChoice/auto``: the kept one and how
+/// every candidate compared on the validation items (``ValidationChoice``).
 public struct WidthChoice: Sendable {
     public var result: TrainingResult
     /// Candidate ("0", "256", "0 + linear skip") → the validation loss of that head's kept epoch
-    /// (empty without validation).
+    /// (empty without validation or with one candidate).
     public var validationLoss: [String: Double]
+    /// Candidate → the standard error of its per-item validation losses' mean difference from the
+    /// lowest candidate's (0 for the lowest; empty as ``validationLoss``).
+    public var standardError: [String: Double]
+    /// Every head trained, the kept one among them, in the order tried.
+    public var candidates: [(name: String, result: TrainingResult)]
     public var width: Int { result.model.config.hidden1 }
     public var linearSkip: Bool { result.model.config.linearSkip }
     /// The kept candidate's name.
@@ -51,13 +56,23 @@ public struct WidthChoice: Sendable {
 
     /// How a candidate is named in ``validationLoss``.
     public static func name(width: Int, skip: Bool) -> String { skip ? "\(width) + linear skip" : String(width) }
+
+    /// "256: 2.417, 0: 2.566 ± 0.094, …": each candidate's validation loss, lowest first, with the
+    /// standard error of its difference from the lowest where one was recorded.
+    public static func describe(_ losses: [String: Double], _ errors: [String: Double]?) -> String {
+        losses.sorted { ($0.value, $0.key) < ($1.value, $1.key) }.map { name, loss in
+            let error = errors?[name].flatMap { $0 > 0 ? String(format: " ± %.3f", $0) : nil } ?? ""
+            return String(format: "%@: %.3f", name, loss) + error
+        }.joined(separator: ", ")
+    }
 }
 
 extension HeadTrainer {
     /// Trains `config` with each width `hidden` stands for (both channels of HMC, or the flat
     /// channel), with or without the linear skip as `skip` says, and keeps the head whose kept
-    /// epoch has the lowest validation loss. The linear baseline has no channels or skip: it is
-    /// trained once. `progress` gets the candidate's name with each epoch.
+    /// epoch has the lowest validation loss (``ValidationChoice``, which also measures how clear
+    /// the choice was). The linear baseline has no channels or skip: it is trained once.
+    /// `progress` gets the candidate's name with each epoch.
     public static func train(
         config: HeadConfig, hidden: HiddenWidth, skip: LinearSkipChoice = .off, options: TrainingOptions,
         train: [HeadExample], validation: [HeadExample], progress: (String, EpochReport) -> Void = { _, _ in }
@@ -71,12 +86,20 @@ extension HeadTrainer {
             (c.hidden1, c.hidden2, c.linearSkip) = (candidate.width, candidate.width, candidate.skip)
             return Self.train(config: c, options: options, train: train, validation: validation) { progress(name, $0) }
         }
-        // The first of equals wins.
-        let kept = results.min { $0.keptValidationLoss < $1.keptValidationLoss }!
-        var losses: [String: Double] = [:]
-        for (name, result) in zip(names, results) where result.keptValidationLoss.isFinite {
-            losses[name] = result.keptValidationLoss
+        let all = Array(zip(names, results))
+        guard results.count > 1 else {
+            return WidthChoice(result: results[0], validationLoss: [:], standardError: [:], candidates: all)
         }
-        return WidthChoice(result: kept, validationLoss: losses)
+        // (candidates, labelled validation items) each head's loss per item, at its kept epoch.
+        let labelled = validation.indices.filter { validation[$0].level2 >= 0 }
+        let losses = results.map { result in
+            let perItem = HeadEvaluator().run(result.model, validation).itemLosses
+            return labelled.map { perItem[$0] }
+        }
+        let (kept, comparisons) = ValidationChoice.choose(losses)
+        return WidthChoice(result: results[kept],
+                           validationLoss: Dictionary(uniqueKeysWithValues: zip(names, comparisons.map(\.loss))),
+                           standardError: Dictionary(uniqueKeysWithValues: zip(names, comparisons.map(\.standardError))),
+                           candidates: all)
     }
 }

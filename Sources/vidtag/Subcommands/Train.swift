@@ -287,7 +287,7 @@ struct Train: ParsableCommand {
         let choice = textChoice.kept
         if choice.validationLoss.count > 1 {
             log("hidden width \(choice.name): the lowest validation loss "
-                + "(\(Self.losses(choice.validationLoss)))")
+                + "(\(WidthChoice.describe(choice.validationLoss, choice.standardError)))")
         }
         if textChoice.validationLoss.count > 1 {
             log("sentence embeddings \(textChoice.withSentenceEmbeddings ? "kept" : "left out"): the lower validation loss "
@@ -300,6 +300,7 @@ struct Train: ParsableCommand {
             epochsRun: result.history.count, validationLevel1Accuracy: best.validationLevel1,
             validationLevel2Accuracy: best.validationLevel2, history: result.history.map(\.figures),
             hiddenValidationLoss: choice.validationLoss.count > 1 ? choice.validationLoss : nil,
+            hiddenValidationStandardError: choice.validationLoss.count > 1 ? choice.standardError : nil,
             sentenceEmbeddingsValidationLoss: textChoice.validationLoss.count > 1 ? textChoice.validationLoss : nil)
         do {
             try HeadCheckpoint(config: result.model.config, taxonomy: tree, encoders: contents.encoders, training: summary)
