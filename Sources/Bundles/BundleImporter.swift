@@ -33,7 +33,7 @@ import Weights
 /// | `audio.pth` or `audio.safetensors` (`audio-pca.*`) | VGGish weights (and PCA), as given |
 /// | `text/<name>/` | the BERT directory's model.safetensors and its .json/.txt files |
 /// | `taxonomy.json` | the taxonomy, as given (training reads it; a head carries its own copy) |
-/// | `head/` | `head.json` and `head.safetensors`, when a head is given |
+/// | `head/` | `head.json` and `head.safetensors` (a mixture's `head.2.safetensors`, …), when a head is given |
 public struct BundleImporter: Sendable {
     /// What to import; every path as the user gave it.
     public struct Sources: Sendable {
@@ -153,8 +153,8 @@ public struct BundleImporter: Sendable {
         }
 
         if let head = sources.head {
-            try Self.check(head: head, taxonomy: taxonomy, taxonomyPath: sources.taxonomy, encoders: plan.featureHashes)
-            for name in [HeadCheckpoint.configFile, HeadCheckpoint.weightsFile] {
+            let checkpoint = try Self.check(head: head, taxonomy: taxonomy, taxonomyPath: sources.taxonomy, encoders: plan.featureHashes)
+            for name in [HeadCheckpoint.configFile] + checkpoint.weightFiles {
                 let path = URL(fileURLWithPath: head).appendingPathComponent(name).path
                 try Self.requireFile(path, role: "head")
                 plan.files.append((path, Self.headFolder + "/" + name))
@@ -167,8 +167,9 @@ public struct BundleImporter: Sendable {
 
     /// The head loads (weights' hash, every tensor's shape), was trained on `taxonomy`, and on
     /// features of exactly `encoders` (feature-file hash names: visual, audio, audio.pca, text).
+    @discardableResult
     static func check(head: String, taxonomy: Taxonomy, taxonomyPath: String, encoders: [String: String])
-        throws(BundleImportError)
+        throws(BundleImportError) -> HeadCheckpoint
     {
         let checkpoint: HeadCheckpoint
         do {
@@ -185,6 +186,7 @@ public struct BundleImporter: Sendable {
             throw .headEncoderMismatch(head: head, modality: modality, expected: checkpoint.encoders[modality],
                                        found: encoders[modality])
         }
+        return checkpoint
     }
 
     /// The BERT directory's files: model.safetensors and every .json/.txt file (sub-folders

@@ -7,7 +7,8 @@ import Weights
 public struct TrainedBundle: @unchecked Sendable {
     public let bundle: ModelBundle
     public let checkpoint: HeadCheckpoint
-    public let model: HeadModel
+    /// The head (one, or a mixture: ``HeadMixture``).
+    public let model: HeadMixture
 
     /// Loads the bundle's head (its `head.json` hash checked against bundle.json).
     public init(_ bundle: ModelBundle) throws {

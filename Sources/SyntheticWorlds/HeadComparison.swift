@@ -44,6 +44,8 @@ public enum HeadComparison {
         public var hidden = HiddenWidth.auto
         /// Whether every variant (but the linear baseline) has the linear skip (`auto`: tried on validation).
         public var skip = LinearSkipChoice.auto
+        /// What `auto` keeps of its candidates.
+        public var keep = CandidateKeeping.mixture
         /// Architecture defaults applied to every variant (clusters, widths, λ, β …).
         public var base: @Sendable (inout HeadConfig) -> Void = { _ in }
 
@@ -70,6 +72,9 @@ public enum HeadComparison {
         /// Each candidate `auto` trained → its figures on the test items, the kept one's included, so
         /// that the choice can be judged (nil with one candidate and in runs saved before).
         public var candidates: [String: CandidateFigures]?
+        /// Each candidate → its weight in the kept mixture (nil when one head was kept, and in
+        /// runs saved before mixtures).
+        public var mixture: [String: Double]?
         public var level1: Double
         public var level2: Double
         public var level1Missing: Double
@@ -114,29 +119,31 @@ public enum HeadComparison {
                 options.modalDropout = variant.modalDropout
                 options.seed = worldSeed
                 let start = ContinuousClock.now
-                let choice = HeadTrainer.train(config: config, hidden: setup.hidden, skip: setup.skip, options: options,
-                                               train: train, validation: validation)
+                let choice = HeadTrainer.train(config: config, hidden: setup.hidden, skip: setup.skip, keep: setup.keep,
+                                               options: options, train: train, validation: validation)
                 let result = choice.result
                 let seconds = (ContinuousClock.now - start).seconds
                 let clean = HeadEvaluator(dropRate: 0, seed: worldSeed)
                 let missing = HeadEvaluator(dropRate: setup.missingRate, seed: worldSeed)
-                func figures(_ model: HeadModel) -> (clean: EvaluationMetrics, missing: EvaluationMetrics) {
+                func figures(_ model: HeadMixture) -> (clean: EvaluationMetrics, missing: EvaluationMetrics) {
                     (clean.metrics(clean.run(model, test), examples: test, config: config, taxonomy: world.taxonomy),
                      missing.metrics(missing.run(model, test), examples: test, config: config, taxonomy: world.taxonomy))
                 }
-                let (m0, m1) = figures(result.model)
+                let (m0, m1) = figures(choice.mixture)
                 var candidates: [String: CandidateFigures]?
                 if choice.candidates.count > 1 {
                     candidates = Dictionary(uniqueKeysWithValues: choice.candidates.map { name, trained in
-                        let (c0, c1) = trained.model === result.model ? (m0, m1) : figures(trained.model)
+                        let single = choice.mixture.members.count == 1 && trained.model === choice.mixture.members[0]
+                        let (c0, c1) = single ? (m0, m1) : figures(HeadMixture(trained.model))
                         return (name, CandidateFigures(level1: c0.level1Accuracy, level2: c0.level2Accuracy, level2Missing: c1.level2Accuracy,
                                                        validationLevel2: trained.history[trained.bestEpoch - 1].validationLevel2))
                     })
                 }
-                let run = Run(variant: variant.name, kind: setup.kind.rawValue, world: worldSeed, parameters: result.model.parameterCount,
+                let run = Run(variant: variant.name, kind: setup.kind.rawValue, world: worldSeed, parameters: choice.mixture.parameterCount,
                               hidden: config.fusion == .linear ? nil : result.model.config.hidden1,
                               linearSkip: config.fusion == .linear ? nil : result.model.config.linearSkip,
                               validationLoss: choice.validationLoss, standardError: choice.standardError, candidates: candidates,
+                              mixture: choice.mixtureWeights.isEmpty ? nil : choice.mixtureWeights,
                               level1: m0.level1Accuracy, level2: m0.level2Accuracy, level1Missing: m1.level1Accuracy,
                               level2Missing: m1.level2Accuracy, consistency: m0.consistency,
                               level1MacroF1: m0.level1MacroF1, level2MacroF1: m0.level2MacroF1, attention: m0.attention,
@@ -144,7 +151,8 @@ public enum HeadComparison {
                 log(String(format: "  %@%@: L1 %.2f%% L2 %.2f%% | %.0f%% missing: L1 %.2f%% L2 %.2f%% | consistency %.2f%% | kept epoch %d of %d, %.0f s%@",
                            variant.name, run.hidden.map { " (hidden \($0)\(run.linearSkip == true ? " + linear skip" : ""))" } ?? "", 100 * run.level1, 100 * run.level2, 100 * setup.missingRate, 100 * run.level1Missing,
                            100 * run.level2Missing, 100 * run.consistency, run.bestEpoch, run.epochs, seconds,
-                           Self.describe(choice.validationLoss, choice.standardError, candidates)))
+                           Self.describe(choice.validationLoss, choice.standardError, candidates)
+                           + (run.mixture.map { " | kept mixture " + WidthChoice.describeWeights($0) } ?? "")))
                 runs.append(run)
             }
         }

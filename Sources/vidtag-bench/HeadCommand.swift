@@ -67,6 +67,9 @@ struct HeadCompare: ParsableCommand {
     @Option(help: ArgumentHelp("The linear skip in every variant but the linear baseline: auto (one more head with it, kept on the validation loss), on or off (vidtag train --linear-skip).", valueName: "auto|on|off"))
     var linearSkip: LinearSkipChoice = .auto
 
+    @Option(help: ArgumentHelp("What auto keeps of its candidates in every variant: mixture (all, weighted to fit the validation items) or lowest (the lowest validation loss) (vidtag train --auto-keeps).", valueName: "mixture|lowest"))
+    var autoKeeps: CandidateKeeping = .mixture
+
     @Option(help: "Which epoch every variant keeps: last, best-loss or best-accuracy (vidtag train --keep).")
     var keep = TrainingOptions().keep
 
@@ -142,6 +145,7 @@ struct HeadCompare: ParsableCommand {
         if let problem = setup.options.problem() { throw ValidationError(problem) }
         setup.hidden = hidden
         setup.skip = linearSkip
+        setup.keep = autoKeeps
         let (absent, scores, reaches, netvlad) = (self.absent, attentionScores, attentionReaches, self.netvlad)
         setup.base = { config in
             config.absent = absent
@@ -359,6 +363,7 @@ extension HeadConfig.AttentionScores: ExpressibleByArgument {}
 extension HeadConfig.AttentionReach: ExpressibleByArgument {}
 extension HeadConfig.NetVLADForm: ExpressibleByArgument {}
 extension LinearSkipChoice: ExpressibleByArgument {}
+extension CandidateKeeping: ExpressibleByArgument {}
 extension TrainingOptions.EpochChoice: ExpressibleByArgument {}
 extension HiddenWidth: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }

@@ -2,8 +2,9 @@ import Testing
 @testable import Head
 @testable import SyntheticWorlds
 
-/// `--hidden auto` and `--linear-skip auto`: one head per candidate, the lowest validation loss kept
-/// and every candidate's distance from it measured (``ValidationChoice``).
+/// `--hidden auto` and `--linear-skip auto`: one head per candidate, every candidate's distance
+/// from the lowest validation loss measured (``ValidationChoice``), and the mixture of them
+/// (``MixtureWeights``) or the lowest kept.
 @Suite struct HiddenWidthTests {
     @Test func parsesAutoAndWidths() {
         #expect(HiddenWidth("auto") == .auto)
@@ -24,6 +25,7 @@ import Testing
         let candidates = HiddenWidth.candidates.map { ($0, false) } + [(HiddenWidth.candidates[0], true)]
         // Each candidate alone, as --hidden N --linear-skip on|off trains it, and its loss on each validation item.
         var itemLosses: [[Float]] = []
+        var itemLikelihoods: [[Double]] = []
         var parameters: [[Float]] = []
         for (width, skip) in candidates {
             let single = HeadTrainer.train(config: config, hidden: .width(width), skip: skip ? .on : .off, options: options,
@@ -31,6 +33,7 @@ import Testing
             let name = WidthChoice.name(width: width, skip: skip)
             let output = HeadEvaluator().run(single.result.model, validation)
             itemLosses.append(zip(validation, output.itemLosses).filter { $0.0.level2 >= 0 }.map(\.1))
+            itemLikelihoods.append(zip(validation, output.itemLikelihoods).filter { $0.0.level2 >= 0 }.map(\.1))
             parameters.append(single.result.model.parameters.array())
             let epochLoss = single.result.history[single.result.bestEpoch - 1].validationLoss!
             #expect(abs(choice.validationLoss[name]! - epochLoss) <= 1e-5 * epochLoss, "\(name): the kept epoch's loss")
@@ -44,6 +47,18 @@ import Testing
         #expect(choice.result.model.config.hidden2 == candidates[expected].0)
         #expect(choice.result.model.parameters.array() == parameters[expected], "the kept head is that candidate's head")
         #expect(choice.candidates.map(\.name) == names)
+
+        // The default keeps the mixture of the candidates, weighted to fit the validation items.
+        let weights = MixtureWeights.fit(itemLikelihoods)
+        print("hidden and skip auto: kept \(choice.kept)")
+        #expect(choice.mixtureWeights == Dictionary(uniqueKeysWithValues: zip(names, weights)))
+        let kept = weights.indices.filter { weights[$0] > 0 }.sorted { weights[$0] > weights[$1] }
+        #expect(choice.mixture.weights == kept.map { weights[$0] })
+        #expect(choice.mixture.members.map { $0.parameters.array() } == kept.map { parameters[$0] })
+        let lowest = HeadTrainer.train(config: config, hidden: .auto, skip: .auto, keep: .lowest, options: options, train: train,
+                                       validation: validation)
+        #expect(lowest.mixtureWeights.isEmpty && lowest.mixture.members.count == 1)
+        #expect(lowest.mixture.members[0].parameters.array() == parameters[expected])
     }
 
     @Test func skipCandidates() {

@@ -37,10 +37,17 @@ public enum HiddenWidth: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// A head trained with ``HiddenWidth/auto`` or ``LinearSkipChoice/auto``: the kept one and how
-/// every candidate compared on the validation items (``ValidationChoice``).
+/// A head trained with ``HiddenWidth/auto`` or ``LinearSkipChoice/auto``: the candidate with the
+/// lowest validation loss, how every candidate compared on the validation items
+/// (``ValidationChoice``), and what is kept (``CandidateKeeping``).
 public struct WidthChoice: Sendable {
+    /// The candidate with the lowest validation loss (the only one without a choice).
     public var result: TrainingResult
+    /// What is kept: that candidate alone (``CandidateKeeping/lowest``), or the mixture of the
+    /// candidates (``CandidateKeeping/mixture``).
+    public var mixture: HeadMixture
+    /// Candidate → its weight in ``mixture`` (0: not kept); empty when a single head is kept.
+    public var mixtureWeights: [String: Double]
     /// Candidate ("0", "256", "0 + linear skip") → the validation loss of that head's kept epoch
     /// (empty without validation or with one candidate).
     public var validationLoss: [String: Double]
@@ -51,8 +58,19 @@ public struct WidthChoice: Sendable {
     public var candidates: [(name: String, result: TrainingResult)]
     public var width: Int { result.model.config.hidden1 }
     public var linearSkip: Bool { result.model.config.linearSkip }
-    /// The kept candidate's name.
+    /// The lowest candidate's name.
     public var name: String { Self.name(width: width, skip: linearSkip) }
+    /// What was kept: "0 + linear skip", or "mixture (256: 0.60, 0: 0.33, 0 + linear skip: 0.07)".
+    public var kept: String {
+        guard mixture.members.count > 1 else { return Self.name(width: mixture.config.hidden1, skip: mixture.config.linearSkip) }
+        return "mixture (" + Self.describeWeights(mixtureWeights) + ")"
+    }
+
+    /// "256: 0.60, 0: 0.33, …": the weights above 0, heaviest first.
+    public static func describeWeights(_ weights: [String: Double]) -> String {
+        weights.filter { $0.value > 0 }.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+            .map { String(format: "%@: %.2f", $0.key, $0.value) }.joined(separator: ", ")
+    }
 
     /// How a candidate is named in ``validationLoss``.
     public static func name(width: Int, skip: Bool) -> String { skip ? "\(width) + linear skip" : String(width) }
@@ -69,13 +87,14 @@ public struct WidthChoice: Sendable {
 
 extension HeadTrainer {
     /// Trains `config` with each width `hidden` stands for (both channels of HMC, or the flat
-    /// channel), with or without the linear skip as `skip` says, and keeps the head whose kept
-    /// epoch has the lowest validation loss (``ValidationChoice``, which also measures how clear
-    /// the choice was). The linear baseline has no channels or skip: it is trained once.
-    /// `progress` gets the candidate's name with each epoch.
+    /// channel), with or without the linear skip as `skip` says, finds the head whose kept epoch
+    /// has the lowest validation loss (``ValidationChoice``, which also measures how clear the
+    /// choice was), and keeps it or the mixture of all as `keep` says. The linear baseline has
+    /// no channels or skip: it is trained once. `progress` gets the candidate's name with each epoch.
     public static func train(
-        config: HeadConfig, hidden: HiddenWidth, skip: LinearSkipChoice = .off, options: TrainingOptions,
-        train: [HeadExample], validation: [HeadExample], progress: (String, EpochReport) -> Void = { _, _ in }
+        config: HeadConfig, hidden: HiddenWidth, skip: LinearSkipChoice = .off, keep: CandidateKeeping = .mixture,
+        options: TrainingOptions, train: [HeadExample], validation: [HeadExample],
+        progress: (String, EpochReport) -> Void = { _, _ in }
     ) -> WidthChoice {
         let candidates = config.fusion == .linear
             ? [(width: config.hidden1, skip: false)]
@@ -88,16 +107,21 @@ extension HeadTrainer {
         }
         let all = Array(zip(names, results))
         guard results.count > 1 else {
-            return WidthChoice(result: results[0], validationLoss: [:], standardError: [:], candidates: all)
+            return WidthChoice(result: results[0], mixture: HeadMixture(results[0].model), mixtureWeights: [:],
+                               validationLoss: [:], standardError: [:], candidates: all)
         }
-        // (candidates, labelled validation items) each head's loss per item, at its kept epoch.
+        // (candidates, labelled validation items) each head's loss and likelihood per item, at its kept epoch.
         let labelled = validation.indices.filter { validation[$0].level2 >= 0 }
-        let losses = results.map { result in
-            let perItem = HeadEvaluator().run(result.model, validation).itemLosses
-            return labelled.map { perItem[$0] }
+        let outputs = results.map { HeadEvaluator().run($0.model, validation) }
+        let (lowest, comparisons) = ValidationChoice.choose(outputs.map { o in labelled.map { o.itemLosses[$0] } })
+        var mixture = HeadMixture(results[lowest].model), mixtureWeights: [String: Double] = [:]
+        if keep == .mixture {
+            let weights = MixtureWeights.fit(outputs.map { o in labelled.map { o.itemLikelihoods[$0] } })
+            let kept = weights.indices.filter { weights[$0] > 0 }
+            mixture = HeadMixture(members: kept.map { results[$0].model }, weights: kept.map { weights[$0] })
+            mixtureWeights = Dictionary(uniqueKeysWithValues: zip(names, weights))
         }
-        let (kept, comparisons) = ValidationChoice.choose(losses)
-        return WidthChoice(result: results[kept],
+        return WidthChoice(result: results[lowest], mixture: mixture, mixtureWeights: mixtureWeights,
                            validationLoss: Dictionary(uniqueKeysWithValues: zip(names, comparisons.map(\.loss))),
                            standardError: Dictionary(uniqueKeysWithValues: zip(names, comparisons.map(\.standardError))),
                            candidates: all)

@@ -43,25 +43,26 @@ public struct SentenceEmbeddingsChoice: Sendable {
 }
 
 extension HeadTrainer {
-    /// Trains a head (``train(config:hidden:skip:options:train:validation:progress:)``) with and, as
+    /// Trains a head (``train(config:hidden:skip:keep:options:train:validation:progress:)``) with and, as
     /// `choice` says, without the sentence embeddings, and keeps the one whose kept epoch has the
     /// lower validation loss. `progress` gets "without sentence embeddings" (or nothing) and the
     /// candidate (hidden width, linear skip) with each epoch.
     public static func train(
-        config: HeadConfig, hidden: HiddenWidth, skip: LinearSkipChoice = .off, sentenceEmbeddings choice: SentenceEmbeddings,
-        options: TrainingOptions, train: [HeadExample], validation: [HeadExample],
+        config: HeadConfig, hidden: HiddenWidth, skip: LinearSkipChoice = .off, keep: CandidateKeeping = .mixture,
+        sentenceEmbeddings choice: SentenceEmbeddings, options: TrainingOptions, train: [HeadExample], validation: [HeadExample],
         progress: (String, String, EpochReport) -> Void = { _, _, _ in }
     ) -> SentenceEmbeddingsChoice {
         let candidates = choice.candidates(config, validation: validation.count)
-        let trained = candidates.map { keep in
-            guard !keep else {
-                return Self.train(config: config, hidden: hidden, skip: skip, options: options, train: train, validation: validation) {
+        let trained = candidates.map { withThem in
+            guard !withThem else {
+                return Self.train(config: config, hidden: hidden, skip: skip, keep: keep, options: options, train: train,
+                                  validation: validation) {
                     progress("", $0, $1)
                 }
             }
             let reduced = config.removingModalities(named: SentenceEmbeddings.modalities)
             let indices = config.modalities.indices.filter { !SentenceEmbeddings.modalities.contains(config.modalities[$0].name) }
-            return Self.train(config: reduced, hidden: hidden, skip: skip, options: options, train: train.map { $0.keeping(modalities: indices) },
+            return Self.train(config: reduced, hidden: hidden, skip: skip, keep: keep, options: options, train: train.map { $0.keeping(modalities: indices) },
                               validation: validation.map { $0.keeping(modalities: indices) }) {
                 progress("without sentence embeddings", $0, $1)
             }
@@ -69,7 +70,7 @@ extension HeadTrainer {
         let best = trained.indices.min { trained[$0].result.keptValidationLoss < trained[$1].result.keptValidationLoss }!
         var losses: [String: Double] = [:]
         if candidates.count > 1 {
-            for (keep, c) in zip(candidates, trained) { losses[keep ? "on" : "off"] = c.result.keptValidationLoss }
+            for (withThem, c) in zip(candidates, trained) { losses[withThem ? "on" : "off"] = c.result.keptValidationLoss }
         }
         return SentenceEmbeddingsChoice(kept: trained[best], withSentenceEmbeddings: candidates[best], validationLoss: losses)
     }

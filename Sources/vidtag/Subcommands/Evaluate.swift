@@ -49,7 +49,7 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         threads.apply()
         let checkpoint: HeadCheckpoint
-        let model: HeadModel
+        let model: HeadMixture
         let contents: FeatureDirectory.Contents
         do {
             (checkpoint, model) = try HeadCheckpoint.load(directory: head)

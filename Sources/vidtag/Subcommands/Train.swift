@@ -78,15 +78,20 @@ struct Train: ParsableCommand {
     var width = 256
 
     @Option(help: ArgumentHelp(
-        "Hidden width of each classifier channel (HMC's two, the flat one); 0: channels linear in the fused vector; auto: train with 0 and 256 and keep the head with the lower validation loss (256 without validation items).",
+        "Hidden width of each classifier channel (HMC's two, the flat one); 0: channels linear in the fused vector; auto: train with 0 and 256 and keep what --auto-keeps says (256 without validation items).",
         valueName: "auto|N"))
     var hidden: HiddenWidth = .auto
 
     @Option(help: ArgumentHelp(
-        "A linear map of each modality's standardised mean features added to the classifier's logits, beside the network (auto: train one more head with it, at the first hidden width tried, and keep the head with the lowest validation loss; no skip without validation items).",
+        "A linear map of each modality's standardised mean features added to the classifier's logits, beside the network (auto: train one more head with it, at the first hidden width tried, and keep what --auto-keeps says; no skip without validation items).",
         discussion: "It helps where the evidence adds up linearly over many features, and costs where it does not; modal dropout does not reach it.",
         valueName: "auto|on|off"))
     var linearSkip: LinearSkipChoice = .auto
+
+    @Option(help: ArgumentHelp(
+        "What --hidden auto and --linear-skip auto keep of the heads they train: mixture (every head, their probabilities averaged with weights fitted to the validation items; heads weighted under 0.001 left out) or lowest (the head with the lowest validation loss).",
+        valueName: "mixture|lowest"))
+    var autoKeeps: CandidateKeeping = .mixture
 
     @Option(help: "Per-modality width before TFN's outer product.")
     var tfnWidth = 4
@@ -223,7 +228,7 @@ struct Train: ParsableCommand {
 
     func run() throws {
         threads.apply()
-        let existing = [HeadCheckpoint.configFile, HeadCheckpoint.weightsFile]
+        let existing = ([HeadCheckpoint.configFile] + HeadCheckpoint.weightsFiles(in: output))
             .filter { FileManager.default.fileExists(atPath: URL(fileURLWithPath: output).appendingPathComponent($0).path) }
         if !force && !existing.isEmpty {
             throw CommandFailure("\(output) already holds a head (\(existing.joined(separator: ", "))): pass --force to replace it, or choose another folder")
@@ -280,7 +285,8 @@ struct Train: ParsableCommand {
         log("training \(config.fusion.rawValue) + \(config.classifier.rawValue) (hidden width \(hidden)) on \(train.count) items, "
             + "validating on \(validation.count)")
         let chosen = hidden == .auto || linearSkip == .auto  // name the candidate on each epoch's line
-        let textChoice = HeadTrainer.train(config: config, hidden: hidden, skip: linearSkip, sentenceEmbeddings: sentenceEmbeddings,
+        let textChoice = HeadTrainer.train(config: config, hidden: hidden, skip: linearSkip, keep: autoKeeps,
+                                           sentenceEmbeddings: sentenceEmbeddings,
                                            options: options, train: train, validation: validation) { variant, candidate, epoch in
             log((variant.isEmpty ? "" : variant + ", ") + (chosen ? "hidden \(candidate), " : "") + epoch.line)
         }
@@ -288,6 +294,9 @@ struct Train: ParsableCommand {
         if choice.validationLoss.count > 1 {
             log("hidden width \(choice.name): the lowest validation loss "
                 + "(\(WidthChoice.describe(choice.validationLoss, choice.standardError)))")
+        }
+        if !choice.mixtureWeights.isEmpty {
+            log("kept a mixture of the heads, weighted to fit the validation items: \(WidthChoice.describeWeights(choice.mixtureWeights))")
         }
         if textChoice.validationLoss.count > 1 {
             log("sentence embeddings \(textChoice.withSentenceEmbeddings ? "kept" : "left out"): the lower validation loss "
@@ -301,16 +310,19 @@ struct Train: ParsableCommand {
             validationLevel2Accuracy: best.validationLevel2, history: result.history.map(\.figures),
             hiddenValidationLoss: choice.validationLoss.count > 1 ? choice.validationLoss : nil,
             hiddenValidationStandardError: choice.validationLoss.count > 1 ? choice.standardError : nil,
+            mixtureWeights: choice.mixtureWeights.isEmpty ? nil : choice.mixtureWeights,
             sentenceEmbeddingsValidationLoss: textChoice.validationLoss.count > 1 ? textChoice.validationLoss : nil)
         do {
-            try HeadCheckpoint(config: result.model.config, taxonomy: tree, encoders: contents.encoders, training: summary)
-                .write(model: result.model, to: output)
+            try HeadCheckpoint(config: choice.mixture.config, taxonomy: tree, encoders: contents.encoders, training: summary)
+                .write(mixture: choice.mixture, to: output)
         } catch {
             throw CommandFailure(error)
         }
-        log("wrote \(output) (hidden width \(choice.name), \(result.model.parameterCount) parameters, kept epoch \(result.bestEpoch)\(result.stoppedEarly ? ", stopped early" : ""))")
+        log("wrote \(output) (\(choice.mixture.members.count > 1 ? "a mixture of \(choice.mixture.members.count) heads" : "hidden width \(choice.kept)"), "
+            + "\(choice.mixture.parameterCount) parameters, kept epoch \(result.bestEpoch)\(result.stoppedEarly ? ", stopped early" : ""))")
         JSONLine.write(try JSONLine.encode(TrainRecord(
-            output: output, hidden: choice.width, linearSkip: choice.linearSkip, sentenceEmbeddings: textChoice.withSentenceEmbeddings,
+            output: output, hidden: choice.width, linearSkip: choice.linearSkip,
+            mixture: choice.mixtureWeights.isEmpty ? nil : choice.mixtureWeights, sentenceEmbeddings: textChoice.withSentenceEmbeddings,
             bestEpoch: result.bestEpoch, epochs: result.history.count, train: train.count,
             validation: validation.count, validationLevel1Accuracy: best.validationLevel1,
             validationLevel2Accuracy: best.validationLevel2)))
@@ -329,6 +341,9 @@ struct TrainRecord: Encodable {
     let hidden: Int
     /// Whether the head has the linear skip (chosen with `--linear-skip auto`).
     let linearSkip: Bool
+    /// With `--auto-keeps mixture`: each candidate's weight in the kept mixture (`hidden` and
+    /// `linear_skip` then name the candidate with the lowest validation loss).
+    let mixture: [String: Double]?
     /// Whether the head kept the text encoder's sentence embeddings (``SentenceEmbeddings``).
     let sentenceEmbeddings: Bool
     let bestEpoch: Int
@@ -339,7 +354,7 @@ struct TrainRecord: Encodable {
     let validationLevel2Accuracy: Double?
 
     enum CodingKeys: String, CodingKey {
-        case output, hidden, epochs, train, validation
+        case output, hidden, epochs, train, validation, mixture
         case sentenceEmbeddings = "sentence_embeddings", linearSkip = "linear_skip"
         case bestEpoch = "best_epoch", validationLevel1Accuracy = "validation_level1_accuracy"
         case validationLevel2Accuracy = "validation_level2_accuracy"
@@ -354,6 +369,7 @@ enum TextChannelChoice: String, ExpressibleByArgument {
 extension HeadConfig.Fusion: ExpressibleByArgument {}
 extension SentenceEmbeddings: ExpressibleByArgument {}
 extension LinearSkipChoice: ExpressibleByArgument {}
+extension CandidateKeeping: ExpressibleByArgument {}
 extension HeadConfig.Classifier: ExpressibleByArgument {}
 extension HeadConfig.NetVLADForm: ExpressibleByArgument {}
 extension HeadConfig.SequencePooling: ExpressibleByArgument {}
