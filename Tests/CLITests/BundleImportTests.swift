@@ -1,5 +1,6 @@
 import AudioEncoder
 import Foundation
+import Head
 import Testing
 import VisualEncoder
 import Weights
@@ -118,6 +119,24 @@ import Weights
         #expect(verify.stdout.contains("head: head/head.json"))
         let final = try ModelBundle.load(directory: path("bundle-with-head"))
         #expect(final.head?.sha256 == (try SHA256.hexDigest(ofFile: path("head/head.json"))))
+
+        // A mixture of heads (what `train --auto-keeps mixture` keeps): every member's weight file
+        // goes into the bundle, which verifies and classifies with the mixture.
+        let (checkpoint, trained) = try HeadCheckpoint.load(directory: path("head"))
+        var wide = trained.config
+        (wide.hidden1, wide.hidden2) = (4, 4)
+        try checkpoint.write(mixture: HeadMixture(members: [trained.members[0], HeadModel(config: wide, seed: 3)], weights: [0.75, 0.25]),
+                             to: path("head-mixture"))
+        let withMixture = try importBundle("bundle-mixture", ["--head", path("head-mixture")])
+        #expect(withMixture.status == 0, "\(withMixture.stderr)")
+        #expect(FileManager.default.fileExists(atPath: path("bundle-mixture/head/head.2.safetensors")))
+        let verifyMixture = try CLI.run(["bundle", "verify", path("bundle-mixture")])
+        #expect(verifyMixture.status == 0, "\(verifyMixture.stderr)")
+        let classified = try CLI.run(["classify", "--bundle", path("bundle-mixture"), "--quiet", "--threads", "1",
+                                      "--manifest", path("videos.jsonl")])
+        #expect(classified.status == 0, "\(classified.stderr)")
+        let records = classified.lines.map(CLI.object)
+        #expect(records.count == 6 && records.allSatisfy { $0["level2"] != nil }, "\(classified.stdout)")
 
         // A head refuses encoders it was not trained on, and another taxonomy.
         let noAudio = try importBundle("bundle-no-audio", ["--head", path("head")], audio: false)

@@ -102,6 +102,17 @@ import Weights
         #expect(hidden.count > 1 && Set(hidden.keys) == Set(errors.keys), "\(hidden) \(errors)")
         #expect(errors.values.contains(0) && errors.values.allSatisfy { $0 >= 0 }, "the lowest has no margin: \(errors)")
         #expect(train.contains("the lowest validation loss ("), "\(train)")
+        // The default keeps the mixture of the candidates: each one's weight, and a file per member.
+        let weights = training["mixture_weights"] as? [String: Double] ?? [:]
+        let members = document["mixture"] as? [[String: Any]] ?? []
+        print("mixture weights \(weights), \(members.count) members")
+        #expect(Set(weights.keys) == Set(hidden.keys) && abs(weights.values.reduce(0, +) - 1) < 1e-9, "\(weights)")
+        #expect(members.count == weights.values.filter { $0 > 0 }.count || (members.isEmpty && weights.values.filter { $0 > 0 }.count == 1))
+        for member in members {
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(member["weights"] as? String ?? "?").path))
+        }
+        #expect(train.contains(members.isEmpty ? "alone: the mixture weighted to fit the validation items gave the others no weight"
+                                               : "kept a mixture of the heads, weighted to fit the validation items: "), "\(train)")
     }
 
     @Test func englishTitlesLeaveItOff() throws {

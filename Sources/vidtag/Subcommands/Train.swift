@@ -296,7 +296,9 @@ struct Train: ParsableCommand {
                 + "(\(WidthChoice.describe(choice.validationLoss, choice.standardError)))")
         }
         if !choice.mixtureWeights.isEmpty {
-            log("kept a mixture of the heads, weighted to fit the validation items: \(WidthChoice.describeWeights(choice.mixtureWeights))")
+            log(choice.mixture.members.count > 1
+                ? "kept a mixture of the heads, weighted to fit the validation items: \(WidthChoice.describeWeights(choice.mixtureWeights))"
+                : "kept hidden width \(choice.kept) alone: the mixture weighted to fit the validation items gave the others no weight")
         }
         if textChoice.validationLoss.count > 1 {
             log("sentence embeddings \(textChoice.withSentenceEmbeddings ? "kept" : "left out"): the lower validation loss "
