@@ -1,6 +1,6 @@
 /// The hidden width of the classifier's channels that a head is trained with (``HeadConfig``'s
 /// `hidden1`, `hidden2`): a given width, or `auto`, the default of `vidtag train`: one head per
-/// candidate, the one with the lower validation loss kept.
+/// candidate, their mixture or the one with the lowest validation loss kept (``CandidateKeeping``).
 ///
 /// Why a choice and not one width (docs/head.md, "Linear channels or hidden layers"): linear
 /// channels (0) were better where the evidence adds up linearly over many features (an
