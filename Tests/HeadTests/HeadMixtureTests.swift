@@ -158,8 +158,10 @@ import Weights
             return reason.contains("sum to 1")
         }
 
+        let mine = dir + "/head.backup.safetensors"  // not a member's name: left alone
+        try bytes.write(to: URL(fileURLWithPath: mine))
         try checkpoint.write(model: mixture.members[0], to: dir)
-        #expect(!FileManager.default.fileExists(atPath: second))
+        #expect(!FileManager.default.fileExists(atPath: second) && FileManager.default.fileExists(atPath: mine))
         let (single, model) = try HeadCheckpoint.load(directory: dir)
         #expect(single.weightFiles == ["head.safetensors"] && model.members.count == 1 && model.weights == [1])
         #expect(try String(contentsOfFile: dir + "/head.json", encoding: .utf8).contains("\"version\" : 1"))

@@ -111,11 +111,15 @@ public struct HeadCheckpoint: Sendable {
     /// The weight file of member k (0-based): head.safetensors, head.2.safetensors, ….
     static func weightsFile(member k: Int) -> String { k == 0 ? weightsFile : "head.\(k + 1).safetensors" }
 
-    /// The head weight files in `directory`: head.safetensors and the mixture members' (none if
-    /// the folder is missing).
+    /// The head weight files in `directory`: head.safetensors and members' head.N.safetensors
+    /// (N ≥ 2; other files are not the head's), none if the folder is missing.
     public static func weightsFiles(in directory: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return names.filter { $0 == weightsFile || ($0.hasPrefix("head.") && $0.hasSuffix(".safetensors")) }.sorted()
+        return names.filter { name in
+            guard name != weightsFile else { return true }
+            let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+            return parts.count == 3 && parts[0] == "head" && parts[2] == "safetensors" && (Int(parts[1]) ?? 0) >= 2
+        }.sorted()
     }
 
     struct TaxonomyDocument: Codable {
