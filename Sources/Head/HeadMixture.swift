@@ -8,7 +8,8 @@
 ///   embedding = the first member's fused vector (B, F): the members' vectors live in spaces of
 ///               their own, so they are not averaged
 /// Members differ only in the classifier's hidden width and the linear skip (whose config keeps
-/// the standardisation of its inputs); they share the modalities, the taxonomy and the fusion. Members are ordered by weight, heaviest first.
+/// the standardisation of its inputs); they share the modalities, the taxonomy and the fusion.
+/// Members are ordered by weight, heaviest first.
 public struct HeadMixture: @unchecked Sendable {
     public let members: [HeadModel]
     public let weights: [Double]
@@ -19,7 +20,8 @@ public struct HeadMixture: @unchecked Sendable {
         precondition(weights.allSatisfy { $0 >= 0 } && abs(weights.reduce(0, +) - 1) < 1e-6, "HeadMixture: weights must sum to 1")
         precondition(members.allSatisfy { $0.config.sameClassesAndInputs(as: members[0].config) },
                      "HeadMixture: members must share modalities, classes and fusion")
-        let order = weights.indices.sorted { weights[$0] > weights[$1] }
+        // Heaviest first; ties keep the given order, so the same training writes the same files.
+        let order = weights.indices.sorted { weights[$0] != weights[$1] ? weights[$0] > weights[$1] : $0 < $1 }
         self.members = order.map { members[$0] }
         self.weights = order.map { weights[$0] }
     }

@@ -65,6 +65,8 @@ import Weights
         let weights = [0.2, 0.5, 0.3]
         let mixture = HeadMixture(members: members, weights: weights)
         #expect(mixture.weights == [0.5, 0.3, 0.2] && mixture.members[0] === members[1], "heaviest first")
+        let tied = HeadMixture(members: members, weights: [0.25, 0.5, 0.25])
+        #expect(tied.members[1] === members[0] && tied.members[2] === members[2], "ties in the given order")
         let evaluator = HeadEvaluator(batchSize: 32, dropRate: dropRate, seed: 5)
         let output = evaluator.run(mixture, examples)
         let singles = members.map { evaluator.run($0, examples) }

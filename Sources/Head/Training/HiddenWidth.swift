@@ -60,10 +60,12 @@ public struct WidthChoice: Sendable {
     public var linearSkip: Bool { result.model.config.linearSkip }
     /// The lowest candidate's name.
     public var name: String { Self.name(width: width, skip: linearSkip) }
-    /// What was kept: "0 + linear skip", or "mixture (256: 0.60, 0: 0.33, 0 + linear skip: 0.07)".
+    /// What was kept: "hidden width 0 + linear skip", or "a mixture of 3 heads (256: 0.60, 0: 0.33, …)".
     public var kept: String {
-        guard mixture.members.count > 1 else { return Self.name(width: mixture.config.hidden1, skip: mixture.config.linearSkip) }
-        return "mixture (" + Self.describeWeights(mixtureWeights) + ")"
+        guard mixture.members.count > 1 else {
+            return "hidden width " + Self.name(width: mixture.config.hidden1, skip: mixture.config.linearSkip)
+        }
+        return "a mixture of \(mixture.members.count) heads (" + Self.describeWeights(mixtureWeights) + ")"
     }
 
     /// "256: 0.60, 0: 0.33, …": the weights above 0, heaviest first.

@@ -298,7 +298,7 @@ struct Train: ParsableCommand {
         if !choice.mixtureWeights.isEmpty {
             log(choice.mixture.members.count > 1
                 ? "kept a mixture of the heads, weighted to fit the validation items: \(WidthChoice.describeWeights(choice.mixtureWeights))"
-                : "kept hidden width \(choice.kept) alone: the mixture weighted to fit the validation items gave the others no weight")
+                : "kept \(choice.kept) alone: the mixture weighted to fit the validation items gave the others no weight")
         }
         if textChoice.validationLoss.count > 1 {
             log("sentence embeddings \(textChoice.withSentenceEmbeddings ? "kept" : "left out"): the lower validation loss "
@@ -320,7 +320,7 @@ struct Train: ParsableCommand {
         } catch {
             throw CommandFailure(error)
         }
-        log("wrote \(output) (\(choice.mixture.members.count > 1 ? "a mixture of \(choice.mixture.members.count) heads" : "hidden width \(choice.kept)"), "
+        log("wrote \(output) (\(choice.kept), "
             + "\(choice.mixture.parameterCount) parameters, kept epoch \(result.bestEpoch)\(result.stoppedEarly ? ", stopped early" : ""))")
         JSONLine.write(try JSONLine.encode(TrainRecord(
             output: output, hidden: choice.width, linearSkip: choice.linearSkip,
