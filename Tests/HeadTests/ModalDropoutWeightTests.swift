@@ -8,7 +8,7 @@ import Testing
 @Suite struct ModalDropoutWeightTests {
     @Test func aWeightOutsideZeroToOneIsRefused() {
         var o = TrainingOptions()
-        #expect(o.modalDropoutWeight == .one && o.problem() == nil)
+        #expect(o.modalDropoutWeight == .belief && o.problem() == nil)
         for weight in [0, -0.1, 1.5, .nan] {
             o.modalDropoutWeight = .fixed(weight)
             #expect(o.problem() == "the loss weight of items modal dropout changed is in (0, 1]", "weight \(weight)")

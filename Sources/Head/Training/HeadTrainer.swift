@@ -32,8 +32,10 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// every epoch (1) is the default (docs/head.md, "Measured again on the corrected worlds").
     public var modalDropoutUntil: Double = 1
     /// The loss weight of a training item that modal dropout changed (the others weigh 1):
-    /// ``ModalDropoutWeight``. 1 (the default) weighs them as any other item.
-    public var modalDropoutWeight = ModalDropoutWeight.one
+    /// ``ModalDropoutWeight``. `belief` (the default) weighs each by the share of the head's
+    /// belief in its level-2 class that the drop left (docs/head.md, "`belief` the default");
+    /// 1 weighs them as any other item, as heads trained before 2026-12-07 did.
+    public var modalDropoutWeight = ModalDropoutWeight.belief
     /// Share of the labelled items held out for validation and early stopping.
     public var validationFraction: Double = 0.1
     /// Stop after this many epochs without a better validation figure (the loss, or the

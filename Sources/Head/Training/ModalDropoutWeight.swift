@@ -20,7 +20,8 @@ public enum ModalDropoutWeight: Equatable, Sendable, CustomStringConvertible {
     case fixed(Double)
     case belief
 
-    /// The default: every item weighs 1.
+    /// Every item weighs 1: the default of heads trained before 2026-12-07 (``TrainingOptions``'
+    /// default is now `belief`).
     public static let one = ModalDropoutWeight.fixed(1)
 
     /// "belief" or a number.
