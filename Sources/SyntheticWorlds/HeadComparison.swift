@@ -35,6 +35,9 @@ public enum HeadComparison {
 
     public struct Setup: Sendable {
         public var worlds: [UInt64] = [11, 12, 13]
+        /// Training seeds per world, as offsets: each variant trains once per offset k with seed
+        /// world + 1000·k, on the same items. [0] trains once with the world's own seed.
+        public var trainingSeedOffsets: [UInt64] = [0]
         public var trainCount = 8000
         public var testCount = 3000
         public var missingRate = 0.1
@@ -57,6 +60,10 @@ public enum HeadComparison {
         /// The world kind (nil in runs saved before kinds existed: standard).
         public var kind: String?
         public var world: UInt64
+        /// The seed the head trained with (nil in runs saved before it was recorded: the world's).
+        public var trainingSeed: UInt64?
+        /// The training seed, the world's for runs saved before it was recorded.
+        var seed: UInt64 { trainingSeed ?? world }
         public var parameters: Int
         /// The classifier channels' hidden width (nil for the linear baseline, and in runs saved
         /// before it was chosen: 256).
@@ -109,7 +116,7 @@ public enum HeadComparison {
             let (train, validation) = HeadTrainer.split(all, fraction: setup.options.validationFraction, seed: worldSeed)
             log("\(setup.kind.rawValue) world \(worldSeed): \(world.taxonomy.level1.count) level-1 / \(world.taxonomy.level2.count) level-2 classes, "
                 + "\(train.count) train, \(validation.count) validation, \(test.count) test items (generated in \(String(format: "%.1f", (ContinuousClock.now - clock).seconds)) s)")
-            for variant in variants {
+            for (variant, offset) in variants.flatMap({ v in setup.trainingSeedOffsets.map { (v, $0) } }) {
                 var config = HeadConfig(modalities: modalities, parents: world.taxonomy.parents,
                                         level1Count: world.taxonomy.level1.count)
                 setup.base(&config)
@@ -117,7 +124,7 @@ public enum HeadComparison {
                 config.classifier = variant.classifier
                 var options = setup.options
                 options.modalDropout = variant.modalDropout
-                options.seed = worldSeed
+                options.seed = worldSeed &+ 1000 &* offset
                 let start = ContinuousClock.now
                 let choice = HeadTrainer.train(config: config, hidden: setup.hidden, skip: setup.skip, keep: setup.keep,
                                                options: options, train: train, validation: validation)
@@ -139,7 +146,8 @@ public enum HeadComparison {
                                                        validationLevel2: trained.history[trained.bestEpoch - 1].validationLevel2))
                     })
                 }
-                let run = Run(variant: variant.name, kind: setup.kind.rawValue, world: worldSeed, parameters: choice.mixture.parameterCount,
+                let run = Run(variant: variant.name, kind: setup.kind.rawValue, world: worldSeed, trainingSeed: options.seed,
+                              parameters: choice.mixture.parameterCount,
                               hidden: config.fusion == .linear ? nil : result.model.config.hidden1,
                               linearSkip: config.fusion == .linear ? nil : result.model.config.linearSkip,
                               validationLoss: choice.validationLoss, standardError: choice.standardError, candidates: candidates,
@@ -148,8 +156,9 @@ public enum HeadComparison {
                               level2Missing: m1.level2Accuracy, consistency: m0.consistency,
                               level1MacroF1: m0.level1MacroF1, level2MacroF1: m0.level2MacroF1, attention: m0.attention,
                               bestEpoch: result.bestEpoch, epochs: result.history.count, trainSeconds: seconds)
-                log(String(format: "  %@%@: L1 %.2f%% L2 %.2f%% | %.0f%% missing: L1 %.2f%% L2 %.2f%% | consistency %.2f%% | kept epoch %d of %d, %.0f s%@",
-                           variant.name, run.hidden.map { " (hidden \($0)\(run.linearSkip == true ? " + linear skip" : ""))" } ?? "", 100 * run.level1, 100 * run.level2, 100 * setup.missingRate, 100 * run.level1Missing,
+                let seedNote = setup.trainingSeedOffsets == [0] ? "" : " (training seed \(options.seed))"
+                log(String(format: "  %@%@%@: L1 %.2f%% L2 %.2f%% | %.0f%% missing: L1 %.2f%% L2 %.2f%% | consistency %.2f%% | kept epoch %d of %d, %.0f s%@",
+                           variant.name, seedNote, run.hidden.map { " (hidden \($0)\(run.linearSkip == true ? " + linear skip" : ""))" } ?? "", 100 * run.level1, 100 * run.level2, 100 * setup.missingRate, 100 * run.level1Missing,
                            100 * run.level2Missing, 100 * run.consistency, run.bestEpoch, run.epochs, seconds,
                            Self.describe(choice.validationLoss, choice.standardError, candidates)
                            + (run.mixture.map { " | kept mixture " + WidthChoice.describeWeights($0) } ?? "")))
@@ -182,8 +191,9 @@ public enum HeadComparison {
     /// The article's claims, one row per world kind, from the runs of the default (attention, modal
     /// dropout), concat, attention without modal dropout and the linear baseline: each figure the
     /// mean over worlds of a difference taken within a world (every variant trains and is tested
-    /// on the same items), ± its standard error (s.d./√worlds), in points. Kinds lacking a variant
-    /// show "—" for the columns that need it.
+    /// on the same items; with several training seeds, the mean over the seeds both variants ran
+    /// with), ± its standard error (s.d./√worlds), in points. Kinds lacking a variant show "—" for
+    /// the columns that need it.
     public static func claims(_ runs: [Run]) -> String {
         let all = variants(modalDropout: 0.2)
         func name(_ fusion: HeadConfig.Fusion, _ classifier: HeadConfig.Classifier, dropout: Bool) -> String {
@@ -198,11 +208,14 @@ public enum HeadComparison {
         for kind in SyntheticSpec.Kind.allCases {
             let ofKind = runs.filter { ($0.kind ?? "standard") == kind.rawValue }
             let worlds = Set(ofKind.map(\.world)).sorted()
-            func pairs(_ other: String) -> [(Run, Run)] {
+            /// For each world where the default and `other` both ran, the mean of `f` over their
+            /// runs with the same training seed.
+            func perWorld(_ other: String, _ f: (Run, Run) -> Double) -> [Double] {
                 worlds.compactMap { w in
-                    guard let a = ofKind.first(where: { $0.world == w && $0.variant == attention }),
-                          let b = ofKind.first(where: { $0.world == w && $0.variant == other }) else { return nil }
-                    return (a, b)
+                    let values = ofKind.filter { $0.world == w && $0.variant == attention }.compactMap { a in
+                        ofKind.first { $0.world == w && $0.variant == other && $0.seed == a.seed }.map { f(a, $0) }
+                    }
+                    return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
                 }
             }
             func cell(_ values: [Double]) -> String {
@@ -212,21 +225,29 @@ public enum HeadComparison {
                     .replacingOccurrences(of: "-", with: "−")
             }
             func levels(_ other: String) -> String {
-                let p = pairs(other)
-                return p.isEmpty ? "—" : "\(cell(p.map { $0.level1 - $1.level1 })) / \(cell(p.map { $0.level2 - $1.level2 }))"
+                let l1 = perWorld(other) { $0.level1 - $1.level1 }
+                return l1.isEmpty ? "—" : "\(cell(l1)) / \(cell(perWorld(other) { $0.level2 - $1.level2 }))"
             }
-            let dropout = pairs(noDropout)
-            guard !pairs(concat).isEmpty || !dropout.isEmpty || !pairs(linear).isEmpty else { continue }
-            let lost = dropout.isEmpty ? "—" : String(format: "%.2f / %.2f",
-                meanStd(dropout.map { 100 * ($0.0.level2 - $0.0.level2Missing) }).0,
-                meanStd(dropout.map { 100 * ($0.1.level2 - $0.1.level2Missing) }).0)
+            let cost = perWorld(noDropout) { $1.level2 - $0.level2 }
+            let ran = { (other: String) in !perWorld(other) { _, _ in 0 }.isEmpty }
+            guard ran(concat) || ran(noDropout) || ran(linear) else { continue }
+            let lost = cost.isEmpty ? "—" : String(format: "%.2f / %.2f",
+                meanStd(perWorld(noDropout) { a, _ in 100 * (a.level2 - a.level2Missing) }).0,
+                meanStd(perWorld(noDropout) { _, b in 100 * (b.level2 - b.level2Missing) }).0)
             lines.append("| \(kind.rawValue) (\(worlds.count) worlds) | \(levels(concat)) | \(levels(linear)) | \(lost) | "
-                + "\(cell(dropout.map { $1.level2 - $0.level2 })) |")
+                + "\(cell(cost)) |")
         }
         return lines.joined(separator: "\n")
     }
 
-    /// A Markdown table: mean ± sample standard deviation over worlds, accuracies in percent.
+    /// What `table`'s spread is over: "worlds", or "runs (worlds × training seeds)" when a variant
+    /// ran more than once in a world.
+    public static func spreadOver(_ runs: [Run]) -> String {
+        let keys = runs.map { "\($0.kind ?? "")/\($0.world)/\($0.variant)" }
+        return Set(keys).count < keys.count ? "runs (worlds × training seeds)" : "worlds"
+    }
+
+    /// A Markdown table: mean ± sample standard deviation over runs, accuracies in percent.
     public static func table(_ runs: [Run], variants: [Variant], missingRate: Double) -> String {
         let miss = String(format: "%.0f%%", 100 * missingRate)
         var lines = [

@@ -36,6 +36,11 @@ struct HeadCompare: ParsableCommand {
     @Option(help: "World seeds (comma-separated); each world has its own taxonomy, data and training seed.")
     var worlds = "11,12,13"
 
+    @Option(help: ArgumentHelp("Train every variant once per offset k (comma-separated) with seed world + 1000·k, on the same items; the claims average a world's seeds before pairing worlds.",
+                               discussion: "Separates what a variant changes from what its initial values do. Runs of separate processes (--json, then --from-json) pair by training seed.",
+                               valueName: "offsets"))
+    var trainingSeeds = "0"
+
     @Option(help: ArgumentHelp("World kinds (comma-separated): \(SyntheticSpec.Kind.allCases.map(\.rawValue).joined(separator: ", ")); all: every one.",
                                discussion: "Each kind is described in docs/head.md."))
     var kinds = "standard"
@@ -115,7 +120,7 @@ struct HeadCompare: ParsableCommand {
                 let ofKind = runs.filter { ($0.kind ?? "standard") == kind.rawValue }
                 guard !ofKind.isEmpty else { continue }
                 let worlds = Set(ofKind.map(\.world)).sorted().map(String.init).joined(separator: ", ")
-                print("\(kind.rawValue) worlds \(worlds); mean ± standard deviation over worlds, accuracies in %\n")
+                print("\(kind.rawValue) worlds \(worlds); mean ± standard deviation over \(HeadComparison.spreadOver(ofKind)), accuracies in %\n")
                 print(HeadComparison.table(ofKind, variants: variants, missingRate: missing) + "\n")
             }
             print("The article's claims, paired by world (points, mean ± standard error)\n\n" + HeadComparison.claims(runs))
@@ -124,6 +129,13 @@ struct HeadCompare: ParsableCommand {
         if let threads { Threading.configure(threads: threads) }
         let seeds = worlds.split(separator: ",").compactMap { UInt64($0.trimmingCharacters(in: .whitespaces)) }
         guard !seeds.isEmpty else { throw ValidationError("--worlds needs at least one seed") }
+        let offsets = try trainingSeeds.split(separator: ",").map { text in
+            guard let k = UInt64(text.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--training-seeds takes offsets such as 0,1,2, got '\(text)'")
+            }
+            return k
+        }
+        guard !offsets.isEmpty else { throw ValidationError("--training-seeds needs at least one offset") }
         let kindList = kinds == "all" ? SyntheticSpec.Kind.allCases
             : try kinds.split(separator: ",").map { name in
                 guard let kind = SyntheticSpec.Kind(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
@@ -133,6 +145,7 @@ struct HeadCompare: ParsableCommand {
             }
         var setup = HeadComparison.Setup()
         setup.worlds = seeds
+        setup.trainingSeedOffsets = offsets
         setup.trainCount = train
         setup.testCount = test
         setup.missingRate = missing
@@ -159,14 +172,14 @@ struct HeadCompare: ParsableCommand {
             let names = Set(variants.map(\.name))
             variants = variants.filter { v in only.contains { $0 == v.name || (!names.contains($0) && v.name.contains($0)) } }
         }
-        headLog("head compare: \(variants.count) variants × \(kindList.count) kinds × \(seeds.count) worlds, \(train) train / "
+        headLog("head compare: \(variants.count) variants × \(kindList.count) kinds × \(seeds.count) worlds × \(offsets.count) training seeds, \(train) train / "
                 + "\(test) test items, \(epochs) epochs, \(Threading.threads) threads")
         var runs: [HeadComparison.Run] = []
         for kind in kindList {
             setup.kind = kind
             let ofKind = HeadComparison.run(setup: setup, variants: variants, log: headLog)
             runs += ofKind
-            print("\(kind.rawValue) worlds \(worlds); mean ± standard deviation over worlds, accuracies in %\n")
+            print("\(kind.rawValue) worlds \(worlds); mean ± standard deviation over \(HeadComparison.spreadOver(ofKind)), accuracies in %\n")
             print(HeadComparison.table(ofKind, variants: variants, missingRate: missing) + "\n")
         }
         print("The article's claims, paired by world (points, mean ± standard error)\n\n" + HeadComparison.claims(runs))

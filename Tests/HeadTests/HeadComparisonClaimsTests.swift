@@ -24,6 +24,28 @@ import Testing
         #expect(row == "| linear (2 worlds) | +0.50 ± 0.50 / +0.00 ± 2.00 | — | 2.50 / 5.50 | +0.50 ± 0.50 |")
     }
 
+    @Test func trainingSeedsAreAveragedWithinAWorldBeforeWorldsArePaired() {
+        func seeded(_ variant: Int, world: UInt64, seed: UInt64, l2: Double) -> HeadComparison.Run {
+            var run = Self.run(variant, world: world, l1: 0.9, l2: l2, l2Missing: l2 - 0.01)
+            run.trainingSeed = seed
+            return run
+        }
+        // World 1: seeds 1 and 1001, default − concat at level 2 = +4 and −2 → +1; world 2: seed 2
+        // alone in both (+3), and a concat run with seed 1002 that the default lacks (not paired).
+        let runs = [
+            seeded(0, world: 1, seed: 1, l2: 0.84), seeded(0, world: 1, seed: 1001, l2: 0.78), seeded(0, world: 2, seed: 2, l2: 0.63),
+            seeded(1, world: 1, seed: 1, l2: 0.80), seeded(1, world: 1, seed: 1001, l2: 0.80), seeded(1, world: 2, seed: 2, l2: 0.60),
+            seeded(1, world: 2, seed: 1002, l2: 0.10),
+        ]
+        let row = HeadComparison.claims(runs).split(separator: "\n").last.map(String.init)
+        // L2: worlds +1, +3 → +2.00 ± 1.00 (a pairing of all runs would give (4 − 2 + 3 + 53)/4 or so).
+        #expect(row == "| linear (2 worlds) | +0.00 ± 0.00 / +2.00 ± 1.00 | — | — | — |")
+        #expect(HeadComparison.spreadOver(runs) == "runs (worlds × training seeds)")
+        #expect(HeadComparison.spreadOver(Array(runs.prefix(1)) + [runs[2]]) == "worlds")
+        // A run saved before training seeds were recorded trained with its world's seed.
+        #expect(Self.run(0, world: 7, l1: 1, l2: 1, l2Missing: 1).seed == 7)
+    }
+
     @Test func autosCandidatesAreRecordedByValidationLoss() throws {
         #expect(HeadComparison.describe(["256": 2.79, "0": 2.25, "0 + linear skip": 2.5], nil, nil)
                 == " | validation loss 0: 2.250, 0 + linear skip: 2.500, 256: 2.790")
