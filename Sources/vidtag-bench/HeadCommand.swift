@@ -136,6 +136,7 @@ struct HeadCompare: ParsableCommand {
             return k
         }
         guard !offsets.isEmpty else { throw ValidationError("--training-seeds needs at least one offset") }
+        guard Set(offsets).count == offsets.count else { throw ValidationError("--training-seeds lists an offset twice: \(trainingSeeds)") }
         let kindList = kinds == "all" ? SyntheticSpec.Kind.allCases
             : try kinds.split(separator: ",").map { name in
                 guard let kind = SyntheticSpec.Kind(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
