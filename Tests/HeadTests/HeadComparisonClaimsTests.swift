@@ -38,7 +38,7 @@ import Testing
             seeded(1, world: 2, seed: 1002, l2: 0.10),
         ]
         let row = HeadComparison.claims(runs).split(separator: "\n").last.map(String.init)
-        // L2: worlds +1, +3 → +2.00 ± 1.00 (a pairing of all runs would give (4 − 2 + 3 + 53)/4 or so).
+        // L2: worlds +1, +3 → +2.00 ± 1.00 (pairing each world's first runs, as before, gives +4, +3 → +3.50).
         #expect(row == "| linear (2 worlds) | +0.00 ± 0.00 / +2.00 ± 1.00 | — | — | — |")
         #expect(HeadComparison.spreadOver(runs) == "runs (worlds × training seeds)")
         #expect(HeadComparison.spreadOver(Array(runs.prefix(1)) + [runs[2]]) == "worlds")
