@@ -93,6 +93,9 @@ struct HeadCompare: ParsableCommand {
     @Option(help: ArgumentHelp("The loss weight of training items that modal dropout changed, a number in (0, 1] or 'belief' (vidtag train --modal-dropout-weight).", valueName: "weight"))
     var modalDropoutWeight = TrainingOptions().modalDropoutWeight
 
+    @Option(help: ArgumentHelp("The seeds of the candidates auto trains in every variant: shared (each with the training seed) or distinct (candidate i with seed + 7919·i) (vidtag train --candidate-seeds).", valueName: "shared|distinct"))
+    var candidateSeeds = TrainingOptions().candidateSeeds
+
     @Option(help: "Share of modalities dropped at test time for the robustness columns.")
     var missing = 0.1
 
@@ -156,6 +159,7 @@ struct HeadCompare: ParsableCommand {
         setup.options.keep = keep
         setup.options.modalDropoutUntil = modalDropoutUntil
         setup.options.modalDropoutWeight = modalDropoutWeight
+        setup.options.candidateSeeds = candidateSeeds
         if let problem = setup.options.problem() { throw ValidationError(problem) }
         setup.hidden = hidden
         setup.skip = linearSkip
@@ -382,6 +386,8 @@ extension TrainingOptions.EpochChoice: ExpressibleByArgument {}
 extension HiddenWidth: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
 }
+extension CandidateSeeds: ExpressibleByArgument {}
+
 extension ModalDropoutWeight: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Head
 @testable import SyntheticWorlds
@@ -59,6 +60,45 @@ import Testing
                                        validation: validation)
         #expect(lowest.mixtureWeights.isEmpty && lowest.mixture.members.count == 1)
         #expect(lowest.mixture.members[0].parameters.array() == parameters[expected])
+    }
+
+    /// `--candidate-seeds distinct`: candidate i trains as it would alone with seed + 7919·i; the
+    /// first keeps the seed. `shared` (heads saved before the option) trains each with the seed.
+    @Test func distinctCandidateSeedsTrainEachCandidateWithItsOwnSeed() throws {
+        let world = SyntheticWorld(spec: Small.easySpec, seed: 6)
+        let (train, validation) = HeadTrainer.split(world.examples(count: 200, split: 1), fraction: 0.2, seed: 1)
+        let config = Small.config(world)
+        var options = Small.options(epochs: 2)
+        options.seed = 5
+        options.candidateSeeds = .distinct
+        let choice = HeadTrainer.train(config: config, hidden: .auto, skip: .auto, options: options, train: train,
+                                       validation: validation)
+        let candidates = HiddenWidth.candidates.map { ($0, false) } + [(HiddenWidth.candidates[0], true)]
+        #expect(choice.candidates.count == candidates.count)
+        for (index, (width, skip)) in candidates.enumerated() {
+            var alone = options
+            alone.seed = 5 + 7919 * UInt64(index)
+            let single = HeadTrainer.train(config: config, hidden: .width(width), skip: skip ? .on : .off, options: alone,
+                                           train: train, validation: validation)
+            #expect(choice.candidates[index].result.model.parameters.array() == single.result.model.parameters.array(),
+                    "candidate \(index) trains with seed \(alone.seed)")
+        }
+        // Shared: the skip candidate starts from the same initial values as width 0's head and
+        // sees the same batches; distinct: not.
+        options.candidateSeeds = .shared
+        let shared = HeadTrainer.train(config: config, hidden: .auto, skip: .auto, options: options, train: train,
+                                       validation: validation)
+        #expect(shared.candidates[0].result.model.parameters.array() == choice.candidates[0].result.model.parameters.array())
+        #expect(shared.candidates[2].result.model.parameters.array() != choice.candidates[2].result.model.parameters.array())
+
+        // Saved with the head's options; options saved before the option existed read as shared.
+        options.candidateSeeds = .distinct
+        let saved = try JSONEncoder().encode(options)
+        #expect(try JSONDecoder().decode(TrainingOptions.self, from: saved).candidateSeeds == .distinct)
+        var old = try JSONSerialization.jsonObject(with: saved) as! [String: Any]
+        #expect(old.removeValue(forKey: "candidate_seeds") as? String == "distinct")
+        let before = try JSONDecoder().decode(TrainingOptions.self, from: JSONSerialization.data(withJSONObject: old))
+        #expect(before.candidateSeeds == .shared)
     }
 
     @Test func skipCandidates() {

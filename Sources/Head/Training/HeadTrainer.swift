@@ -69,6 +69,8 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// pulls the assignment weights to zero, i.e. every frame equally into every cluster, and
     /// NetVLAD then sees no more than the mean frame (docs/head.md, "NetVLAD without weight decay").
     public var netvladWeightDecay: Float? = 0
+    /// The seeds of the candidates `--hidden auto` and `--linear-skip auto` train: ``CandidateSeeds``.
+    public var candidateSeeds = CandidateSeeds.shared
 
     public init() {}
 
@@ -80,6 +82,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         case modalDropoutUntil = "modal_dropout_until", modalDropoutWeight = "modal_dropout_weight"
         case averageDecay = "average_decay", textLearningRateScale = "text_learning_rate_scale"
         case netvladWeightDecay = "netvlad_weight_decay"
+        case candidateSeeds = "candidate_seeds"
     }
 
     /// Decodes options; a key may be absent (heads trained before it existed) and takes its
@@ -103,6 +106,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         averageDecay = try c.decodeIfPresent(Float.self, forKey: .averageDecay) ?? averageDecay
         textLearningRateScale = try c.decodeIfPresent(Float.self, forKey: .textLearningRateScale) ?? textLearningRateScale
         netvladWeightDecay = try c.decodeIfPresent(Float.self, forKey: .netvladWeightDecay)
+        candidateSeeds = try c.decodeIfPresent(CandidateSeeds.self, forKey: .candidateSeeds) ?? .shared
     }
 
     public func problem() -> String? {

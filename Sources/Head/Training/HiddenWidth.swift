@@ -102,10 +102,12 @@ extension HeadTrainer {
             ? [(width: config.hidden1, skip: false)]
             : skip.candidates(config, widths: hidden.widths(validation: validation.count), validation: validation.count)
         let names = candidates.map { WidthChoice.name(width: $0.width, skip: $0.skip) }
-        let results = zip(candidates, names).map { candidate, name in
-            var c = config
+        let results = zip(candidates, names).enumerated().map { index, named in
+            let (candidate, name) = named
+            var c = config, o = options
             (c.hidden1, c.hidden2, c.linearSkip) = (candidate.width, candidate.width, candidate.skip)
-            return Self.train(config: c, options: options, train: train, validation: validation) { progress(name, $0) }
+            o.seed = options.candidateSeeds.seed(options.seed, candidate: index)
+            return Self.train(config: c, options: o, train: train, validation: validation) { progress(name, $0) }
         }
         let all = Array(zip(names, results))
         guard results.count > 1 else {

@@ -93,6 +93,11 @@ struct Train: ParsableCommand {
         valueName: "mixture|lowest"))
     var autoKeeps: CandidateKeeping = .mixture
 
+    @Option(help: ArgumentHelp(
+        "The seeds of the heads --hidden auto and --linear-skip auto train: shared (each with --seed: the same batch order, modal-dropout draws and initial values) or distinct (head i with --seed + 7919·i).",
+        valueName: "shared|distinct"))
+    var candidateSeeds = TrainingOptions().candidateSeeds
+
     @Option(help: "Per-modality width before TFN's outer product.")
     var tfnWidth = 4
 
@@ -223,6 +228,7 @@ struct Train: ParsableCommand {
         o.averageDecay = averageDecay
         o.textLearningRateScale = charLearningRateScale
         o.seed = seed
+        o.candidateSeeds = candidateSeeds
         return o
     }
 
@@ -372,6 +378,7 @@ extension HeadConfig.Fusion: ExpressibleByArgument {}
 extension SentenceEmbeddings: ExpressibleByArgument {}
 extension LinearSkipChoice: ExpressibleByArgument {}
 extension CandidateKeeping: ExpressibleByArgument {}
+extension CandidateSeeds: ExpressibleByArgument {}
 extension HeadConfig.Classifier: ExpressibleByArgument {}
 extension HeadConfig.NetVLADForm: ExpressibleByArgument {}
 extension HeadConfig.SequencePooling: ExpressibleByArgument {}
