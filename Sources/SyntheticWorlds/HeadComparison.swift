@@ -64,6 +64,8 @@ public enum HeadComparison {
         public var trainingSeed: UInt64?
         /// The training seed, the world's for runs saved before it was recorded.
         var seed: UInt64 { trainingSeed ?? world }
+        /// The seeds of `auto`'s candidates (nil in runs saved before the option: shared).
+        public var candidateSeeds: CandidateSeeds?
         public var parameters: Int
         /// The classifier channels' hidden width (nil for the linear baseline, and in runs saved
         /// before it was chosen: 256).
@@ -147,6 +149,7 @@ public enum HeadComparison {
                     })
                 }
                 let run = Run(variant: variant.name, kind: setup.kind.rawValue, world: worldSeed, trainingSeed: options.seed,
+                              candidateSeeds: options.candidateSeeds,
                               parameters: choice.mixture.parameterCount,
                               hidden: config.fusion == .linear ? nil : result.model.config.hidden1,
                               linearSkip: config.fusion == .linear ? nil : result.model.config.linearSkip,
