@@ -243,6 +243,15 @@ public enum HeadComparison {
         return lines.joined(separator: "\n")
     }
 
+    /// The variants whose candidates trained with shared seeds in some of `runs` and distinct
+    /// ones in others (``CandidateSeeds``; the linear baseline, one candidate, aside): their rows
+    /// would average two trainings, and their claims pair one with the other.
+    public static func mixedCandidateSeeds(_ runs: [Run]) -> [String] {
+        let linear = variants(modalDropout: 0).first { $0.fusion == .linear }!.name
+        return Dictionary(grouping: runs.filter { $0.variant != linear }, by: \.variant)
+            .filter { Set($0.value.map { $0.candidateSeeds ?? .shared }).count > 1 }.keys.sorted()
+    }
+
     /// What `table`'s spread is over: "worlds", or "runs (worlds × training seeds)" when a variant
     /// ran more than once in a world.
     public static func spreadOver(_ runs: [Run]) -> String {

@@ -118,6 +118,10 @@ struct HeadCompare: ParsableCommand {
             for file in fromJSON.split(separator: ",") {
                 runs += try JSONDecoder().decode([HeadComparison.Run].self, from: Data(contentsOf: URL(fileURLWithPath: String(file))))
             }
+            let mixed = HeadComparison.mixedCandidateSeeds(runs)
+            guard mixed.isEmpty else {
+                throw ValidationError("The runs of \(mixed.joined(separator: ", ")) trained their candidates with shared seeds in some files and distinct ones in others (--candidate-seeds); give the files of one setting at a time.")
+            }
             let variants = HeadComparison.variants(modalDropout: modalDropout).filter { v in runs.contains { $0.variant == v.name } }
             for kind in SyntheticSpec.Kind.allCases {
                 let ofKind = runs.filter { ($0.kind ?? "standard") == kind.rawValue }

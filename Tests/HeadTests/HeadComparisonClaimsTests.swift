@@ -46,6 +46,19 @@ import Testing
         #expect(Self.run(0, world: 7, l1: 1, l2: 1, l2Missing: 1).seed == 7)
     }
 
+    @Test func runsOfSharedAndDistinctCandidateSeedsAreNotMixed() {
+        var distinct = Self.run(0, world: 1, l1: 0.9, l2: 0.8, l2Missing: 0.7)
+        distinct.candidateSeeds = .distinct
+        var linear = Self.run(7, world: 1, l1: 0.9, l2: 0.7, l2Missing: 0.6)
+        linear.candidateSeeds = .shared
+        let saved = Self.run(0, world: 2, l1: 0.9, l2: 0.8, l2Missing: 0.7)   // saved before the option: shared
+        #expect(HeadComparison.mixedCandidateSeeds([distinct, saved, linear]) == [distinct.variant])
+        var concat = Self.run(1, world: 1, l1: 0.9, l2: 0.8, l2Missing: 0.7)
+        concat.candidateSeeds = .distinct
+        // One candidate: the linear baseline pairs with either.
+        #expect(HeadComparison.mixedCandidateSeeds([distinct, concat, linear, Self.run(7, world: 2, l1: 1, l2: 1, l2Missing: 1)]).isEmpty)
+    }
+
     @Test func autosCandidatesAreRecordedByValidationLoss() throws {
         #expect(HeadComparison.describe(["256": 2.79, "0": 2.25, "0 + linear skip": 2.5], nil, nil)
                 == " | validation loss 0: 2.250, 0 + linear skip: 2.500, 256: 2.790")
