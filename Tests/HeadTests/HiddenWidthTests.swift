@@ -24,12 +24,15 @@ import Testing
         let choice = HeadTrainer.train(config: config, hidden: .auto, skip: .auto, options: options, train: train,
                                        validation: validation)
         let candidates = HiddenWidth.candidates.map { ($0, false) } + [(HiddenWidth.candidates[0], true)]
-        // Each candidate alone, as --hidden N --linear-skip on|off trains it, and its loss on each validation item.
+        // Each candidate alone, as --hidden N --linear-skip on|off trains it with that candidate's
+        // seed (the default's, distinct), and its loss on each validation item.
         var itemLosses: [[Float]] = []
         var itemLikelihoods: [[Double]] = []
         var parameters: [[Float]] = []
-        for (width, skip) in candidates {
-            let single = HeadTrainer.train(config: config, hidden: .width(width), skip: skip ? .on : .off, options: options,
+        for (index, (width, skip)) in candidates.enumerated() {
+            var alone = options
+            alone.seed = options.candidateSeeds.seed(options.seed, candidate: index)
+            let single = HeadTrainer.train(config: config, hidden: .width(width), skip: skip ? .on : .off, options: alone,
                                            train: train, validation: validation)
             let name = WidthChoice.name(width: width, skip: skip)
             let output = HeadEvaluator().run(single.result.model, validation)

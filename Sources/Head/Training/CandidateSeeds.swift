@@ -6,7 +6,7 @@ public enum CandidateSeeds: String, Codable, CaseIterable, Sendable {
     /// the same initial values of the tensors they share (heads trained before the option existed).
     case shared
     /// Candidate i (0, 1, … in the order tried) with seed + 7919·i: the first keeps the options'
-    /// seed, so a single candidate trains as before.
+    /// seed, so a single candidate trains as with `shared`. The default.
     case distinct
 
     /// The seed candidate `index` trains with.

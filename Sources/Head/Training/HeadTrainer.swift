@@ -69,8 +69,10 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// pulls the assignment weights to zero, i.e. every frame equally into every cluster, and
     /// NetVLAD then sees no more than the mean frame (docs/head.md, "NetVLAD without weight decay").
     public var netvladWeightDecay: Float? = 0
-    /// The seeds of the candidates `--hidden auto` and `--linear-skip auto` train: ``CandidateSeeds``.
-    public var candidateSeeds = CandidateSeeds.shared
+    /// The seeds of the candidates `--hidden auto` and `--linear-skip auto` train: ``CandidateSeeds``
+    /// (distinct since 2026-12-07: the mixture gains where its members differ; docs/head.md, "A
+    /// seed per candidate"). Heads saved before the option read as shared, how they trained.
+    public var candidateSeeds = CandidateSeeds.distinct
 
     public init() {}
 
